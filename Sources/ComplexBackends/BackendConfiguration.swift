@@ -1,0 +1,21 @@
+/// What a backend needs to know to start: its optional argument and its surroundings.
+public struct BackendConfiguration: Sendable {
+    /// The backend's one argument: a socket path, a URL or a library path
+    /// (`:backend ipc /tmp/x.sock`, `--socket`, `--url`, `--library`).
+    public var argument: String?
+    /// The directory holding `complex-repl`, where `complex-server` and the bundled FFI
+    /// library are looked for.
+    public var executableDirectory: String?
+    /// Where a backend reports what it did on the user's behalf (e.g. started a server).
+    public var notice: @Sendable (String) -> Void
+
+    public init(
+        argument: String? = nil,
+        executableDirectory: String? = nil,
+        notice: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.argument = argument
+        self.executableDirectory = executableDirectory
+        self.notice = notice
+    }
+}

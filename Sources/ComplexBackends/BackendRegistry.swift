@@ -1,0 +1,20 @@
+import ComplexLanguage
+
+/// The backends, by name. A new backend is one file plus one line in `all`.
+public enum BackendRegistry {
+    /// Every backend, in the order `:backend` lists them.
+    public static let all: [any RegisteredBackend.Type] = [
+        LocalBackend.self,
+    ]
+
+    /// The names users can choose.
+    public static var names: [String] { all.map { $0.registryName } }
+
+    /// Creates the backend called `name`.
+    public static func make(_ name: String, _ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
+        guard let type = all.first(where: { $0.registryName == name }) else {
+            throw .unknownBackend(name, available: names)
+        }
+        return try type.make(configuration)
+    }
+}

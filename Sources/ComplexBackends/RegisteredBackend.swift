@@ -1,0 +1,11 @@
+import ComplexLanguage
+
+/// A backend that `BackendRegistry` can create by name.
+public protocol RegisteredBackend: SendableMetatype {
+    /// The name users type: `--backend NAME`, `:backend NAME`.
+    static var registryName: String { get }
+    /// One line for `:backend` and `--help`.
+    static var help: String { get }
+    /// Creates the backend; fails with a message that says how to fix the configuration.
+    static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend
+}

@@ -1,0 +1,44 @@
+/// One lexical token of a line, located by byte offsets.
+public struct Token: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case number, imaginary, identifier
+        case plus, minus, star, slash, power
+        case leftParen, rightParen, comma, equals
+        case end
+    }
+
+    public var kind: Kind
+    /// Byte offset of the first byte.
+    public var start: Int
+    /// Byte offset one past the last byte.
+    public var end: Int
+    /// The literal's value, for `.number` and `.imaginary` (the `j` coefficient).
+    public var number: Double
+
+    public init(_ kind: Kind, _ start: Int, _ end: Int, number: Double = 0) {
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.number = number
+    }
+}
+
+extension Token.Kind {
+    /// How the token reads in a message.
+    public var spelling: String {
+        switch self {
+        case .number, .imaginary: return "a number"
+        case .identifier: return "a name"
+        case .plus: return "'+'"
+        case .minus: return "'-'"
+        case .star: return "'*'"
+        case .slash: return "'/'"
+        case .power: return "'**'"
+        case .leftParen: return "'('"
+        case .rightParen: return "')'"
+        case .comma: return "','"
+        case .equals: return "'='"
+        case .end: return "the end of the line"
+        }
+    }
+}

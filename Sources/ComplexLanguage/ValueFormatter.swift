@@ -1,0 +1,210 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Prints values as CPython's `repr(complex)` does: `(1-2j)`, `5j`, `(-0-3j)`,
+/// `(1e+16+1j)`, `(nan+infj)`; a real prints as CPython prints that part inside a
+/// complex repr (`6`, `3.5`, `1e+16`, `inf`).
+///
+/// Swift's `description` already yields the shortest round-trip digits, the same
+/// digits as Python's repr; only the layout differs (Swift switches to exponent form
+/// above 2^53, Python above 1e16), so the digits are re-laid out here.
+public struct ValueFormatter: Sendable {
+    /// How complex results are shown.
+    public enum Style: Sendable, Equatable {
+        /// `(re+imj)`, CPython's repr.
+        case rectangular
+        /// `r∠θ`: magnitude and phase in radians.
+        case polar
+    }
+
+    public var style: Style
+    /// Significant digits, as Python's `format(x, '.Ng')`; nil for the shortest
+    /// round-trip digits (`repr`).
+    public var significantDigits: Int?
+
+    /// Scratch for the digits of one component.
+    var digits: [UInt8] = []
+
+    public init(style: Style = .rectangular, significantDigits: Int? = nil) {
+        self.style = style
+        self.significantDigits = significantDigits
+        digits.reserveCapacity(40)
+    }
+
+    /// The value as text.
+    public mutating func string(_ value: Value) -> String {
+        var out: [UInt8] = []
+        append(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the value's text (no newline) to `out`.
+    public mutating func append(_ value: Value, to out: inout [UInt8]) {
+        switch value {
+        case .real(let x):
+            appendComponent(x, sign: false, to: &out)
+        case .complex(let z):
+            if style == .polar {
+                appendComponent(hypot(z.re, z.im), sign: false, to: &out)
+                out.append(contentsOf: [0xE2, 0x88, 0xA0])  // ∠
+                appendComponent(atan2(z.im, z.re), sign: false, to: &out)
+                return
+            }
+            if z.re == 0 && z.re.sign == .plus {
+                appendComponent(z.im, sign: false, to: &out)
+                out.append(UInt8(ascii: "j"))
+            } else {
+                out.append(UInt8(ascii: "("))
+                appendComponent(z.re, sign: false, to: &out)
+                appendComponent(z.im, sign: true, to: &out)
+                out.append(UInt8(ascii: "j"))
+                out.append(UInt8(ascii: ")"))
+            }
+        }
+    }
+
+    /// One double as Python's `repr` (or `'.Ng'`) lays it out, without a trailing
+    /// `.0`; with `sign`, a `+` precedes non-negative values and NaN.
+    mutating func appendComponent(_ x: Double, sign: Bool, to out: inout [UInt8]) {
+        if x.isNaN {
+            if sign { out.append(UInt8(ascii: "+")) }
+            out.append(contentsOf: "nan".utf8)
+            return
+        }
+        if x.sign == .minus {
+            out.append(UInt8(ascii: "-"))
+        } else if sign {
+            out.append(UInt8(ascii: "+"))
+        }
+        if x.isInfinite {
+            out.append(contentsOf: "inf".utf8)
+            return
+        }
+        if x == 0 {
+            out.append(UInt8(ascii: "0"))
+            return
+        }
+        let magnitude = Swift.abs(x)
+        if significantDigits == nil, magnitude < 9_007_199_254_740_992, magnitude != magnitude.rounded(.towardZero) {
+            // Below 2^53 Swift lays out a non-integer exactly as Python's repr does
+            // (fixed from 1e-4 up, exponent below with at least two digits).
+            var text = magnitude.description
+            text.withUTF8 { out.append(contentsOf: $0) }
+            return
+        }
+        let decimalPoint: Int
+        let useExponent: Bool
+        if let precision = significantDigits {
+            decimalPoint = roundedDigits(magnitude, precision)
+            useExponent = decimalPoint - 1 < -4 || decimalPoint - 1 >= precision
+        } else {
+            decimalPoint = shortestDigits(magnitude)
+            useExponent = decimalPoint <= -4 || decimalPoint > 16
+        }
+        if useExponent {
+            out.append(digits[0])
+            if digits.count > 1 {
+                out.append(UInt8(ascii: "."))
+                out.append(contentsOf: digits[1...])
+            }
+            out.append(UInt8(ascii: "e"))
+            var exponent = decimalPoint - 1
+            out.append(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            exponent = Swift.abs(exponent)
+            if exponent < 10 { out.append(UInt8(ascii: "0")) }
+            appendInteger(exponent, to: &out)
+        } else if decimalPoint <= 0 {
+            out.append(UInt8(ascii: "0"))
+            out.append(UInt8(ascii: "."))
+            for _ in 0 ..< -decimalPoint { out.append(UInt8(ascii: "0")) }
+            out.append(contentsOf: digits)
+        } else if decimalPoint >= digits.count {
+            out.append(contentsOf: digits)
+            for _ in 0 ..< decimalPoint - digits.count { out.append(UInt8(ascii: "0")) }
+        } else {
+            out.append(contentsOf: digits[..<decimalPoint])
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: digits[decimalPoint...])
+        }
+    }
+
+    func appendInteger(_ n: Int, to out: inout [UInt8]) {
+        if n >= 10 { appendInteger(n / 10, to: &out) }
+        out.append(UInt8(ascii: "0") + UInt8(n % 10))
+    }
+
+    /// Fills `digits` with the shortest round-trip digits of `x` (> 0) and returns the
+    /// decimal point position k such that x = 0.DIGITS × 10^k.
+    mutating func shortestDigits(_ x: Double) -> Int {
+        // Integers below 2^53 print exactly; skip the String round trip for them.
+        if x < 9_007_199_254_740_992, x == x.rounded(.towardZero) {
+            var n = UInt64(x)
+            digits.removeAll(keepingCapacity: true)
+            while n > 0 {
+                digits.append(UInt8(ascii: "0") + UInt8(n % 10))
+                n /= 10
+            }
+            digits.reverse()
+            let count = digits.count
+            while digits.last == UInt8(ascii: "0") { digits.removeLast() }
+            return count
+        }
+        var text = x.description
+        return text.withUTF8 { parseDigits($0) }
+    }
+
+    /// Fills `digits` with `x` (> 0) rounded to `precision` significant digits (C's
+    /// correctly rounded `%.*e`), trailing zeros removed, as Python's `'g'` does.
+    mutating func roundedDigits(_ x: Double, _ precision: Int) -> Int {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = withVaList([Int32(max(precision, 1) - 1), x]) { args in
+            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 64, "%.*e", args) }
+        }
+        return buffer.withUnsafeBufferPointer { raw in
+            raw.withMemoryRebound(to: UInt8.self) { parseDigits(UnsafeBufferPointer(rebasing: $0[..<Int(count)])) }
+        }
+    }
+
+    /// Reads `[digits][.digits][e±NN]` into `digits` (leading and trailing zeros
+    /// dropped) and returns the decimal point position.
+    mutating func parseDigits(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        digits.removeAll(keepingCapacity: true)
+        var pointPosition: Int? = nil
+        var exponent = 0
+        var index = 0
+        while index < text.count {
+            let c = text[index]
+            if c == UInt8(ascii: ".") {
+                pointPosition = digits.count
+            } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                var negative = false
+                index += 1
+                if index < text.count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
+                    negative = text[index] == UInt8(ascii: "-")
+                    index += 1
+                }
+                while index < text.count {
+                    exponent = exponent * 10 + Int(text[index] &- 0x30)
+                    index += 1
+                }
+                if negative { exponent = -exponent }
+                break
+            } else if c &- 0x30 < 10 {
+                digits.append(c)
+            }
+            index += 1
+        }
+        var decimalPoint = (pointPosition ?? digits.count) + exponent
+        var leading = 0
+        while leading < digits.count, digits[leading] == UInt8(ascii: "0") { leading += 1 }
+        if leading > 0 {
+            digits.removeFirst(leading)
+            decimalPoint -= leading
+        }
+        while digits.last == UInt8(ascii: "0") { digits.removeLast() }
+        return decimalPoint
+    }
+}

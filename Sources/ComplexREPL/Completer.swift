@@ -1,0 +1,62 @@
+import ComplexBackends
+import ComplexLanguage
+
+/// Tab completion: functions (inserted with their `(`), constants, variables,
+/// meta-commands, and backend names after `:backend`.
+public struct Completer {
+    public init() {}
+
+    /// The word being completed: where it starts in `line` (text before the cursor).
+    public static func wordStart(in line: String) -> String.Index {
+        var index = line.endIndex
+        while index > line.startIndex {
+            let previous = line.index(before: index)
+            let c = line[previous]
+            guard c.isLetter || c.isNumber || c == "_" || c == ":" else { break }
+            index = previous
+        }
+        return index
+    }
+
+    /// Candidates (as they should be inserted in full) for the text before the cursor.
+    public func candidates(for line: String, variables: [String]) -> [String] {
+        let start = Self.wordStart(in: line)
+        let word = String(line[start...])
+        let before = line[..<start].trimmingPrefixWhitespace()
+        if before == ":backend" {
+            return BackendRegistry.names.filter { $0.hasPrefix(word) }.map { $0 + " " }
+        }
+        if word.hasPrefix(":") {
+            guard before.isEmpty else { return [] }
+            return MetaCommand.words.filter { $0.hasPrefix(word) }
+        }
+        guard let first = word.first, first.isLetter || first == "_" else { return [] }
+        var result: [String] = []
+        result += Operation.functionNames.filter { $0.hasPrefix(word) }.map { $0 + "(" }
+        result += Parser.constants.keys.sorted().filter { $0.hasPrefix(word) }
+        result += (variables + ["ans"]).sorted().filter { $0.hasPrefix(word) }
+        return result
+    }
+
+    /// The longest prefix shared by all candidates.
+    public static func commonPrefix(_ candidates: [String]) -> String {
+        guard var prefix = candidates.first else { return "" }
+        for candidate in candidates.dropFirst() {
+            while !candidate.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        return prefix
+    }
+}
+
+extension String {
+    func trimmingPrefixWhitespace() -> String {
+        let trimmed = self.drop(while: { $0 == " " || $0 == "\t" })
+        var result = String(trimmed)
+        while result.last == " " || result.last == "\t" { result.removeLast() }
+        return result
+    }
+}
+
+extension Substring {
+    func trimmingPrefixWhitespace() -> String { String(self).trimmingPrefixWhitespace() }
+}

@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ComplexLanguage
+
+/// The REPL on a terminal: prompt, evaluate, print, with libedit for input.
+public struct InteractiveLoop {
+    let session: Session
+    let historyPath: String?
+    let useColour: Bool
+
+    public init(session: Session, historyPath: String?, environment: [String: String]) {
+        self.session = session
+        self.historyPath = historyPath
+        self.useColour = isatty(2) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }
+
+    /// Runs until `:quit` or Ctrl-D; returns the exit status.
+    public func run() -> Int32 {
+        let session = self.session
+        guard let editor = LineEditor(program: "complex-repl", historyPath: historyPath, complete: { before in
+            Completer().candidates(for: before, variables: Array(session.interpreter.variables.keys))
+        }) else {
+            printError("cannot start the line editor (libedit); pipe input instead: complex-repl < file")
+            return 1
+        }
+        var out = OutputStream(fileDescriptor: 1)
+        out.write("complex-repl: complex arithmetic on the \(session.interpreter.backend.name) backend. :help for help, Ctrl-D to leave.\n")
+        out.flush()
+        while true {
+            switch editor.read(prompt: ">>> ") {
+            case .endOfInput:
+                out.write("\n")
+                out.flush()
+                return 0
+            case .interrupted:
+                out.write("^C\n")
+                out.flush()
+            case .line(let line):
+                let trimmed = line.trimmingPrefixWhitespace()
+                if trimmed.isEmpty { continue }
+                editor.remember(line)
+                if trimmed.hasPrefix(":") {
+                    do throws(SessionError) {
+                        switch try session.run(metaCommand: trimmed) {
+                        case .quit: return 0
+                        case .text(let text), .confirmation(let text): out.write(text + "\n")
+                        }
+                    } catch {
+                        printError(error.description)
+                    }
+                    out.flush()
+                    continue
+                }
+                do throws(Diagnostic) {
+                    if case .value(let value) = try session.interpreter.execute(line) {
+                        out.write(session.format(value) + "\n")
+                    }
+                    out.flush()
+                } catch {
+                    let column = error.column(in: Array(line.utf8))
+                    printError(error.message, source: line, column: column)
+                }
+            }
+        }
+    }
+
+    func printError(_ message: String, source: String? = nil, column: Int = 0) {
+        var err = OutputStream(fileDescriptor: 2)
+        let label = useColour ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
+        err.write("\(label) \(message)\n")
+        if let source {
+            err.write("  \(source)\n  \(String(repeating: " ", count: max(column - 1, 0)))^\n")
+        }
+        err.flush()
+    }
+}

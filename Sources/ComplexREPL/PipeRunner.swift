@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ComplexLanguage
+
+/// Evaluates files or piped input line by line: one result line per expression on
+/// stdout, `file:line:column: error: message` on stderr for each failing line.
+public struct PipeRunner {
+    /// Lines longer than this are refused rather than buffered without bound.
+    public static let maximumLineLength = 16 << 20
+
+    let session: Session
+    var out = OutputStream(fileDescriptor: 1)
+    var err = OutputStream(fileDescriptor: 2, capacity: 0)
+    var scratch: [UInt8] = []
+    /// True once any line has failed.
+    public private(set) var failed = false
+    var quitRequested = false
+
+    public init(session: Session) {
+        self.session = session
+    }
+
+    /// Runs the named files in order (`-` is stdin); returns the exit status:
+    /// 0 when every line succeeded, 1 otherwise.
+    public mutating func run(files: [String]) -> Int32 {
+        for file in files where !quitRequested {
+            if file == "-" {
+                run(fileDescriptor: 0, name: "<stdin>")
+                continue
+            }
+            let fd = open(file, O_RDONLY)
+            if fd < 0 {
+                let reason = String(cString: strerror(errno))
+                report("complex-repl: cannot open '\(file)': \(reason)")
+                continue
+            }
+            run(fileDescriptor: fd, name: file)
+            close(fd)
+        }
+        out.flush()
+        return failed ? 1 : 0
+    }
+
+    /// Reads `fd` to its end, evaluating each line.
+    public mutating func run(fileDescriptor fd: Int32, name: String) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var start = 0  // first unconsumed byte
+        var end = 0  // one past the last byte read
+        var lineNumber = 0
+        var skippingLongLine = false
+        while !quitRequested {
+            if start > 0 && start == end { start = 0; end = 0 }
+            if end == buffer.count {
+                if start > 0 {
+                    buffer.withUnsafeMutableBytes { raw in
+                        _ = memmove(raw.baseAddress!, raw.baseAddress! + start, end - start)
+                    }
+                    end -= start
+                    start = 0
+                } else if buffer.count >= Self.maximumLineLength {
+                    // Drop what we have of an oversized line; report it once its end arrives.
+                    if !skippingLongLine {
+                        skippingLongLine = true
+                    }
+                    start = 0
+                    end = 0
+                } else {
+                    buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+                }
+            }
+            let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + end, raw.count - end) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                report("\(name): read error: \(String(cString: strerror(errno)))")
+                return
+            }
+            if n == 0 { break }
+            let scanFrom = end
+            end += n
+            var cursor = scanFrom
+            while cursor < end {
+                guard let newline = buffer.withUnsafeBytes({ raw -> Int? in
+                    guard let p = memchr(raw.baseAddress! + cursor, 0x0A, end - cursor) else { return nil }
+                    return raw.baseAddress!.distance(to: UnsafeRawPointer(p))
+                }) else { break }
+                lineNumber += 1
+                if skippingLongLine {
+                    skippingLongLine = false
+                    lineTooLong(name: name, line: lineNumber)
+                } else {
+                    buffer.withUnsafeBufferPointer { all in
+                        evaluate(UnsafeBufferPointer(rebasing: all[start..<newline]), name: name, line: lineNumber)
+                    }
+                }
+                start = newline + 1
+                cursor = start
+                if quitRequested { return }
+            }
+        }
+        if skippingLongLine {
+            lineTooLong(name: name, line: lineNumber + 1)
+        } else if start < end {
+            // A last line without a newline still counts.
+            buffer.withUnsafeBufferPointer { all in
+                evaluate(UnsafeBufferPointer(rebasing: all[start..<end]), name: name, line: lineNumber + 1)
+            }
+        }
+    }
+
+    mutating func lineTooLong(name: String, line: Int) {
+        failed = true
+        report("\(name):\(line):1: error: line too long (over \(Self.maximumLineLength >> 20) MiB); split the expression")
+    }
+
+    /// Evaluates one line and prints its result or its error.
+    public mutating func evaluate(_ line: UnsafeBufferPointer<UInt8>, name: String, line number: Int) {
+        var index = 0
+        while index < line.count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
+        if index < line.count, line[index] == UInt8(ascii: ":") {
+            runMetaCommand(String(decoding: line, as: UTF8.self), name: name, line: number)
+            return
+        }
+        do throws(Diagnostic) {
+            if case .value(let value) = try session.interpreter.execute(line) {
+                session.formatter.append(value, to: &out.buffer)
+                out.buffer.append(0x0A)
+                out.flushIfFull()
+            }
+        } catch {
+            failed = true
+            report("\(name):\(number):\(error.column(in: line)): error: \(error.message)")
+        }
+    }
+
+    mutating func runMetaCommand(_ text: String, name: String, line: Int) {
+        do throws(SessionError) {
+            switch try session.run(metaCommand: text.trimmingPrefixWhitespace()) {
+            case .quit: quitRequested = true
+            case .text(let output):
+                out.write(output + "\n")
+            case .confirmation: break  // for people at a terminal
+            }
+        } catch {
+            failed = true
+            report("\(name):\(line):1: error: \(error.description)")
+        }
+    }
+
+    /// Writes a line to stderr after everything already printed on stdout, so the two
+    /// streams interleave in order when they share a file.
+    mutating func report(_ message: String) {
+        out.flush()
+        err.write(message + "\n")
+        err.flush()
+    }
+}
+
+extension PipeRunner {
+    /// Flushes output; returns the exit status.
+    public mutating func finish() -> Int32 {
+        out.flush()
+        return failed ? 1 : 0
+    }
+
+    /// The original demo's `--add --arg1 A --arg2 B`: both operands are expressions.
+    public mutating func runDemoOperation(_ operation: Operation, _ first: String, _ second: String) -> Int32 {
+        var operands: [Value] = []
+        for (flag, text) in [("--arg1", first), ("--arg2", second)] {
+            do throws(Diagnostic) {
+                guard case .value(let value) = try session.interpreter.execute(text) else {
+                    report("\(flag):1:1: error: expected an expression, got '\(text)'")
+                    return 1
+                }
+                operands.append(value)
+            } catch {
+                report("\(flag):1:\(error.column(in: Array(text.utf8))): error: \(error.message)")
+                return 1
+            }
+        }
+        do throws(OperationError) {
+            let result = try session.interpreter.backend.apply(operation, operands[0], operands[1])
+            out.write(session.format(result) + "\n")
+        } catch {
+            report("complex-repl: error: \(error.message)")
+            failed = true
+        }
+        return finish()
+    }
+}

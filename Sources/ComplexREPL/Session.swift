@@ -1,0 +1,91 @@
+import ComplexBackends
+import ComplexLanguage
+
+/// The state of one REPL or pipe run: the interpreter, how results are shown, and how
+/// backends are created. Shared by the interactive loop and pipe mode.
+public final class Session {
+    /// What a meta-command asks the caller to do.
+    public enum MetaOutcome: Equatable, Sendable {
+        /// Output the user asked for (`:help`, `:vars`, `:backend`).
+        case text(String)
+        /// Confirmation of a change of settings; pipe mode does not print it.
+        case confirmation(String)
+        case quit
+    }
+
+    public let interpreter: Interpreter
+    public var formatter = ValueFormatter()
+    /// Used when `:backend` switches; its `argument` is replaced by the command's.
+    public var configuration: BackendConfiguration
+
+    public init(backend: any Backend, configuration: BackendConfiguration) {
+        self.interpreter = Interpreter(backend: backend)
+        self.configuration = configuration
+    }
+
+    /// Formats a value as the current display settings say.
+    public func format(_ value: Value) -> String {
+        formatter.string(value)
+    }
+
+    /// Carries out a line starting with `:`.
+    public func run(metaCommand line: String) throws(SessionError) -> MetaOutcome {
+        switch try MetaCommand(parsing: line) {
+        case .help:
+            return .text(Self.help)
+        case .quit:
+            return .quit
+        case .variables:
+            var lines = interpreter.variables.keys.sorted().map { "\($0) = \(format(interpreter.variables[$0]!))" }
+            if let last = interpreter.lastResult { lines.append("ans = \(format(last))") }
+            return .text(lines.isEmpty ? "no variables yet (assign one: x = 1+2j)" : lines.joined(separator: "\n"))
+        case .polar:
+            formatter.style = .polar
+            return .confirmation("showing complex results in polar form, r∠θ (θ in radians)")
+        case .rectangular:
+            formatter.style = .rectangular
+            return .confirmation("showing complex results in rectangular form, (a+bj)")
+        case .precision(let digits):
+            formatter.significantDigits = digits
+            if let digits { return .confirmation("showing \(digits) significant digits") }
+            return .confirmation("showing the shortest digits that round-trip")
+        case .backend(nil, _):
+            let current = interpreter.backend
+            let list = BackendRegistry.all.map { type in
+                "  \(type.registryName == current.name ? "*" : " ") \(type.registryName.padding(7)) \(type.help)"
+            }
+            return .text((["backend: \(current.summary)"] + list).joined(separator: "\n"))
+        case .backend(let name?, let argument):
+            var configuration = self.configuration
+            configuration.argument = argument
+            do throws(BackendError) {
+                interpreter.backend = try BackendRegistry.make(name, configuration)
+            } catch {
+                throw .backend(error)
+            }
+            return .confirmation("backend: \(interpreter.backend.summary)")
+        }
+    }
+
+    public static let help = """
+        Type an expression to evaluate it; every operation goes to the current backend.
+          numbers    3  2.5  1e-3  .5   imaginary: 3j 2.5e3i   constants: pi e inf nan
+          operators  + - * / ** (also ^)   with Python's precedence; -2**2 is -4
+          functions  \(Operation.functionNames.joined(separator: " "))
+          variables  x = 1+2j   then x*2;  ans and _ hold the last result;  # comment
+        Commands:
+          :help                 this text
+          :vars                 variables and the last result
+          :backend [NAME [ARG]] show the backend, or switch (e.g. :backend local)
+          :polar / :rect        show complex results as r∠θ or as (a+bj)
+          :precision [N]        N significant digits; alone: shortest round-trip
+          :quit                 leave (also Ctrl-D)
+        Keys: arrows edit and recall, Ctrl-R searches history, Tab completes, Ctrl-C drops the line.
+        """
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import ComplexBackends
+import ComplexLanguage
+import ComplexREPL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `complex-repl`: parses arguments and wires the session to the right front end.
+@main
+struct ComplexREPLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "complex-repl",
+        abstract: "Evaluate complex-number arithmetic interactively or in pipelines.",
+        discussion: """
+            With no FILE and a terminal on stdin, starts the REPL (libedit: history, Ctrl-R, Tab; :help inside).
+
+            With FILEs, or piped stdin, evaluates each line and prints one result per line; errors go to stderr as FILE:LINE:COLUMN: error: MESSAGE, and the exit status is 1 when any line failed.
+
+            Every arithmetic operation goes to the chosen backend: \(BackendRegistry.names.joined(separator: ", ")).
+
+            History: $COMPLEX_REPL_HISTORY, else $XDG_STATE_HOME/complex-repl/history, else ~/.local/state/complex-repl/history (an empty COMPLEX_REPL_HISTORY disables it).
+            """
+    )
+
+    enum DemoOperation: String, EnumerableFlag {
+        case add, sub, mul, div
+        static func help(for value: Self) -> ArgumentHelp? {
+            "The original demo's interface: print ARG1 \(value.rawValue) ARG2."
+        }
+    }
+
+    @Option(name: [.customShort("e"), .long], help: ArgumentHelp("Evaluate EXPRESSION, print the result and exit (repeatable).", valueName: "expression"))
+    var expression: [String] = []
+
+    @Option(help: ArgumentHelp("Where operations are computed: \(BackendRegistry.names.joined(separator: ", ")).", valueName: "name"))
+    var backend: String = "local"
+
+    @Flag(help: ArgumentHelp("The original demo's operation flags."))
+    var demoOperation: DemoOperation?
+
+    @Option(name: .customLong("arg1"), parsing: .unconditional, help: ArgumentHelp("First operand for --add/--sub/--mul/--div.", valueName: "expression"))
+    var arg1: String?
+
+    @Option(name: .customLong("arg2"), parsing: .unconditional, help: ArgumentHelp("Second operand for --add/--sub/--mul/--div.", valueName: "expression"))
+    var arg2: String?
+
+    @Argument(help: ArgumentHelp("Files of expressions, one per line ('-' is stdin).", valueName: "file"))
+    var files: [String] = []
+
+    func validate() throws {
+        if demoOperation != nil && (arg1 == nil || arg2 == nil) {
+            throw ValidationError("--\(demoOperation!.rawValue) needs --arg1 and --arg2, e.g. --add --arg1 1+3j --arg2 -5j")
+        }
+        if demoOperation == nil && (arg1 != nil || arg2 != nil) {
+            throw ValidationError("--arg1/--arg2 go with one of --add, --sub, --mul, --div")
+        }
+    }
+
+    func run() throws {
+        let status = try start()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Chooses the front end from the arguments and runs it; returns the exit status.
+    func start() throws -> Int32 {
+        let environment = ProcessEnvironment.current()
+        let configuration = BackendConfiguration(
+            argument: nil,
+            executableDirectory: ExecutableLocation.directory(),
+            notice: { message in
+                var err = OutputStream(fileDescriptor: 2)
+                err.write("complex-repl: \(message)\n")
+                err.flush()
+            }
+        )
+        let chosen: any Backend
+        do {
+            chosen = try BackendRegistry.make(backend, configuration)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let session = Session(backend: chosen, configuration: configuration)
+        var runner = PipeRunner(session: session)
+
+        if let demoOperation, let arg1, let arg2 {
+            return runner.runDemoOperation(Operation(rawValue: demoOperation.rawValue)!, arg1, arg2)
+        }
+        if !expression.isEmpty {
+            for (index, text) in expression.enumerated() {
+                var copy = text
+                copy.withUTF8 { runner.evaluate($0, name: "-e", line: index + 1) }
+            }
+            return runner.finish()
+        }
+        if !files.isEmpty {
+            return runner.run(files: files)
+        }
+        if isatty(0) == 1 {
+            let loop = InteractiveLoop(
+                session: session,
+                historyPath: HistoryLocation.path(environment: environment),
+                environment: environment)
+            return loop.run()
+        }
+        return runner.run(files: ["-"])
+    }
+}

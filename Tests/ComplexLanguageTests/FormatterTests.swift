@@ -1,0 +1,45 @@
+import Testing
+@testable import ComplexLanguage
+
+@Suite struct FormatterTests {
+    func repr(_ value: Value, digits: Int? = nil) -> String {
+        var f = ValueFormatter(significantDigits: digits)
+        return f.string(value)
+    }
+
+    @Test(arguments: [
+        (ComplexNumber(1, -2), "(1-2j)"), (ComplexNumber(0, 5), "5j"), (ComplexNumber(1, 0), "(1+0j)"),
+        (ComplexNumber(-0.0, -3), "(-0-3j)"), (ComplexNumber(0, -0.0), "-0j"), (ComplexNumber(-0.0, 1), "(-0+1j)"),
+        (ComplexNumber(1e16, 1), "(1e+16+1j)"), (ComplexNumber(.nan, .infinity), "(nan+infj)"),
+        (ComplexNumber(1, -.nan), "(1+nanj)"), (ComplexNumber(0, 1e-5), "1e-05j"),
+        (ComplexNumber(0.0001, 1), "(0.0001+1j)"), (ComplexNumber(1e22, 1), "(1e+22+1j)"),
+        (ComplexNumber(9007199254740992, 0.5), "(9007199254740992+0.5j)"),
+        (ComplexNumber(1234.5678, -1e-300), "(1234.5678-1e-300j)"),
+        (ComplexNumber(0.1 + 0.2, .leastNonzeroMagnitude), "(0.30000000000000004+5e-324j)"),
+        (ComplexNumber(9999999999999998, -.infinity), "(9999999999999998-infj)"),
+        (ComplexNumber(123456789012345680, 0), "(1.2345678901234568e+17+0j)"),
+    ])
+    func complexRepr(_ z: ComplexNumber, _ expected: String) {
+        #expect(repr(.complex(z)) == expected)
+    }
+
+    @Test(arguments: [(6.0, "6"), (3.5, "3.5"), (1e16, "1e+16"), (.infinity, "inf"), (-.infinity, "-inf"),
+                      (.nan, "nan"), (-0.0, "-0"), (0.5, "0.5"), (-4, "-4"), (1e-7, "1e-07"), (2.5e-5, "2.5e-05")])
+    func realRepr(_ x: Double, _ expected: String) {
+        #expect(repr(.real(x)) == expected)
+    }
+
+    @Test func significantDigitsFollowPythonsG() {
+        #expect(repr(.real(1234.5678), digits: 6) == "1234.57")
+        #expect(repr(.real(1e-7), digits: 3) == "1e-07")
+        #expect(repr(.real(123456789.0), digits: 3) == "1.23e+08")
+        #expect(repr(.complex(ComplexNumber(1.0 / 3, -2)), digits: 4) == "(0.3333-2j)")
+        #expect(repr(.real(0.5), digits: 1) == "0.5")
+    }
+
+    @Test func polarShowsMagnitudeAndAngle() {
+        var f = ValueFormatter(style: .polar)
+        #expect(f.string(.complex(ComplexNumber(3, 4))) == "5∠0.9272952180016122")
+        #expect(f.string(.real(-2)) == "-2")
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The REPL on a real pseudo-terminal with real libedit, typed at like a person.
+@Suite(.serialized) struct InteractiveTests {
+    let repl = ProcessRunner.product("complex-repl")
+
+    func start(history: String) throws -> PseudoTerminal {
+        let terminal = try PseudoTerminal(repl, [], environment: [
+            "TERM": "xterm", "HOME": "/nonexistent", "COMPLEX_REPL_HISTORY": history, "LANG": "C.UTF-8",
+            "PATH": "/usr/bin:/bin",
+        ])
+        try terminal.expect(">>> ")
+        return terminal
+    }
+
+    @Test func editingHistorySearchCompletionAndInterrupt() throws {
+        let directory = try TemporaryDirectory()
+        let history = directory.path + "/state/history"
+        let terminal = try start(history: history)
+
+        terminal.send("(1+3j) - 5j * 2\r")
+        try terminal.expect("(1-7j)")
+
+        // Arrow keys: type 12+1, move left twice, insert 0: 120+1.
+        terminal.send("12+1")
+        terminal.send("\u{1B}[D\u{1B}[D")
+        terminal.send("0\r")
+        try terminal.expect("121")
+
+        // Tab completes a function name with its parenthesis.
+        terminal.send("sqr\t")
+        terminal.send("16)\r")
+        try terminal.expect("\n4\r")
+
+        // Ctrl-R finds an earlier line; Enter runs it again.
+        terminal.send("77*3\r")
+        try terminal.expect("231")
+        terminal.send("1\r")
+        try terminal.expect("\n1\r")
+        terminal.send("\u{12}")
+        terminal.send("77")
+        terminal.send("\r")
+        try terminal.expect("231")
+
+        // Ctrl-C drops the line being typed and the REPL goes on.
+        terminal.send("2 3 4")
+        terminal.send("\u{03}")
+        terminal.send("6*7\r")
+        let afterInterrupt = try terminal.expect("42")
+        #expect(!afterInterrupt.contains("error:"))
+
+        // A parse error shows the line and a caret under the column.
+        terminal.send("1 + * 2\r")
+        try terminal.expect("error:")
+        try terminal.expect("  1 + * 2\r\n      ^")
+
+        // Ctrl-D leaves with status 0.
+        terminal.send("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+
+        // History was saved (0600) and survives a restart: ↑ recalls the last line.
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(saved.contains("77*3"))
+        let mode = try FileManager.default.attributesOfItem(atPath: history)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let second = try start(history: history)
+        second.send("\u{1B}[A\r")
+        try second.expect(">>> 1 + * 2")  // the last line typed, recalled
+        try second.expect("error:")
+        second.send(":quit\r")
+        #expect(second.waitForExit() == 0)
+    }
+
+    @Test func variablesCompleteAndMetaCommandsAnswer() throws {
+        let terminal = try start(history: "")
+        terminal.send("zeta = 2+2j\r")
+        terminal.send("ze\t")
+        terminal.send(" * 2\r")
+        try terminal.expect("(4+4j)")
+        terminal.send(":backend\r")
+        try terminal.expect("backend: local (in-process)")
+        terminal.send(":backend nowhere\r")
+        try terminal.expect("unknown backend 'nowhere'; available: local")
+        terminal.send(":precision 3\r")
+        terminal.send("1/3\r")
+        try terminal.expect("0.333")
+        terminal.send("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// complex-repl against CPython (`python3`), the project's oracle.
+@Suite struct OracleTests {
+    static let oracle = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Oracle/oracle.py").path
+    static let repl = ProcessRunner.product("complex-repl")
+
+    /// Runs complex-repl on `exprs` and returns one line per input line, in the
+    /// oracle's notation: the printed result, or `ERROR <kind>` for a failed line.
+    func replResults(_ exprs: String, lines: Int) throws -> [String] {
+        let run = try ProcessRunner.run(Self.repl, [exprs], timeout: 120)
+        var failures: [Int: String] = [:]
+        for line in run.stderr.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 4)
+            guard parts.count == 5, let number = Int(parts[1]) else {
+                Issue.record("unexpected stderr line: \(line)")
+                continue
+            }
+            let message = parts[4]
+            let kind = message.contains("division by zero") || message.contains("zero cannot be raised") ? "division"
+                : message.contains("domain") ? "domain" : message.contains("range") ? "overflow" : "other: \(message)"
+            failures[number] = "ERROR \(kind)"
+        }
+        var printed = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().makeIterator()
+        return (1...lines).map { failures[$0] ?? printed.next().map(String.init) ?? "MISSING" }
+    }
+
+    @Test func arithmeticAgreesWithCPythonToTheBit() throws {
+        let directory = try TemporaryDirectory()
+        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
+        let generated = try ProcessRunner.run("/usr/bin/env", ["python3", Self.oracle, "exact", "6000", "20261124", exprs, expected])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let want = try String(contentsOfFile: expected, encoding: .utf8).split(separator: "\n").map(String.init)
+        let inputs = try String(contentsOfFile: exprs, encoding: .utf8).split(separator: "\n").map(String.init)
+        let got = try replResults(exprs, lines: want.count)
+        let mismatches = zip(inputs, zip(want, got)).filter { $1.0 != $1.1 }
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(want.count) differ, e.g. \(mismatches.prefix(5).map { "\($0.0) → CPython \($0.1.0), complex-repl \($0.1.1)" })")
+        // The corpus must exercise the hard cases, or agreement proves little.
+        #expect(want.filter { $0.hasPrefix("ERROR") }.count > 50)
+        #expect(want.filter { $0.contains("inf") || $0.contains("nan") }.count > 50)
+        #expect(want.filter { $0.hasPrefix("(") }.count > 1000)
+    }
+
+    @Test func powersAndFunctionsAgreeWithCmathWithinAFewUlps() throws {
+        let directory = try TemporaryDirectory()
+        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
+        let actual = directory.path + "/actual.txt"
+        let generated = try ProcessRunner.run("/usr/bin/env", ["python3", Self.oracle, "functions", "3000", "7", exprs, expected])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let lineCount = try String(contentsOfFile: expected, encoding: .utf8).split(separator: "\n").count
+        let got = try replResults(exprs, lines: lineCount)
+        try got.joined(separator: "\n").appending("\n").write(toFile: actual, atomically: true, encoding: .utf8)
+        let compared = try ProcessRunner.run("/usr/bin/env", ["python3", Self.oracle, "compare", expected, actual])
+        #expect(compared.status == 0, "\(compared.stdout)\(compared.stderr)")
+    }
+
+    @Test func integerPowersAgreeToTheBit() throws {
+        let directory = try TemporaryDirectory()
+        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
+        _ = try ProcessRunner.run("/usr/bin/env", ["python3", Self.oracle, "functions", "3000", "11", exprs, expected])
+        let inputs = try String(contentsOfFile: exprs, encoding: .utf8).split(separator: "\n").map(String.init)
+        let want = try String(contentsOfFile: expected, encoding: .utf8).split(separator: "\n").map(String.init)
+        let got = try replResults(exprs, lines: want.count)
+        var checked = 0
+        for (index, input) in inputs.enumerated() {
+            guard let exponent = input.split(separator: " ").last, Int(exponent) != nil, input.contains("**") else { continue }
+            checked += 1
+            #expect(got[index] == want[index], "\(input)")
+        }
+        #expect(checked > 500)
+    }
+}

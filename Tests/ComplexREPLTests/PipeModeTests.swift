@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The built `complex-repl` with piped input, files, `-e` and the demo's flags.
+@Suite struct PipeModeTests {
+    let repl = ProcessRunner.product("complex-repl")
+
+    @Test func evaluatesEachLineAndReportsErrorsWithLocation() throws {
+        let input = "(1+3j) - 5j * 2\n\n# comment\nx = 2j\nx * x\n1 + * 2\n1/0\nans + 1\n:polar\n3+4j\n:rect\n:precision 3\n1/3\n"
+        let run = try ProcessRunner.run(repl, [], input: input)
+        #expect(run.stdout == "(1-7j)\n(-4+0j)\n(-3+0j)\n5∠0.9272952180016122\n0.333\n")
+        #expect(run.stderr == "<stdin>:6:5: error: expected a number, a name or '(', found '*'\n<stdin>:7:2: error: division by zero\n")
+        #expect(run.status == 1)
+    }
+
+    @Test func exitsZeroWhenEveryLineSucceeds() throws {
+        let run = try ProcessRunner.run(repl, [], input: "1+1\r\n2*3")  // CRLF, and no final newline
+        #expect(run.stdout == "2\n6\n")
+        #expect(run.stderr.isEmpty)
+        #expect(run.status == 0)
+    }
+
+    @Test func filesAreEvaluatedInOrderWithTheirNames() throws {
+        let directory = try TemporaryDirectory()
+        try "1+1\nnope(2)\n".write(toFile: directory.path + "/a.txt", atomically: true, encoding: .utf8)
+        try "3*3\n".write(toFile: directory.path + "/b.txt", atomically: true, encoding: .utf8)
+        let run = try ProcessRunner.run(repl, [directory.path + "/a.txt", directory.path + "/missing.txt", directory.path + "/b.txt"])
+        #expect(run.stdout == "2\n9\n")
+        #expect(run.stderr.contains("\(directory.path)/a.txt:2:1: error: unknown function 'nope'"))
+        #expect(run.stderr.contains("cannot open '\(directory.path)/missing.txt': No such file or directory"))
+        #expect(run.status == 1)
+    }
+
+    @Test func expressionFlagAndTheDemosFlags() throws {
+        let e = try ProcessRunner.run(repl, ["-e", "(1+3j) - 5j * 2"])
+        #expect(e.stdout == "(1-7j)\n" && e.status == 0)
+        let add = try ProcessRunner.run(repl, ["--add", "--arg1", "1+3j", "--arg2", "-5j"])
+        #expect(add.stdout == "(1-2j)\n" && add.status == 0)
+        let div = try ProcessRunner.run(repl, ["--div", "--arg1", "1", "--arg2", "0j"])
+        #expect(div.stderr.contains("division by zero") && div.status == 1)
+        let missing = try ProcessRunner.run(repl, ["--mul", "--arg1", "2"])
+        #expect(missing.stderr.contains("needs --arg1 and --arg2") && missing.status != 0)
+        let bad = try ProcessRunner.run(repl, ["-e", "2 3"])
+        #expect(bad.stderr == "-e:1:3: error: expected an operator before a number (there is no implicit multiplication: write a*b)\n")
+    }
+
+    @Test func unknownBackendIsAClearError() throws {
+        let run = try ProcessRunner.run(repl, ["--backend", "carrier-pigeon", "-e", "1"])
+        #expect(run.stderr.contains("unknown backend 'carrier-pigeon'; available: local"))
+        #expect(run.status != 0)
+    }
+
+    @Test func metaCommandsInPipes() throws {
+        let run = try ProcessRunner.run(repl, [], input: "y = 1j\n:vars\n:backend\n:backend nowhere\n:bogus\n:quit\n5\n")
+        #expect(run.stdout.hasPrefix("y = 1j\nbackend: local (in-process)\n"))
+        #expect(!run.stdout.contains("5\n"))  // :quit stops reading
+        #expect(run.stderr.contains("<stdin>:4:1: error: unknown backend 'nowhere'"))
+        #expect(run.stderr.contains("<stdin>:5:1: error: unknown command ':bogus'"))
+    }
+
+    @Test func hostileBytesAreErrorsNotCrashes() throws {
+        var input = Data("1 +\u{0} 2\n".utf8)
+        input.append(contentsOf: [0x31, 0xFF, 0x0A])
+        input.append(Data((String(repeating: "(", count: 100_000) + "1\n").utf8))
+        input.append(Data((Array(repeating: "1", count: 500_000).joined(separator: "+") + "\n").utf8))  // ~1 MB
+        let run = try ProcessRunner.run(repl, [], input: String(decoding: input, as: UTF8.self), timeout: 30)
+        #expect(run.stderr.contains("<stdin>:1:4: error: unexpected NUL byte"))
+        #expect(run.stderr.contains("<stdin>:2:2: error:"))
+        #expect(run.stderr.contains("<stdin>:3:") && run.stderr.contains("nested too deeply"))
+        #expect(run.stdout == "500000\n")
+    }
+}
