@@ -5,11 +5,14 @@ let package = Package(
     name: "complex-repl",
     products: [
         .executable(name: "complex-repl", targets: ["complex-repl"]),
+        .executable(name: "complex-server", targets: ["complex-server"]),
         .library(name: "ComplexLanguage", targets: ["ComplexLanguage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libedit, reached through a module map and a few non-variadic inline shims.
@@ -24,10 +27,33 @@ let package = Package(
             name: "ComplexLanguage",
             dependencies: [.product(name: "ComplexModule", package: "swift-numerics")]
         ),
+        // The wire formats shared by clients and the server: JSON requests and responses.
+        .target(
+            name: "ComplexWire",
+            dependencies: ["ComplexLanguage"]
+        ),
         // Client-side backends: where each operation is computed.
         .target(
             name: "ComplexBackends",
-            dependencies: ["ComplexLanguage"]
+            dependencies: ["ComplexLanguage", "ComplexWire"]
+        ),
+        // The server: the operations over a Unix socket (and HTTP), on SwiftNIO.
+        .target(
+            name: "ComplexServer",
+            dependencies: [
+                "ComplexLanguage", "ComplexWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "complex-server",
+            dependencies: [
+                "ComplexServer", "ComplexWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The REPL: line editor, session, meta-commands, pipe mode.
         .target(
@@ -46,11 +72,15 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CPseudoTerminal"], path: "Tests/TestSupport"),
         .testTarget(
             name: "ComplexLanguageTests",
-            dependencies: ["ComplexLanguage", "ComplexBackends"]
+            dependencies: ["ComplexLanguage", "ComplexBackends", "ComplexWire"]
         ),
         .testTarget(
             name: "ComplexREPLTests",
-            dependencies: ["ComplexREPL", "ComplexLanguage", "ComplexBackends", "TestSupport"]
+            dependencies: ["ComplexREPL", "ComplexLanguage", "ComplexBackends", "TestSupport", "complex-server"]
+        ),
+        .testTarget(
+            name: "ComplexServerTests",
+            dependencies: ["ComplexLanguage", "ComplexWire", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

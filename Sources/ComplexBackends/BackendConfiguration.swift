@@ -6,16 +6,20 @@ public struct BackendConfiguration: Sendable {
     /// The directory holding `complex-repl`, where `complex-server` and the bundled FFI
     /// library are looked for.
     public var executableDirectory: String?
+    /// The process environment (for default socket paths).
+    public var environment: [String: String]
     /// Where a backend reports what it did on the user's behalf (e.g. started a server).
     public var notice: @Sendable (String) -> Void
 
     public init(
         argument: String? = nil,
         executableDirectory: String? = nil,
+        environment: [String: String] = [:],
         notice: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.argument = argument
         self.executableDirectory = executableDirectory
+        self.environment = environment
         self.notice = notice
     }
 }

@@ -5,6 +5,7 @@ public enum BackendRegistry {
     /// Every backend, in the order `:backend` lists them.
     public static let all: [any RegisteredBackend.Type] = [
         LocalBackend.self,
+        IPCBackend.self,
     ]
 
     /// The names users can choose.

@@ -68,21 +68,14 @@ public struct Lexer {
     /// `digits [. digits] [e [+-] digits] [j|J|i|I]`, or starting with `.`.
     mutating func number() throws(Diagnostic) -> Token {
         let start = position
-        // Significant digits gathered for the exact fast path (Clinger): at most 19
-        // fit in a UInt64; more go to the slow, correctly rounded parser.
-        var mantissa: UInt64 = 0
-        var significant = 0
-        var scale = 0  // decimal exponent adjustment from digits after the point
         var sawDigit = false
         while position < bytes.count, Self.isDigit(bytes[position]) {
-            Self.accumulate(bytes[position], &mantissa, &significant, &scale, afterPoint: false)
             sawDigit = true
             position += 1
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
             while position < bytes.count, Self.isDigit(bytes[position]) {
-                Self.accumulate(bytes[position], &mantissa, &significant, &scale, afterPoint: true)
                 sawDigit = true
                 position += 1
             }
@@ -90,27 +83,18 @@ public struct Lexer {
         guard sawDigit else {
             throw Diagnostic("unexpected '.': a number needs a digit before or after the point", at: start)
         }
-        var exponent = 0
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
             var p = position + 1
-            var negative = false
-            if p < bytes.count, bytes[p] == UInt8(ascii: "+") || bytes[p] == UInt8(ascii: "-") {
-                negative = bytes[p] == UInt8(ascii: "-")
-                p += 1
-            }
+            if p < bytes.count, bytes[p] == UInt8(ascii: "+") || bytes[p] == UInt8(ascii: "-") { p += 1 }
             guard p < bytes.count, Self.isDigit(bytes[p]) else {
                 throw Diagnostic(
                     "malformed number: the exponent after 'e' has no digits (write 1e3, or 2*e for the constant)",
                     at: start)
             }
-            while p < bytes.count, Self.isDigit(bytes[p]) {
-                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[p] &- 0x30) }
-                p += 1
-            }
-            if negative { exponent = -exponent }
+            while p < bytes.count, Self.isDigit(bytes[p]) { p += 1 }
             position = p
         }
-        let textEnd = position
+        let value = DecimalConversion.value(of: UnsafeBufferPointer(rebasing: bytes[start..<position]))
         var kind = Token.Kind.number
         if position < bytes.count {
             let b = bytes[position] | 0x20
@@ -124,44 +108,7 @@ public struct Lexer {
                 "malformed number: '\(String(decoding: bytes[start...position], as: UTF8.self))' (there is no implicit multiplication: write 2*x)",
                 at: start)
         }
-        let value = Self.fastValue(mantissa, significant, scale + exponent)
-            ?? Double(String(decoding: bytes[start..<textEnd], as: UTF8.self))
-            ?? .nan
         return Token(kind, start, position, number: value)
-    }
-
-    @inline(__always)
-    static func accumulate(_ digit: UInt8, _ mantissa: inout UInt64, _ significant: inout Int,
-                           _ scale: inout Int, afterPoint: Bool) {
-        let d = UInt64(digit &- 0x30)
-        if significant == 0 && d == 0 {
-            if afterPoint { scale -= 1 }
-            return
-        }
-        if significant < 19 {
-            mantissa = mantissa * 10 + d
-            significant += 1
-            if afterPoint { scale -= 1 }
-        } else {
-            significant += 1  // too many digits: forces the slow path
-            if !afterPoint { scale += 1 }
-        }
-    }
-
-    static let powersOfTen: [Double] = (0...22).map { e in
-        var p = 1.0
-        for _ in 0..<e { p *= 10 }
-        return p
-    }
-
-    /// Exact when the mantissa and the power of ten are both exact doubles: one
-    /// correctly rounded multiply or divide then gives the correctly rounded result.
-    @inline(__always)
-    static func fastValue(_ mantissa: UInt64, _ significant: Int, _ exponent: Int) -> Double? {
-        if mantissa == 0 { return significant <= 19 ? 0 : nil }
-        guard significant <= 15, exponent >= -22, exponent <= 22 else { return nil }
-        let m = Double(mantissa)
-        return exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
     }
 
     static func describeUnexpected(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> String {

@@ -71,6 +71,9 @@ public struct PipeRunner {
                     buffer.append(contentsOf: repeatElement(0, count: buffer.count))
                 }
             }
+            // Flush before waiting for input: a person or program feeding lines one at
+            // a time sees each answer at once, while a file still gets 64 KiB writes.
+            out.flush()
             let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + end, raw.count - end) }
             if n < 0 {
                 if errno == EINTR { continue }

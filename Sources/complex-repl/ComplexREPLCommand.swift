@@ -38,6 +38,9 @@ struct ComplexREPLCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where operations are computed: \(BackendRegistry.names.joined(separator: ", ")).", valueName: "name"))
     var backend: String = "local"
 
+    @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID.sock; a server is started there on demand).", valueName: "path"))
+    var socket: String?
+
     @Flag(help: ArgumentHelp("The original demo's operation flags."))
     var demoOperation: DemoOperation?
 
@@ -53,6 +56,9 @@ struct ComplexREPLCommand: ParsableCommand {
     func validate() throws {
         if demoOperation != nil && (arg1 == nil || arg2 == nil) {
             throw ValidationError("--\(demoOperation!.rawValue) needs --arg1 and --arg2, e.g. --add --arg1 1+3j --arg2 -5j")
+        }
+        if socket != nil && backend != "ipc" {
+            throw ValidationError("--socket goes with --backend ipc")
         }
         if demoOperation == nil && (arg1 != nil || arg2 != nil) {
             throw ValidationError("--arg1/--arg2 go with one of --add, --sub, --mul, --div")
@@ -70,6 +76,7 @@ struct ComplexREPLCommand: ParsableCommand {
         let configuration = BackendConfiguration(
             argument: nil,
             executableDirectory: ExecutableLocation.directory(),
+            environment: environment,
             notice: { message in
                 var err = OutputStream(fileDescriptor: 2)
                 err.write("complex-repl: \(message)\n")
@@ -78,7 +85,9 @@ struct ComplexREPLCommand: ParsableCommand {
         )
         let chosen: any Backend
         do {
-            chosen = try BackendRegistry.make(backend, configuration)
+            var initial = configuration
+            initial.argument = socket
+            chosen = try BackendRegistry.make(backend, initial)
         } catch {
             throw ValidationError(error.description)
         }

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ComplexWire
+
+/// A connected stream socket used with blocking calls and time limits.
+///
+/// The REPL evaluates one operation at a time, so a blocking socket on the caller's
+/// thread is the fastest client there is: no event loop, no thread hop per operation.
+final class BlockingSocket {
+    /// Why a socket call failed, with errno's text.
+    struct Failure: Error {
+        var reason: String
+        static func errno(_ what: String) -> Failure {
+            Failure(reason: "\(what): \(String(cString: strerror(Glibc.errno)))")
+        }
+    }
+
+    let fd: Int32
+
+    private init(fd: Int32) {
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Connects to a Unix socket.
+    static func connect(unixPath path: String, timeoutSeconds: Int) throws(Failure) -> BlockingSocket {
+        guard path.utf8.count <= SocketLocation.maximumPathLength else {
+            throw Failure(reason: "path longer than \(SocketLocation.maximumPathLength) bytes")
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .errno("socket") }
+        let socket = BlockingSocket(fd: fd)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8)
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard rc == 0 else { throw .errno("connect") }
+        socket.setTimeouts(seconds: timeoutSeconds)
+        return socket
+    }
+
+    /// Connects over TCP to an IPv4 or IPv6 literal address, with a connect time limit.
+    static func connect(host: String, port: Int, timeoutSeconds: Int) throws(Failure) -> BlockingSocket {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else {
+            throw Failure(reason: "cannot resolve \(host): \(String(cString: gai_strerror(rc)))")
+        }
+        defer { freeaddrinfo(list) }
+        let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .errno("socket") }
+        let socket = BlockingSocket(fd: fd)
+        // Connect without blocking, then wait for it with poll, so a black hole cannot hang us.
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        if Glibc.connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) != 0 {
+            guard errno == EINPROGRESS else { throw .errno("connect") }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            guard poll(&descriptor, 1, Int32(timeoutSeconds * 1000)) == 1 else {
+                throw Failure(reason: "connect: no answer within \(timeoutSeconds) s")
+            }
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+            guard error == 0 else { throw Failure(reason: "connect: \(String(cString: strerror(error)))") }
+        }
+        _ = fcntl(fd, F_SETFL, flags)
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        socket.setTimeouts(seconds: timeoutSeconds)
+        return socket
+    }
+
+    func setTimeouts(seconds: Int) {
+        var limit = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Sends every byte, or fails.
+    func send(_ bytes: [UInt8]) throws(Failure) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(reason: "send: timed out") }
+                throw .errno("send")
+            }
+            offset += n
+        }
+    }
+
+    /// Receives what is available (at least one byte) into `buffer` after `count`;
+    /// returns how many bytes arrived, 0 at end of stream.
+    func receive(into buffer: inout [UInt8], after count: Int) throws(Failure) -> Int {
+        if buffer.count - count < 4096 { buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, 4096))) }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { raw in
+                recv(fd, raw.baseAddress! + count, raw.count - count, 0)
+            }
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(reason: "no answer within the time limit") }
+            throw .errno("recv")
+        }
+    }
+}

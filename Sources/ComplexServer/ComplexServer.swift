@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ComplexWire
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Serves the language's operations over a Unix socket (newline-delimited JSON).
+///
+/// Requests are decoded, computed and answered on the event loop that read them.
+public final class ComplexServer: Sendable {
+    public let configuration: ServerConfiguration
+    let logger: Logger
+    let group: MultiThreadedEventLoopGroup
+    let activity = ActivityMonitor()
+
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(configuration.threads, 1))
+    }
+
+    /// Binds every configured listener; returns what they are, for the start-up line.
+    public func start() throws -> [Channel] {
+        var channels: [Channel] = []
+        do {
+            if let path = configuration.socketPath {
+                channels.append(try bindSocket(path))
+            }
+            guard !channels.isEmpty else { throw ServerError.nothingToServe }
+        } catch {
+            for channel in channels { try? channel.close().wait() }
+            throw error
+        }
+        return channels
+    }
+
+    func bindSocket(_ path: String) throws -> Channel {
+        try SocketFile.prepare(path)
+        let maximumLineLength = configuration.maximumLineLength
+        let activity = self.activity
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        SocketRequestHandler(maximumLineLength: maximumLineLength, activity: activity))
+                }
+            }
+        do {
+            return try SocketFile.withPrivateUmask {
+                try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).wait()
+            }
+        } catch {
+            throw ServerError.cannotBind(path, reason: "\(error)")
+        }
+    }
+
+    /// Serves until `shutdown` is called, or (with `idleExitSeconds`) until idle.
+    public func run(until stop: @escaping @Sendable () async -> Void) async throws {
+        let channels = try start()
+        logger.notice("complex-server listening", metadata: [
+            "socket": .string(configuration.socketPath ?? "off"),
+            "pid": .stringConvertible(getpid()),
+        ])
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await stop() }
+            if let seconds = configuration.idleExitSeconds {
+                let activity = self.activity
+                tasks.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        if activity.idle(for: seconds) { return }
+                    }
+                }
+            }
+            await tasks.next()
+            tasks.cancelAll()
+        }
+        for channel in channels { try? await channel.close() }
+        // Let connections already accepted finish what they were sent.
+        for _ in 0..<50 where activity.state.withLock({ $0.open > 0 }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if let path = configuration.socketPath { SocketFile.remove(path) }
+        try await group.shutdownGracefully()
+        logger.notice("complex-server stopped")
+    }
+}

@@ -1,0 +1,23 @@
+import ComplexLanguage
+import ComplexWire
+
+/// Turns a request body into a response: decode, compute in-process, report.
+/// Shared by the socket and HTTP listeners so both speak the same operations and errors.
+struct RequestProcessor {
+    var writer = JSONWriter()
+
+    /// The response to one JSON request; `operation` is given when the transport
+    /// names it outside the body (the HTTP path).
+    func respond(to body: UnsafeBufferPointer<UInt8>, operation: Operation? = nil) -> WireResponse {
+        do throws(WireError) {
+            let request = try WireRequest.decode(body, operation: operation)
+            do throws(OperationError) {
+                return .result(try request.operation.perform(request.a, request.b))
+            } catch {
+                return WireResponse(.operation(error))
+            }
+        } catch {
+            return WireResponse(error)
+        }
+    }
+}

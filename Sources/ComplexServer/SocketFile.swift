@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ComplexWire
+
+/// The socket path's life cycle: refuse a live server's path, replace a stale one,
+/// create the new socket 0600, and remove it on the way out.
+enum SocketFile {
+    /// Makes `path` ready to bind: errors if a server answers there or it is not a socket.
+    static func prepare(_ path: String) throws(ServerError) {
+        guard path.utf8.count <= SocketLocation.maximumPathLength else {
+            throw .pathTooLong(path, limit: SocketLocation.maximumPathLength)
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }  // nothing there
+        guard info.st_mode & S_IFMT == S_IFSOCK else { throw .pathNotASocket(path) }
+        if answers(path) { throw .socketInUse(path) }
+        unlink(path)  // stale: its server is gone
+    }
+
+    /// True when something accepts connections on `path`.
+    static func answers(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8.prefix(raw.count - 1))
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        return result == 0
+    }
+
+    /// Runs `bind` with a umask that makes the new socket file 0600 from its first
+    /// moment, not after a chmod race.
+    static func withPrivateUmask<T>(_ bind: () throws -> T) rethrows -> T {
+        let previous = umask(0o177)
+        defer { umask(previous) }
+        return try bind()
+    }
+
+    static func remove(_ path: String) {
+        unlink(path)
+    }
+}

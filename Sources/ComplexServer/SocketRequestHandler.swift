@@ -1,0 +1,100 @@
+import ComplexWire
+import Logging
+import NIOCore
+
+/// Answers newline-delimited JSON requests on one socket connection, in order, on the
+/// connection's event loop (no thread hop per request). Responses to pipelined
+/// requests are flushed together once the loop has read what is available.
+final class SocketRequestHandler: ChannelInboundHandler {
+    typealias InboundIn = LineFrameDecoder.Frame
+    typealias OutboundOut = ByteBuffer
+
+    let maximumLineLength: Int
+    let activity: ActivityMonitor
+    var processor = RequestProcessor()
+    var scratch: [UInt8] = []
+    var unflushed = false
+
+    init(maximumLineLength: Int, activity: ActivityMonitor) {
+        self.maximumLineLength = maximumLineLength
+        self.activity = activity
+        scratch.reserveCapacity(256)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        activity.connectionOpened()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        activity.connectionClosed()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .line(let line):
+            let response = line.withUnsafeReadableBytes { raw in
+                processor.respond(to: raw.bindMemory(to: UInt8.self))
+            }
+            send(response, context: context)
+        case .tooLong:
+            send(WireResponse(.lineTooLong(limit: maximumLineLength)), context: context)
+            answerThenHangUp(context: context)
+        }
+    }
+
+    func send(_ response: WireResponse, context: ChannelHandlerContext) {
+        scratch.removeAll(keepingCapacity: true)
+        response.encode(to: &scratch, writer: &processor.writer)
+        scratch.append(UInt8(ascii: "\n"))
+        var buffer = context.channel.allocator.buffer(capacity: scratch.count)
+        buffer.writeBytes(scratch)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        unflushed = true
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if unflushed {
+            unflushed = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            // The client closed its write side (the demo's style): answer what it sent, then close.
+            flushThenClose(context: context)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// Closes once everything written so far has reached the socket.
+    func flushThenClose(context: ChannelHandlerContext) {
+        unflushed = false
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            bound.value.close(promise: nil)
+        }
+    }
+
+    /// Sends what is written, stops writing, and keeps reading (and discarding) for a
+    /// moment: closing with unread input would make the kernel reset the connection
+    /// and the client could lose the error reply.
+    func answerThenHangUp(context: ChannelHandlerContext) {
+        unflushed = false
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            bound.value.close(mode: .output, promise: nil)
+        }
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A client that vanished mid-request is routine; anything else is logged by the server.
+        context.close(promise: nil)
+    }
+}

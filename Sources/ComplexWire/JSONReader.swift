@@ -1,0 +1,257 @@
+import ComplexLanguage
+
+/// A small, strict JSON reader over bytes, for the few shapes the wire uses: objects
+/// whose values are numbers, `[re, im]` pairs, strings, or anything else (skipped).
+///
+/// Written for the server's hot path: no allocation except for strings.
+struct JSONReader {
+    /// Nesting deeper than this in skipped values is refused, so hostile input cannot
+    /// exhaust the stack.
+    static let maximumDepth = 64
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    func failure(_ what: String) -> WireError {
+        if index >= bytes.count { return .badJSON("\(what), found the end of the input") }
+        let c = bytes[index]
+        let found = c >= 0x20 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x\(String(c, radix: 16))"
+        return .badJSON("\(what) at byte \(index), found \(found)")
+    }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    mutating func consume(_ c: UInt8, _ what: String) throws(WireError) {
+        guard peek() == c else { throw failure("expected \(what)") }
+        index += 1
+    }
+
+    /// After the top-level value: only whitespace may follow.
+    mutating func expectEnd() throws(WireError) {
+        if peek() != nil { throw failure("expected the end of the JSON value") }
+    }
+
+    /// Calls `body` with each key of an object; `body` must read or skip the value.
+    mutating func readObject(_ body: (inout JSONReader, String) throws(WireError) -> Void) throws(WireError) {
+        try consume(UInt8(ascii: "{"), "'{' (a JSON object)")
+        if peek() == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+            let key = try readString()
+            try consume(UInt8(ascii: ":"), "':'")
+            try body(&self, key)
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    mutating func readString() throws(WireError) -> String {
+        try consume(UInt8(ascii: "\""), "'\"'")
+        let start = index
+        // Fast path: no escapes.
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            defer { index += 1 }
+            return try validUTF8(start..<index)
+        }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: try validUTF8(start..<index).unicodeScalars)
+        while true {
+            guard index < bytes.count else { throw failure("unterminated string") }
+            let c = bytes[index]
+            if c == UInt8(ascii: "\"") { index += 1; return String(scalars) }
+            if c < 0x20 { throw failure("control character in a string") }
+            if c != UInt8(ascii: "\\") {
+                let runStart = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+                    index += 1
+                }
+                scalars.append(contentsOf: try validUTF8(runStart..<index).unicodeScalars)
+                continue
+            }
+            index += 1
+            guard index < bytes.count else { throw failure("unterminated escape") }
+            let e = bytes[index]
+            index += 1
+            switch e {
+            case UInt8(ascii: "\""): scalars.append("\"")
+            case UInt8(ascii: "\\"): scalars.append("\\")
+            case UInt8(ascii: "/"): scalars.append("/")
+            case UInt8(ascii: "b"): scalars.append("\u{08}")
+            case UInt8(ascii: "f"): scalars.append("\u{0C}")
+            case UInt8(ascii: "n"): scalars.append("\n")
+            case UInt8(ascii: "r"): scalars.append("\r")
+            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "u"):
+                var code = try readHex4()
+                if (0xD800..<0xDC00).contains(code) {
+                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                        throw failure("unpaired surrogate in \\u escape")
+                    }
+                    index += 2
+                    let low = try readHex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw failure("unpaired surrogate in \\u escape") }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let scalar = Unicode.Scalar(code) else { throw failure("invalid \\u escape") }
+                scalars.append(scalar)
+            default:
+                index -= 1
+                throw failure("invalid escape")
+            }
+        }
+    }
+
+    mutating func readHex4() throws(WireError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw failure("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[index] | 0x20
+            let digit: UInt8
+            if c &- 0x30 < 10 { digit = c &- 0x30 } else if c &- 0x61 < 6 { digit = c &- 0x61 + 10 } else {
+                throw failure("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    func validUTF8(_ range: Range<Int>) throws(WireError) -> String {
+        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+            throw .badJSON("invalid UTF-8 in a string at byte \(range.lowerBound)")
+        }
+        return text
+    }
+
+    /// A JSON number, or one of the non-finite spellings: the strings "inf", "-inf",
+    /// "nan" (also "Infinity", "-Infinity", "NaN"), or Python's bare `Infinity`,
+    /// `-Infinity`, `NaN`.
+    mutating func readNumber() throws(WireError) -> Double {
+        guard let c = peek() else { throw failure("expected a number") }
+        if c == UInt8(ascii: "\"") {
+            let text = try readString()
+            switch text {
+            case "inf", "+inf", "Infinity", "infinity": return .infinity
+            case "-inf", "-Infinity", "-infinity": return -.infinity
+            case "nan", "NaN", "-nan": return .nan
+            default: throw .badArguments("\"\(text)\" is not a number (non-finite values are \"inf\", \"-inf\", \"nan\")")
+            }
+        }
+        for (word, value) in [("Infinity", Double.infinity), ("-Infinity", -Double.infinity), ("NaN", Double.nan)]
+        where hasPrefix(word) {
+            index += word.utf8.count
+            return value
+        }
+        let negative = c == UInt8(ascii: "-")
+        if negative { index += 1 }
+        let start = index
+        // JSON's grammar: 0 | [1-9][0-9]*, then optional fraction and exponent.
+        guard index < bytes.count, bytes[index] &- 0x30 < 10 else { throw failure("expected a number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, bytes[index] &- 0x30 < 10 { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, bytes[index] &- 0x30 < 10 else { throw failure("expected a digit after '.'") }
+            while index < bytes.count, bytes[index] &- 0x30 < 10 { index += 1 }
+        }
+        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, bytes[index] &- 0x30 < 10 else { throw failure("expected exponent digits") }
+            while index < bytes.count, bytes[index] &- 0x30 < 10 { index += 1 }
+        }
+        let magnitude = DecimalConversion.value(of: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        return negative ? -magnitude : magnitude
+    }
+
+    func hasPrefix(_ word: String) -> Bool {
+        let utf8 = word.utf8
+        guard index + utf8.count <= bytes.count else { return false }
+        return zip(bytes[index...], utf8).allSatisfy { $0 == $1 }
+    }
+
+    /// An operand: a number (real) or `[re, im]` (complex).
+    mutating func readOperand(_ name: String) throws(WireError) -> Value {
+        if peek() == UInt8(ascii: "[") {
+            index += 1
+            let re = try readNumber()
+            guard peek() == UInt8(ascii: ",") else {
+                throw .badArguments("\"\(name)\" must be a number or a pair [re, im]")
+            }
+            index += 1
+            let im = try readNumber()
+            guard peek() == UInt8(ascii: "]") else {
+                throw .badArguments("\"\(name)\" must be a number or a pair [re, im]")
+            }
+            index += 1
+            return .complex(ComplexNumber(re, im))
+        }
+        switch peek() {
+        case UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "I"), UInt8(ascii: "N"):
+            return .real(try readNumber())
+        case let c? where c &- 0x30 < 10:
+            return .real(try readNumber())
+        default:
+            if index < bytes.count, [UInt8(ascii: "{"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n")].contains(bytes[index]) {
+                try skipValue()
+                throw .badArguments("\"\(name)\" must be a number or a pair [re, im]")
+            }
+            throw failure("expected a number or a pair [re, im] for \"\(name)\"")
+        }
+    }
+
+    /// Skips any JSON value.
+    mutating func skipValue(depth: Int = 0) throws(WireError) {
+        guard depth < Self.maximumDepth else { throw .badJSON("JSON nested deeper than \(Self.maximumDepth) levels") }
+        switch peek() {
+        case UInt8(ascii: "{"):
+            try readObject { (reader: inout JSONReader, _: String) throws(WireError) in try reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            index += 1
+            if peek() == UInt8(ascii: "]") { index += 1; return }
+            while true {
+                try skipValue(depth: depth + 1)
+                switch peek() {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"): index += 1; return
+                default: throw failure("expected ',' or ']'")
+                }
+            }
+        case UInt8(ascii: "\""):
+            _ = try readString()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            for word in ["true", "false", "null"] where hasPrefix(word) {
+                index += word.utf8.count
+                return
+            }
+            throw failure("expected a JSON value")
+        default:
+            _ = try readNumber()
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ComplexLanguage
+
+/// Appends the wire's JSON to a byte buffer: numbers in their shortest round-trip form,
+/// non-finite numbers as the strings "inf", "-inf", "nan".
+public struct JSONWriter: Sendable {
+    var formatter = ValueFormatter()
+
+    public init() {}
+
+    public mutating func appendNumber(_ x: Double, to out: inout [UInt8]) {
+        if x.isNaN {
+            out.append(contentsOf: #""nan""#.utf8)
+        } else if x.isInfinite {
+            out.append(contentsOf: (x < 0 ? #""-inf""# : #""inf""#).utf8)
+        } else {
+            formatter.append(.real(x), to: &out)
+        }
+    }
+
+    /// A real as a number, a complex as `[re, im]`.
+    public mutating func appendValue(_ value: Value, to out: inout [UInt8]) {
+        switch value {
+        case .real(let x):
+            appendNumber(x, to: &out)
+        case .complex(let z):
+            out.append(UInt8(ascii: "["))
+            appendNumber(z.re, to: &out)
+            out.append(UInt8(ascii: ","))
+            appendNumber(z.im, to: &out)
+            out.append(UInt8(ascii: "]"))
+        }
+    }
+
+    public func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: #"\n"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

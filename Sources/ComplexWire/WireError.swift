@@ -1,0 +1,41 @@
+import ComplexLanguage
+
+/// A failure the wire protocols report: its `code` is the stable name in
+/// docs/PROTOCOL.md, shared by the socket and HTTP transports.
+public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The request is not valid JSON, or not a JSON object.
+    case badJSON(String)
+    /// Missing or ill-typed fields, or the wrong number of operands.
+    case badArguments(String)
+    /// No operation by that name.
+    case unknownOperation(String)
+    /// The operation itself failed (division by zero, domain error, ...).
+    case operation(OperationError)
+    /// A socket request line longer than the limit; the connection is closed.
+    case lineTooLong(limit: Int)
+    /// An HTTP body longer than the limit.
+    case bodyTooLarge(limit: Int)
+
+    public var code: String {
+        switch self {
+        case .badJSON: return "bad_json"
+        case .badArguments: return "bad_arguments"
+        case .unknownOperation: return "unknown_operation"
+        case .operation(let error): return error.code
+        case .lineTooLong: return "line_too_long"
+        case .bodyTooLarge: return "body_too_large"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .badJSON(let m): return "bad JSON: \(m)"
+        case .badArguments(let m), .unknownOperation(let m): return m
+        case .operation(let error): return error.message
+        case .lineTooLong(let limit): return "request line longer than \(limit) bytes; the connection is closed"
+        case .bodyTooLarge(let limit): return "request body longer than \(limit) bytes"
+        }
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,77 @@
+import ComplexLanguage
+
+/// One operation request: `{"op":"add","a":[1,3],"b":[0,-5]}`.
+///
+/// `command` is accepted for `op` (the original demo's spelling); for HTTP the
+/// operation comes from the path and the body carries only the operands.
+public struct WireRequest: Sendable, Equatable {
+    public var operation: Operation
+    public var a: Value
+    public var b: Value?
+
+    public init(_ operation: Operation, _ a: Value, _ b: Value?) {
+        self.operation = operation
+        self.a = a
+        self.b = b
+    }
+
+    /// Decodes a request; `operation`, when given, comes from elsewhere (an HTTP path)
+    /// and the body must not need to name it.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, operation fixed: Operation? = nil) throws(WireError) -> WireRequest {
+        var reader = JSONReader(bytes)
+        var name: String?
+        var a: Value?
+        var b: Value?
+        guard reader.peek() == UInt8(ascii: "{") else {
+            throw reader.failure("expected a JSON object like {\"op\":\"add\",\"a\":[1,3],\"b\":[0,-5]}")
+        }
+        try reader.readObject { (reader: inout JSONReader, key: String) throws(WireError) in
+            switch key {
+            case "op", "command":
+                guard reader.peek() == UInt8(ascii: "\"") else { throw .badArguments("\"\(key)\" must be a string") }
+                name = try reader.readString()
+            case "a": a = try reader.readOperand("a")
+            case "b": b = try reader.readOperand("b")
+            default: try reader.skipValue()
+            }
+        }
+        try reader.expectEnd()
+        let operation: Operation
+        if let fixed {
+            operation = fixed
+        } else {
+            guard let name else { throw .badArguments("the request has no \"op\" (or \"command\") field") }
+            guard let named = Operation(rawValue: name) else {
+                throw .unknownOperation("unknown operation \"\(name)\"; operations: \(Operation.allCases.map(\.rawValue).joined(separator: " "))")
+            }
+            operation = named
+        }
+        guard let a else {
+            throw .badArguments("\(operation.rawValue) needs operand \"a\"\(operation.arity == 2 ? " and \"b\"" : "")")
+        }
+        if operation.arity == 2 && b == nil {
+            throw .badArguments("\(operation.rawValue) takes 2 operands: \"a\" and \"b\"")
+        }
+        if operation.arity == 1 && b != nil {
+            throw .badArguments("\(operation.rawValue) takes 1 operand: \"a\" only")
+        }
+        return WireRequest(operation, a, b)
+    }
+
+    /// Appends the request as one JSON object (no newline).
+    public func encode(to out: inout [UInt8], writer: inout JSONWriter, includeOperation: Bool = true) {
+        out.append(UInt8(ascii: "{"))
+        if includeOperation {
+            out.append(contentsOf: #""op":""#.utf8)
+            out.append(contentsOf: operation.rawValue.utf8)
+            out.append(contentsOf: #"","#.utf8)
+        }
+        out.append(contentsOf: #""a":"#.utf8)
+        writer.appendValue(a, to: &out)
+        if let b {
+            out.append(contentsOf: #","b":"#.utf8)
+            writer.appendValue(b, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}

@@ -1,0 +1,53 @@
+import ComplexLanguage
+
+/// One response: `{"result":[1,-2]}` (a real result is a bare number), or
+/// `{"error":{"code":"division_by_zero","message":"division by zero"}}`.
+public enum WireResponse: Sendable, Equatable {
+    case result(Value)
+    case failure(code: String, message: String)
+
+    public init(_ error: WireError) {
+        self = .failure(code: error.code, message: error.message)
+    }
+
+    public func encode(to out: inout [UInt8], writer: inout JSONWriter) {
+        switch self {
+        case .result(let value):
+            out.append(contentsOf: #"{"result":"#.utf8)
+            writer.appendValue(value, to: &out)
+            out.append(UInt8(ascii: "}"))
+        case .failure(let code, let message):
+            out.append(contentsOf: #"{"error":{"code":"#.utf8)
+            writer.appendString(code, to: &out)
+            out.append(contentsOf: #","message":"#.utf8)
+            writer.appendString(message, to: &out)
+            out.append(contentsOf: "}}".utf8)
+        }
+    }
+
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireError) -> WireResponse {
+        var reader = JSONReader(bytes)
+        var response: WireResponse?
+        try reader.readObject { (reader: inout JSONReader, key: String) throws(WireError) in
+            switch key {
+            case "result":
+                response = .result(try reader.readOperand("result"))
+            case "error":
+                var code = "backend_failure", message = "the server reported an error without a message"
+                try reader.readObject { (reader: inout JSONReader, key: String) throws(WireError) in
+                    switch key {
+                    case "code": code = try reader.readString()
+                    case "message": message = try reader.readString()
+                    default: try reader.skipValue()
+                    }
+                }
+                response = .failure(code: code, message: message)
+            default:
+                try reader.skipValue()
+            }
+        }
+        try reader.expectEnd()
+        guard let response else { throw .badJSON("the response has neither \"result\" nor \"error\"") }
+        return response
+    }
+}

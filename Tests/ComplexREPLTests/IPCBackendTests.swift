@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The REPL with `--backend ipc` against a real complex-server.
+@Suite struct IPCBackendTests {
+    let repl = ProcessRunner.product("complex-repl")
+
+    @Test func resultsAreByteIdenticalToLocal() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path], socketPath: path, in: directory)
+        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
+        _ = try ProcessRunner.run("/usr/bin/env", ["python3", OracleTests.oracle, "exact", "3000", "99", exprs, expected])
+        let local = try ProcessRunner.run(repl, [exprs])
+        let ipc = try ProcessRunner.run(repl, ["--backend", "ipc", "--socket", path, exprs], timeout: 120)
+        #expect(!local.stdout.isEmpty)
+        #expect(ipc.stdout == local.stdout)
+        #expect(ipc.stderr == local.stderr)
+        #expect(ipc.status == local.status)
+        _ = server
+    }
+
+    @Test func aServerThatDiesGivesAClearErrorAndTheREPLReconnects() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        var server: ServerProcess? = try ServerProcess(["--socket", path], socketPath: path, in: directory)
+        // Pipe mode ('-') on a terminal, so lines can be fed one at a time.
+        let terminal = try PseudoTerminal(repl, ["--backend", "ipc", "--socket", path, "-"], environment: ["TERM": "dumb"])
+        terminal.send("1+1\n")
+        try terminal.expect("\n2\r\n")
+        server?.stop(signal: SIGKILL)
+        server = nil
+        terminal.send("2+2\n")
+        try terminal.expect("<stdin>:2:2: error: ipc: lost complex-server at \(path)")
+        terminal.send("3+3\n")
+        try terminal.expect("<stdin>:3:2: error: ipc: no complex-server at \(path) (connect: ")
+        try terminal.expect("start one with: complex-server --socket \(path)")
+        server = try ServerProcess(["--socket", path], socketPath: path, in: directory)
+        terminal.send("4+4\n")
+        try terminal.expect("\n8\r\n")
+        terminal.send("\u{04}")
+        #expect(terminal.waitForExit() == 1)  // lines 2 and 3 failed
+    }
+
+    @Test func theDefaultSocketStartsAServerOnDemand() throws {
+        let directory = try TemporaryDirectory()
+        let environment = ["XDG_RUNTIME_DIR": directory.path, "PATH": "/usr/bin:/bin"]
+        let run = try ProcessRunner.run(repl, ["--backend", "ipc", "-e", "(1+3j) - 5j * 2"], environment: environment, timeout: 20)
+        #expect(run.stdout == "(1-7j)\n")
+        #expect(run.stderr.contains("started complex-server on \(directory.path)/complex-repl.sock"))
+        // The server stays for the next run, which reuses it silently.
+        let again = try ProcessRunner.run(repl, ["--backend", "ipc", "-e", "2*3"], environment: environment)
+        #expect(again.stdout == "6\n" && again.stderr.isEmpty)
+        if let pid = run.stderr.split(separator: "(pid ").last?.prefix(while: \.isNumber), let number = Int32(pid) {
+            kill(number, SIGTERM)
+        } else {
+            Issue.record("no pid in \(run.stderr)")
+        }
+    }
+
+    @Test func aMissingNonDefaultSocketIsNotAutoStarted() throws {
+        let run = try ProcessRunner.run(repl, ["--backend", "ipc", "--socket", "/nonexistent/s.sock", "-e", "1+1"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("no complex-server at /nonexistent/s.sock"))
+        #expect(run.stderr.contains("start one with: complex-server --socket /nonexistent/s.sock"))
+    }
+}

@@ -1,0 +1,205 @@
+import ComplexLanguage
+import ComplexWire
+import Foundation
+import Testing
+import TestSupport
+
+/// complex-server on a temporary socket, spoken to as a client would.
+@Suite struct SocketServerTests {
+    func withServer(_ body: (ServerProcess, TemporaryDirectory) throws -> Void) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path], socketPath: path, in: directory)
+        try body(server, directory)
+    }
+
+    func expected(_ op: ComplexLanguage.Operation, _ a: Value, _ b: Value?) -> String {
+        var out: [UInt8] = []
+        var writer = JSONWriter()
+        let response: WireResponse
+        do throws(OperationError) {
+            response = .result(try op.perform(a, b))
+        } catch {
+            response = WireResponse(.operation(error))
+        }
+        response.encode(to: &out, writer: &writer)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test func everyOperationMatchesTheLanguage() throws {
+        try withServer { server, _ in
+            let client = try LineClient(socketPath: server.socketPath!)
+            for op in ComplexLanguage.Operation.allCases {
+                for (a, b) in [("[1.5,-2]", "[0.25,3]"), ("2", "-0.5"), ("[0,0]", "[0,0]")] {
+                    let request = op.arity == 2 ? #"{"op":"\#(op.rawValue)","a":\#(a),"b":\#(b)}"# : #"{"op":"\#(op.rawValue)","a":\#(a)}"#
+                    let decode: (String) -> Value = { text in
+                        if text.hasPrefix("[") {
+                            let parts = text.dropFirst().dropLast().split(separator: ",").map { Double($0)! }
+                            return .complex(ComplexNumber(parts[0], parts[1]))
+                        }
+                        return .real(Double(text)!)
+                    }
+                    let reply = try client.call(request)
+                    #expect(reply == expected(op, decode(a), op.arity == 2 ? decode(b) : nil), "\(request)")
+                }
+            }
+        }
+    }
+
+    @Test func theDemosPayloadWithAndWithoutNewline() throws {
+        try withServer { server, _ in
+            let client = try LineClient(socketPath: server.socketPath!)
+            #expect(try client.call(#"{"command":"add","a":[1,3],"b":[0,-5]}"#) == #"{"result":[1,-2]}"#)
+            let demo = try LineClient(socketPath: server.socketPath!)
+            try demo.send(#"{"command":"add","a":[1,3],"b":[0,-5]}"#)
+            demo.shutdownWrite()
+            #expect(try demo.readLine() == #"{"result":[1,-2]}"#)
+            #expect(try demo.readLine() == nil)  // answered, then closed
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        try withServer { server, _ in
+            let client = try LineClient(socketPath: server.socketPath!)
+            var batch = ""
+            for i in 0..<1000 { batch += #"{"op":"mul","a":[\#(i),1],"b":[2,0]}"# + "\n" }
+            try client.send(batch)
+            for i in 0..<1000 {
+                #expect(try client.readLine() == #"{"result":[\#(2 * i),2]}"#)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (#"not json"#, "bad_json"),
+        (#"{"op":"add","a":[1,2]"#, "bad_json"),
+        (#"[1,2]"#, "bad_json"),
+        (#"{"op":"frobnicate","a":1}"#, "unknown_operation"),
+        (#"{"a":1,"b":2}"#, "bad_arguments"),
+        (#"{"op":"add","a":1}"#, "bad_arguments"),
+        (#"{"op":"sqrt","a":1,"b":2}"#, "bad_arguments"),
+        (#"{"op":"add","a":"one","b":2}"#, "bad_arguments"),
+        (#"{"op":"add","a":[1],"b":2}"#, "bad_arguments"),
+        (#"{"op":"div","a":[1,0],"b":[0,0]}"#, "division_by_zero"),
+        (#"{"op":"pow","a":0,"b":-1}"#, "division_by_zero"),
+        (#"{"op":"log","a":0}"#, "domain_error"),
+        (#"{"op":"exp","a":1000}"#, "overflow"),
+    ])
+    func everyErrorCode(_ request: String, _ code: String) throws {
+        try withServer { server, _ in
+            let client = try LineClient(socketPath: server.socketPath!)
+            let reply = try client.call(request)
+            #expect(reply.hasPrefix(#"{"error":{"code":"\#(code)","message":"#), "\(request) → \(reply)")
+            // The connection stays usable after an error.
+            #expect(try client.call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#)
+        }
+    }
+
+    @Test func nonFiniteNumbersRoundTrip() throws {
+        try withServer { server, _ in
+            let client = try LineClient(socketPath: server.socketPath!)
+            #expect(try client.call(#"{"op":"mul","a":1e308,"b":10}"#) == #"{"result":"inf"}"#)
+            #expect(try client.call(#"{"op":"mul","a":["inf",0],"b":2}"#) == #"{"result":["inf","nan"]}"#)
+            #expect(try client.call(#"{"op":"neg","a":["-inf","nan"]}"#) == #"{"result":["inf","nan"]}"#)
+            #expect(try client.call(#"{"op":"add","a":[Infinity,NaN],"b":-Infinity}"#) == #"{"result":["nan","nan"]}"#)
+            #expect(try client.call(#"{"op":"neg","a":-0.0}"#) == #"{"result":0}"#)
+            #expect(try client.call(#"{"op":"neg","a":[0,5e-324]}"#) == #"{"result":[-0,-5e-324]}"#)
+        }
+    }
+
+    @Test func anOversizeLineIsRefusedAndTheConnectionClosed() throws {
+        try withServer { server, _ in
+            let client = try LineClient(socketPath: server.socketPath!)
+            try? client.send(String(repeating: "x", count: 200_000) + "\n")
+            let reply = try client.readLine()
+            #expect(reply?.contains(#""code":"line_too_long""#) == true)
+            #expect(try client.readLine() == nil)
+            let other = try LineClient(socketPath: server.socketPath!)
+            #expect(try other.call(#"{"op":"neg","a":2}"#) == #"{"result":-2}"#)
+        }
+    }
+
+    @Test func aClientThatVanishesMidRequestHarmsNoOne() throws {
+        try withServer { server, _ in
+            do {
+                let rude = try LineClient(socketPath: server.socketPath!)
+                try rude.send(#"{"op":"add","a":[1,"#)
+            }  // closed here, mid-request
+            let client = try LineClient(socketPath: server.socketPath!)
+            #expect(try client.call(#"{"op":"add","a":1,"b":2}"#) == #"{"result":3}"#)
+        }
+    }
+
+    @Test func fiftyConcurrentClientsGetOnlyTheirOwnAnswers() throws {
+        try withServer { server, _ in
+            let wrong = Counter()
+            let path = server.socketPath!
+            DispatchQueue.concurrentPerform(iterations: 50) { client in
+                guard let connection = try? LineClient(socketPath: path) else { wrong.add(1000); return }
+                for i in 0..<200 {
+                    let reply = try? connection.call(#"{"op":"add","a":[\#(client),\#(i)],"b":[0.5,0]}"#)
+                    if reply != #"{"result":[\#(client).5,\#(i)]}"# { wrong.add(1) }
+                }
+            }
+            #expect(wrong.value == 0)
+        }
+    }
+
+    @Test func socketIsPrivateAndRemovedOnSIGTERM() throws {
+        try withServer { server, _ in
+            let path = server.socketPath!
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            #expect(server.stop(signal: SIGTERM, timeout: 2) == 0)
+            #expect(!FileManager.default.fileExists(atPath: path))
+        }
+    }
+
+    @Test func aLiveServersPathIsRefusedAndAStaleOneReplaced() throws {
+        try withServer { server, directory in
+            let second = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--socket", server.socketPath!], timeout: 10)
+            #expect(second.status == 1)
+            #expect(second.stderr.contains("another server is already listening on \(server.socketPath!)"))
+            // The first server still answers.
+            #expect(try LineClient(socketPath: server.socketPath!).call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#)
+
+            // A server killed with SIGKILL leaves its socket file behind: stale.
+            #expect(server.stop(signal: SIGKILL) != nil)
+            #expect(FileManager.default.fileExists(atPath: server.socketPath!))
+            let third = try ServerProcess(["--socket", server.socketPath!], socketPath: server.socketPath!, in: directory)
+            #expect(try LineClient(socketPath: server.socketPath!).call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#)
+            third.stop()
+
+            let file = directory.path + "/not-a-socket"
+            try "x".write(toFile: file, atomically: true, encoding: .utf8)
+            let refused = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--socket", file], timeout: 10)
+            #expect(refused.status == 1 && refused.stderr.contains("exists and is not a socket"))
+        }
+    }
+
+    @Test func thePythonExampleClientTalksToTheServer() throws {
+        try withServer { server, _ in
+            let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("examples/ipc_client.py").path
+            let run = try ProcessRunner.run("/usr/bin/env", ["python3", example, server.socketPath!])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout == """
+                add (1-2j)
+                mul (10-5j)
+                div (-0.2+0.4j)
+                sqrt 2j
+                overflow inf
+                error division_by_zero
+
+                """)
+        }
+    }
+}
+
+/// A thread-safe tally.
+final class Counter: @unchecked Sendable {
+    let lock = NSLock()
+    var count = 0
+    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
