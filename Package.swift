@@ -7,6 +7,8 @@ let package = Package(
         .executable(name: "complex-repl", targets: ["complex-repl"]),
         .executable(name: "complex-server", targets: ["complex-server"]),
         .library(name: "ComplexLanguage", targets: ["ComplexLanguage"]),
+        // The bundled FFI library, loaded by `--backend ffi` (docs/FFI.md).
+        .library(name: "ComplexFFI", type: .dynamic, targets: ["ComplexFFI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,10 +34,17 @@ let package = Package(
             name: "ComplexWire",
             dependencies: ["ComplexLanguage"]
         ),
+        // The C ABI of FFI libraries: one header, no code.
+        .systemLibrary(name: "CComplexABI", path: "Modules/CComplexABI"),
+        // The bundled library implementing that ABI with the language's arithmetic.
+        .target(
+            name: "ComplexFFI",
+            dependencies: ["ComplexLanguage", "CComplexABI"]
+        ),
         // Client-side backends: where each operation is computed.
         .target(
             name: "ComplexBackends",
-            dependencies: ["ComplexLanguage", "ComplexWire"]
+            dependencies: ["ComplexLanguage", "ComplexWire", "CComplexABI"]
         ),
         // The server: the operations over a Unix socket (and HTTP), on SwiftNIO.
         .target(

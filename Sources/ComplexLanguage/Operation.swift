@@ -27,6 +27,16 @@ public enum Operation: String, CaseIterable, Sendable {
         }
     }
 
+    /// True when the result is real whatever the operand (`abs`, `arg`, `re`, `im`):
+    /// transports that carry only complex numbers use it to restore the result's kind.
+    @inlinable
+    public var alwaysReal: Bool {
+        switch self {
+        case .abs, .arg, .re, .im: return true
+        default: return false
+        }
+    }
+
     /// How the operation is written in an expression, for messages.
     public var spelling: String {
         switch self {
@@ -39,6 +49,10 @@ public enum Operation: String, CaseIterable, Sendable {
         default: return rawValue + "()"
         }
     }
+
+    /// The position in `allCases`, for tables indexed by operation.
+    public var index: Int { Self.indices[self]! }
+    static let indices: [Operation: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
 
     /// The names callable as functions in the language, in declaration order.
     public static let functionNames: [String] = allCases.filter(\.isFunction).map(\.rawValue)

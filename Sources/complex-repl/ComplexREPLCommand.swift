@@ -41,6 +41,9 @@ struct ComplexREPLCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID.sock; a server is started there on demand).", valueName: "path"))
     var socket: String?
 
+    @Option(help: ArgumentHelp("Shared library for --backend ffi (default: the bundled libComplexFFI.so next to complex-repl).", valueName: "path"))
+    var library: String?
+
     @Flag(help: ArgumentHelp("The original demo's operation flags."))
     var demoOperation: DemoOperation?
 
@@ -59,6 +62,9 @@ struct ComplexREPLCommand: ParsableCommand {
         }
         if socket != nil && backend != "ipc" {
             throw ValidationError("--socket goes with --backend ipc")
+        }
+        if library != nil && backend != "ffi" {
+            throw ValidationError("--library goes with --backend ffi")
         }
         if demoOperation == nil && (arg1 != nil || arg2 != nil) {
             throw ValidationError("--arg1/--arg2 go with one of --add, --sub, --mul, --div")
@@ -86,7 +92,7 @@ struct ComplexREPLCommand: ParsableCommand {
         let chosen: any Backend
         do {
             var initial = configuration
-            initial.argument = socket
+            initial.argument = socket ?? library
             chosen = try BackendRegistry.make(backend, initial)
         } catch {
             throw ValidationError(error.description)
