@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // libedit, reached through a module map and a few non-variadic inline shims.
@@ -64,6 +65,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `complex-repl bench`: what an operation costs through each backend.
+        .target(
+            name: "ComplexBench",
+            dependencies: [
+                "ComplexLanguage", "ComplexBackends", "ComplexREPL",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         // The REPL: line editor, session, meta-commands, pipe mode.
         .target(
             name: "ComplexREPL",
@@ -72,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "complex-repl",
             dependencies: [
-                "ComplexREPL", "ComplexBackends", "ComplexLanguage",
+                "ComplexREPL", "ComplexBackends", "ComplexLanguage", "ComplexBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ComplexLanguage
 import ComplexWire
 
@@ -8,6 +13,11 @@ public final class IPCBackend: Backend, RegisteredBackend {
     public static let help = "complex-server over a Unix socket; ARG: socket path (default one auto-starts a server)"
     /// Seconds to wait for a reply before giving up on the connection.
     public static let timeoutSeconds = 5
+    /// How long to poll for a reply before sleeping in recv (COMPLEX_REPL_SPIN_US overrides).
+    nonisolated(unsafe) static var spinMicroseconds: UInt64 = {
+        if let text = getenv("COMPLEX_REPL_SPIN_US"), let value = UInt64(String(cString: text)) { return value }
+        return 50
+    }()
 
     public var name: String { Self.registryName }
     public var summary: String { "ipc (\(path))" }
@@ -83,6 +93,7 @@ public final class IPCBackend: Backend, RegisteredBackend {
         if let connection { return connection }
         do throws(BlockingSocket.Failure) {
             connection = try BlockingSocket.connect(unixPath: path, timeoutSeconds: Self.timeoutSeconds)
+            connection!.spinMicroseconds = Self.spinMicroseconds
             return connection!
         } catch {
             guard isDefaultPath else {
@@ -102,6 +113,7 @@ public final class IPCBackend: Backend, RegisteredBackend {
         }
         do throws(BlockingSocket.Failure) {
             connection = try BlockingSocket.connect(unixPath: path, timeoutSeconds: Self.timeoutSeconds)
+            connection!.spinMicroseconds = Self.spinMicroseconds
             return connection!
         } catch {
             throw .backendFailure("ipc: cannot connect to complex-server at \(path): \(error.reason)")

@@ -6,13 +6,13 @@ import Darwin
 
 /// Starts the `complex-server` that sits next to `complex-repl`, detached from the
 /// terminal, and waits until it answers.
-enum ServerLauncher {
+public enum ServerLauncher {
     /// How long an auto-started server waits, without connections, before exiting.
-    static let idleExitSeconds = 600
+    public static let idleExitSeconds = 600
 
     /// Starts `complex-server` with `arguments` and waits up to 5 s for `ready()`.
     /// Returns the server's pid, or a message that says how to start it by hand.
-    static func launch(
+    public static func launch(
         arguments: [String],
         executableDirectory: String?,
         ready: () -> Bool
@@ -75,7 +75,7 @@ enum ServerLauncher {
         return result
     }
 
-    struct LaunchFailure: Error {
-        var reason: String
+    public struct LaunchFailure: Error {
+        public var reason: String
     }
 }

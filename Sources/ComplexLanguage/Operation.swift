@@ -50,9 +50,37 @@ public enum Operation: String, CaseIterable, Sendable {
         }
     }
 
-    /// The position in `allCases`, for tables indexed by operation.
-    public var index: Int { Self.indices[self]! }
-    static let indices: [Operation: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    /// The position in `allCases`, for tables indexed by operation (a switch, not a
+    /// lookup: the FFI backend asks once per operation).
+    @inlinable
+    public var index: Int {
+        switch self {
+        case .add: return 0
+        case .sub: return 1
+        case .mul: return 2
+        case .div: return 3
+        case .pow: return 4
+        case .neg: return 5
+        case .abs: return 6
+        case .arg: return 7
+        case .conj: return 8
+        case .re: return 9
+        case .im: return 10
+        case .sqrt: return 11
+        case .exp: return 12
+        case .log: return 13
+        case .log10: return 14
+        case .sin: return 15
+        case .cos: return 16
+        case .tan: return 17
+        case .asin: return 18
+        case .acos: return 19
+        case .atan: return 20
+        case .sinh: return 21
+        case .cosh: return 22
+        case .tanh: return 23
+        }
+    }
 
     /// The names callable as functions in the language, in declaration order.
     public static let functionNames: [String] = allCases.filter(\.isFunction).map(\.rawValue)

@@ -25,4 +25,10 @@ public struct SyntaxTree: Sendable {
     public internal(set) var statement: Statement = .empty
 
     public init() {}
+
+    /// A tree built directly, e.g. one operation on literal operands for a benchmark.
+    public init(nodes: [Node], statement: Statement) {
+        self.nodes = nodes
+        self.statement = statement
+    }
 }

@@ -19,8 +19,10 @@ public struct PipeRunner {
     public private(set) var failed = false
     var quitRequested = false
 
-    public init(session: Session) {
+    /// - Parameter output: where results go (stdout by default).
+    public init(session: Session, output: Int32 = 1) {
         self.session = session
+        self.out = OutputStream(fileDescriptor: output)
     }
 
     /// Runs the named files in order (`-` is stdin); returns the exit status:

@@ -9,7 +9,6 @@ import Darwin
 #endif
 
 /// `complex-repl`: parses arguments and wires the session to the right front end.
-@main
 struct ComplexREPLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complex-repl",
@@ -22,6 +21,8 @@ struct ComplexREPLCommand: ParsableCommand {
             Every arithmetic operation goes to the chosen backend: \(BackendRegistry.names.joined(separator: ", ")).
 
             History: $COMPLEX_REPL_HISTORY, else $XDG_STATE_HOME/complex-repl/history, else ~/.local/state/complex-repl/history (an empty COMPLEX_REPL_HISTORY disables it).
+
+            'complex-repl bench' measures what an operation costs through each backend ('complex-repl bench --help'). A file named bench is ./bench.
             """
     )
 

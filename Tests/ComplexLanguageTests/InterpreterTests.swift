@@ -77,3 +77,11 @@ final class InProcess: Backend {
         #expect(throws: OperationError.self) { try Operation.sqrt.perform(.real(1), .real(2)) }
     }
 }
+
+@Suite struct OperationTests {
+    @Test func indexIsThePositionInAllCases() {
+        for (position, op) in Operation.allCases.enumerated() {
+            #expect(op.index == position)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import ComplexBackends
+import ComplexBench
+import ComplexLanguage
+import ComplexREPL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `complex-repl bench`: parses arguments, runs `BenchmarkRunner`, prints the report.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure what one operation costs through each backend, side by side.",
+        discussion: """
+            Drives the REPL's own evaluator and backends. For each backend it warms up, times every operation (p50 … max), then runs the same count untimed for operations per second and this process's CPU time per operation. The servers it needs are started on a private socket path and stopped afterwards.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Comma-separated backends.", valueName: "list"))
+    var backends: String = BackendRegistry.names.joined(separator: ",")
+
+    @Option(help: ArgumentHelp("Timed operations per backend.", valueName: "n"))
+    var ops: Int = 20_000
+
+    @Option(help: ArgumentHelp("The operation: \(Operation.allCases.map(\.rawValue).joined(separator: " ")).", valueName: "name"))
+    var op: String = "add"
+
+    @Option(help: ArgumentHelp("Time pipe-mode evaluation of FILE through each backend instead (lines/s).", valueName: "file"))
+    var pipe: String?
+
+    @Flag(help: "Print the figures as JSON.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also write the chart as an SVG image to FILE.", valueName: "file"))
+    var svg: String?
+
+    func validate() throws {
+        guard Operation(rawValue: op) != nil else {
+            throw ValidationError("--op \(op): unknown; operations: \(Operation.allCases.map(\.rawValue).joined(separator: " "))")
+        }
+        guard ops >= 1 else { throw ValidationError("--ops wants a positive count") }
+        for name in backends.split(separator: ",") where !BackendRegistry.names.contains(String(name)) {
+            throw ValidationError("--backends: unknown backend '\(name)'; available: \(BackendRegistry.names.joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let options = BenchmarkOptions(
+            backends: backends.split(separator: ",").map(String.init),
+            operations: ops,
+            operation: Operation(rawValue: op)!,
+            pipeFile: pipe)
+        let configuration = BackendConfiguration(
+            executableDirectory: ExecutableLocation.directory(),
+            environment: ProcessEnvironment.current())
+        let measurements: [BackendMeasurement]
+        do {
+            measurements = try BenchmarkRunner(options: options, configuration: configuration).run()
+        } catch {
+            var err = OutputStream(fileDescriptor: 2)
+            err.write("\(error.description)\n")
+            err.flush()
+            throw ExitCode(1)
+        }
+        let report = BenchmarkReport(measurements: measurements, options: options)
+        var out = OutputStream(fileDescriptor: 1)
+        out.write((json ? report.json() : report.text()) + "\n")
+        out.flush()
+        if let svg {
+            let fd = open(svg, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw ValidationError("--svg: cannot write \(svg): \(String(cString: strerror(errno)))") }
+            var file = OutputStream(fileDescriptor: fd)
+            file.write(report.svg())
+            file.flush()
+            close(fd)
+        }
+    }
+}
