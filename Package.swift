@@ -45,7 +45,12 @@ let package = Package(
         // Client-side backends: where each operation is computed.
         .target(
             name: "ComplexBackends",
-            dependencies: ["ComplexLanguage", "ComplexWire", "CComplexABI"]
+            dependencies: [
+                "ComplexLanguage", "ComplexWire", "CComplexABI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         // The server: the operations over a Unix socket (and HTTP), on SwiftNIO.
         .target(
@@ -54,6 +59,7 @@ let package = Package(
                 "ComplexLanguage", "ComplexWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -98,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ComplexServerTests",
-            dependencies: ["ComplexLanguage", "ComplexWire", "TestSupport"]
+            dependencies: ["ComplexLanguage", "ComplexWire", "TestSupport", "complex-server"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -6,6 +6,7 @@ public enum BackendRegistry {
     public static let all: [any RegisteredBackend.Type] = [
         LocalBackend.self,
         IPCBackend.self,
+        HTTPBackend.self,
         FFIBackend.self,
     ]
 

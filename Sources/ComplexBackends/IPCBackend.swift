@@ -102,7 +102,7 @@ public final class IPCBackend: Backend, RegisteredBackend {
         }
         let path = self.path
         switch ServerLauncher.launch(
-            arguments: ["--socket", path],
+            arguments: ["--socket", path, "--no-http"],
             executableDirectory: configuration.executableDirectory,
             ready: { (try? BlockingSocket.connect(unixPath: path, timeoutSeconds: 1)) != nil }
         ) {

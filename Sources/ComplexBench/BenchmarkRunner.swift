@@ -32,6 +32,9 @@ public final class BenchmarkRunner {
             if name == IPCBackend.registryName {
                 try fixture.start(executableDirectory: configuration.executableDirectory)
                 configuration.argument = fixture.socketPath
+            } else if name == HTTPBackend.registryName {
+                try fixture.start(executableDirectory: configuration.executableDirectory)
+                configuration.argument = fixture.url
             }
             let backend: any Backend
             do throws(BackendError) {

@@ -10,23 +10,61 @@ import ComplexBackends
 final class ServerFixture {
     let directory: String
     let socketPath: String
+    let httpPort: Int
     private(set) var pid: pid_t?
+
+    var url: String { "http://127.0.0.1:\(httpPort)" }
 
     init() throws(BenchmarkError) {
         var template = Array("/tmp/complex-bench-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw .setup("cannot create a temporary directory") }
         directory = String(cString: made)
         socketPath = directory + "/bench.sock"
+        guard let port = Self.freeLoopbackPort() else { throw .setup("cannot find a free loopback port") }
+        httpPort = port
+    }
+
+    /// A port the kernel just handed out on 127.0.0.1 (free unless someone races us for it).
+    static func freeLoopbackPort() -> Int? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
+    }
+
+    static func answers(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 
     /// Starts the server (once) with the listeners the benchmark needs.
     func start(executableDirectory: String?) throws(BenchmarkError) {
         guard pid == nil else { return }
-        let path = socketPath
+        let path = socketPath, port = httpPort
         switch ServerLauncher.launch(
-            arguments: ["--socket", path],
+            arguments: ["--socket", path, "--http", "127.0.0.1:\(port)"],
             executableDirectory: executableDirectory,
-            ready: { access(path, F_OK) == 0 }
+            ready: { access(path, F_OK) == 0 && Self.answers(port: port) }
         ) {
         case .success(let started): pid = started
         case .failure(let failure): throw .setup("cannot start complex-server: \(failure.reason)")

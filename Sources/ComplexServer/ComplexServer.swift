@@ -6,6 +6,7 @@ import Darwin
 import ComplexWire
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 /// Serves the language's operations over a Unix socket (newline-delimited JSON).
@@ -29,6 +30,9 @@ public final class ComplexServer: Sendable {
         do {
             if let path = configuration.socketPath {
                 channels.append(try bindSocket(path))
+            }
+            if let address = configuration.http {
+                channels.append(try bindHTTP(address))
             }
             guard !channels.isEmpty else { throw ServerError.nothingToServe }
         } catch {
@@ -62,11 +66,36 @@ public final class ComplexServer: Sendable {
         }
     }
 
+    func bindHTTP(_ address: HTTPAddress) throws -> Channel {
+        let configuration = self.configuration
+        let activity = self.activity
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(IdleStateHandler(readTimeout: .seconds(configuration.httpIdleTimeoutSeconds)))
+                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    try sync.addHandler(HTTPRequestHandler(
+                        maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, activity: activity))
+                }
+            }
+        do {
+            return try bootstrap.bind(host: address.host, port: address.port).wait()
+        } catch {
+            throw ServerError.cannotBind("http://\(address)", reason: "\(error)")
+        }
+    }
+
     /// Serves until `shutdown` is called, or (with `idleExitSeconds`) until idle.
     public func run(until stop: @escaping @Sendable () async -> Void) async throws {
         let channels = try start()
+        let httpPort = configuration.http == nil ? nil : channels.last?.localAddress?.port
         logger.notice("complex-server listening", metadata: [
             "socket": .string(configuration.socketPath ?? "off"),
+            "http": .string(configuration.http.map { "http://\(HTTPAddress(host: $0.host, port: httpPort ?? $0.port))" } ?? "off"),
             "pid": .stringConvertible(getpid()),
         ])
         await withTaskGroup(of: Void.self) { tasks in

@@ -1,7 +1,17 @@
+import ComplexWire
+
 /// What `ComplexServer` listens on and the limits it enforces.
 public struct ServerConfiguration: Sendable {
     /// The Unix socket path, or nil for no socket listener.
     public var socketPath: String?
+    /// The HTTP listener's address, or nil for none.
+    public var http: HTTPAddress?
+    /// When set, every HTTP request must carry `Authorization: Bearer <token>`.
+    public var token: String?
+    /// Longest HTTP request body, in bytes (413 beyond).
+    public var maximumBodyLength = 64 * 1024
+    /// Seconds an HTTP connection may sit idle (or trickle a request) before it is closed.
+    public var httpIdleTimeoutSeconds: Int64 = 30
     /// Longest request line on the socket, in bytes; a longer one gets
     /// `line_too_long` and the connection is closed.
     public var maximumLineLength = 64 * 1024
@@ -10,8 +20,10 @@ public struct ServerConfiguration: Sendable {
     /// Event-loop threads; requests are answered on the loop that reads them.
     public var threads: Int
 
-    public init(socketPath: String?, idleExitSeconds: Int? = nil, threads: Int = 2) {
+    public init(socketPath: String?, http: HTTPAddress? = nil, token: String? = nil, idleExitSeconds: Int? = nil, threads: Int = 2) {
         self.socketPath = socketPath
+        self.http = http
+        self.token = token
         self.idleExitSeconds = idleExitSeconds
         self.threads = threads
     }

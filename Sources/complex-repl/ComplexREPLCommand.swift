@@ -42,6 +42,9 @@ struct ComplexREPLCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID.sock; a server is started there on demand).", valueName: "path"))
     var socket: String?
 
+    @Option(help: ArgumentHelp("URL of complex-server, for --backend http (default http://127.0.0.1:3000; a server is started there on demand).", valueName: "url"))
+    var url: String?
+
     @Option(help: ArgumentHelp("Shared library for --backend ffi (default: the bundled libComplexFFI.so next to complex-repl).", valueName: "path"))
     var library: String?
 
@@ -63,6 +66,9 @@ struct ComplexREPLCommand: ParsableCommand {
         }
         if socket != nil && backend != "ipc" {
             throw ValidationError("--socket goes with --backend ipc")
+        }
+        if url != nil && backend != "http" {
+            throw ValidationError("--url goes with --backend http")
         }
         if library != nil && backend != "ffi" {
             throw ValidationError("--library goes with --backend ffi")
@@ -93,7 +99,7 @@ struct ComplexREPLCommand: ParsableCommand {
         let chosen: any Backend
         do {
             var initial = configuration
-            initial.argument = socket ?? library
+            initial.argument = socket ?? library ?? url
             chosen = try BackendRegistry.make(backend, initial)
         } catch {
             throw ValidationError(error.description)

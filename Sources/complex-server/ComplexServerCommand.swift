@@ -13,9 +13,11 @@ import Darwin
 struct ComplexServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complex-server",
-        abstract: "Serve complex-repl's operations over a Unix socket.",
+        abstract: "Serve complex-repl's operations over a Unix socket and over HTTP.",
         discussion: """
-            The socket speaks newline-delimited JSON: {"op":"add","a":[1,3],"b":[0,-5]} → {"result":[1,-2]}. docs/PROTOCOL.md has the details.
+            The socket speaks newline-delimited JSON: {"op":"add","a":[1,3],"b":[0,-5]} → {"result":[1,-2]}. HTTP: POST /add with {"a":[1,3],"b":[0,-5]} → {"result":[1,-2]}; GET /health; GET /ops. docs/PROTOCOL.md has the details.
+
+            HTTP listens on loopback only unless --token is given: then every request must carry Authorization: Bearer TOKEN.
 
             SIGINT or SIGTERM stops the server: the socket file is removed and the exit status is 0.
             """
@@ -23,6 +25,18 @@ struct ComplexServerCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Unix socket path (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID.sock).", valueName: "path"))
     var socket: String?
+
+    @Flag(help: "Do not listen on the Unix socket.")
+    var noSocket = false
+
+    @Option(help: ArgumentHelp("HTTP address to listen on.", valueName: "host:port"))
+    var http: String = HTTPAddress.default.description
+
+    @Flag(help: "Do not listen on HTTP.")
+    var noHTTP = false
+
+    @Option(help: ArgumentHelp("Require Authorization: Bearer TOKEN on every HTTP request (also $COMPLEX_SERVER_TOKEN); needed to bind a non-loopback address.", valueName: "token"))
+    var token: String?
 
     @Option(help: ArgumentHelp("Exit after this many seconds with no connection (used when complex-repl starts the server itself).", valueName: "seconds"))
     var exitWhenIdle: Int?
@@ -37,6 +51,22 @@ struct ComplexServerCommand: AsyncParsableCommand {
         if let exitWhenIdle, exitWhenIdle < 1 {
             throw ValidationError("--exit-when-idle wants a positive number of seconds")
         }
+        if noSocket && noHTTP {
+            throw ValidationError("--no-socket and --no-http together leave nothing to serve")
+        }
+        guard let address = HTTPAddress(parsing: http) else {
+            throw ValidationError("--http wants HOST:PORT, e.g. 127.0.0.1:3000 or [::1]:3000")
+        }
+        if !noHTTP && !address.isLoopback && resolvedToken == nil {
+            throw ValidationError("--http \(http) is reachable from other machines; pass --token SECRET (or set COMPLEX_SERVER_TOKEN) so every request must authenticate, or listen on 127.0.0.1")
+        }
+    }
+
+    var resolvedToken: String? {
+        if let token, !token.isEmpty { return token }
+        guard let value = getenv("COMPLEX_SERVER_TOKEN") else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
     }
 
     func run() async throws {
@@ -49,8 +79,14 @@ struct ComplexServerCommand: AsyncParsableCommand {
         let logger = Logger(label: "complex-server")
         var environment: [String: String] = [:]
         if let runtime = getenv("XDG_RUNTIME_DIR") { environment["XDG_RUNTIME_DIR"] = String(cString: runtime) }
+        let address = HTTPAddress(parsing: http)!
+        if !noHTTP && !address.isLoopback {
+            logger.warning("HTTP listens on \(address), reachable from other machines; requests must carry the bearer token")
+        }
         let configuration = ServerConfiguration(
-            socketPath: socket ?? SocketLocation.defaultPath(environment: environment),
+            socketPath: noSocket ? nil : socket ?? SocketLocation.defaultPath(environment: environment),
+            http: noHTTP ? nil : address,
+            token: resolvedToken,
             idleExitSeconds: exitWhenIdle)
         let server = ComplexServer(configuration: configuration, logger: logger)
         do {

@@ -9,7 +9,7 @@ import TestSupport
     @Test func resultsAreByteIdenticalToLocal() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/s.sock"
-        let server = try ServerProcess(["--socket", path], socketPath: path, in: directory)
+        let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
         let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
         _ = try ProcessRunner.run("/usr/bin/env", ["python3", OracleTests.oracle, "exact", "3000", "99", exprs, expected])
         let local = try ProcessRunner.run(repl, [exprs])
@@ -24,7 +24,7 @@ import TestSupport
     @Test func aServerThatDiesGivesAClearErrorAndTheREPLReconnects() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/s.sock"
-        var server: ServerProcess? = try ServerProcess(["--socket", path], socketPath: path, in: directory)
+        var server: ServerProcess? = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
         // Pipe mode ('-') on a terminal, so lines can be fed one at a time.
         let terminal = try PseudoTerminal(repl, ["--backend", "ipc", "--socket", path, "-"], environment: ["TERM": "dumb"])
         terminal.send("1+1\n")
@@ -36,7 +36,7 @@ import TestSupport
         terminal.send("3+3\n")
         try terminal.expect("<stdin>:3:2: error: ipc: no complex-server at \(path) (connect: ")
         try terminal.expect("start one with: complex-server --socket \(path)")
-        server = try ServerProcess(["--socket", path], socketPath: path, in: directory)
+        server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
         terminal.send("4+4\n")
         try terminal.expect("\n8\r\n")
         terminal.send("\u{04}")

@@ -9,7 +9,7 @@ import TestSupport
     func withServer(_ body: (ServerProcess, TemporaryDirectory) throws -> Void) throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/s.sock"
-        let server = try ServerProcess(["--socket", path], socketPath: path, in: directory)
+        let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
         try body(server, directory)
     }
 
@@ -157,7 +157,7 @@ import TestSupport
 
     @Test func aLiveServersPathIsRefusedAndAStaleOneReplaced() throws {
         try withServer { server, directory in
-            let second = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--socket", server.socketPath!], timeout: 10)
+            let second = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--socket", server.socketPath!, "--no-http"], timeout: 10)
             #expect(second.status == 1)
             #expect(second.stderr.contains("another server is already listening on \(server.socketPath!)"))
             // The first server still answers.
@@ -166,13 +166,13 @@ import TestSupport
             // A server killed with SIGKILL leaves its socket file behind: stale.
             #expect(server.stop(signal: SIGKILL) != nil)
             #expect(FileManager.default.fileExists(atPath: server.socketPath!))
-            let third = try ServerProcess(["--socket", server.socketPath!], socketPath: server.socketPath!, in: directory)
+            let third = try ServerProcess(["--socket", server.socketPath!, "--no-http"], socketPath: server.socketPath!, in: directory)
             #expect(try LineClient(socketPath: server.socketPath!).call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#)
             third.stop()
 
             let file = directory.path + "/not-a-socket"
             try "x".write(toFile: file, atomically: true, encoding: .utf8)
-            let refused = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--socket", file], timeout: 10)
+            let refused = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--socket", file, "--no-http"], timeout: 10)
             #expect(refused.status == 1 && refused.stderr.contains("exists and is not a socket"))
         }
     }

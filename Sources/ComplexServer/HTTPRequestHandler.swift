@@ -1,0 +1,170 @@
+import ComplexLanguage
+import ComplexWire
+import NIOCore
+import NIOHTTP1
+
+/// Answers HTTP/1.1 requests on the connection's event loop: `POST /<op>` with the
+/// operands as JSON, `GET /health`, `GET /ops` (docs/PROTOCOL.md).
+final class HTTPRequestHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    /// Responses are laid out here, in one buffer per response: a fixed shape (status
+    /// line, three headers, JSON body) needs no encoder, and one write per response
+    /// is measurably cheaper. Requests are parsed by NIO's HTTPRequestDecoder.
+    typealias OutboundOut = ByteBuffer
+
+    let maximumBodyLength: Int
+    let expectedAuthorization: [UInt8]?
+    let activity: ActivityMonitor
+    var processor = RequestProcessor()
+    var head: HTTPRequestHead?
+    var body: ByteBuffer?
+    var bodyTooLarge = false
+    var scratch: [UInt8] = []
+
+    init(maximumBodyLength: Int, token: String?, activity: ActivityMonitor) {
+        self.maximumBodyLength = maximumBodyLength
+        self.expectedAuthorization = token.map { Array("Bearer \($0)".utf8) }
+        self.activity = activity
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        activity.connectionOpened()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        activity.connectionClosed()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body = nil
+            bodyTooLarge = false
+            if let length = requestHead.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodyLength {
+                bodyTooLarge = true
+            }
+        case .body(var part):
+            guard !bodyTooLarge else { return }
+            if (body?.readableBytes ?? 0) + part.readableBytes > maximumBodyLength {
+                bodyTooLarge = true
+                body = nil
+                return
+            }
+            if body == nil { body = part } else { body!.writeBuffer(&part) }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            respond(to: head, context: context)
+        }
+    }
+
+    func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        if let expectedAuthorization {
+            let given = head.headers.first(name: "authorization").map { Array($0.utf8) } ?? []
+            guard Self.constantTimeEqual(given, expectedAuthorization) else {
+                send(.failure(code: "unauthorized", message: "missing or wrong Authorization: Bearer token"), head: head, context: context)
+                return
+            }
+        }
+        if bodyTooLarge {
+            send(WireResponse(.bodyTooLarge(limit: maximumBodyLength)), head: head, context: context, close: true)
+            return
+        }
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        switch (head.method, path) {
+        case (.GET, "/health"):
+            sendRaw(#"{"status":"ok"}"#, head: head, context: context)
+        case (.GET, "/ops"):
+            let list = Operation.allCases.map { #"{"name":"\#($0.rawValue)","arity":\#($0.arity)}"# }
+            sendRaw(#"{"operations":["# + list.joined(separator: ",") + "]}", head: head, context: context)
+        case (_, "/health"), (_, "/ops"):
+            send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET")
+        default:
+            guard let operation = Operation(rawValue: String(path.dropFirst())), path.hasPrefix("/") else {
+                send(.failure(code: "not_found", message: "no route \(path); POST /<op> (GET /ops lists them), GET /health"), head: head, context: context)
+                return
+            }
+            guard head.method == .POST else {
+                send(.failure(code: "method_not_allowed", message: "\(path) answers POST"), head: head, context: context, allow: "POST")
+                return
+            }
+            var payload = body ?? context.channel.allocator.buffer(capacity: 0)
+            let response = payload.withUnsafeReadableBytes { raw in
+                processor.respond(to: raw.bindMemory(to: UInt8.self), operation: operation)
+            }
+            payload.clear()
+            send(response, head: head, context: context)
+        }
+        body = nil
+    }
+
+    func send(_ response: WireResponse, head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool = false, allow: String? = nil) {
+        scratch.removeAll(keepingCapacity: true)
+        response.encode(to: &scratch, writer: &processor.writer)
+        write(status: HTTPStatusMapping.status(for: response), head: head, context: context, close: close, allow: allow)
+    }
+
+    func sendRaw(_ json: String, head: HTTPRequestHead, context: ChannelHandlerContext) {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: json.utf8)
+        write(status: .ok, head: head, context: context, close: false, allow: nil)
+    }
+
+    func write(status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool, allow: String?) {
+        let keepAlive = head.isKeepAlive && !close
+        var buffer = context.channel.allocator.buffer(capacity: scratch.count + 128)
+        buffer.writeString(head.version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        buffer.writeString(String(status.code))
+        buffer.writeString(" ")
+        buffer.writeString(status.reasonPhrase)
+        buffer.writeString("\r\nContent-Type: application/json\r\nContent-Length: ")
+        buffer.writeString(String(scratch.count + 1))
+        if let allow { buffer.writeString("\r\nAllow: \(allow)") }
+        if !keepAlive {
+            buffer.writeString("\r\nConnection: close")
+        } else if head.version.minor == 0 {
+            buffer.writeString("\r\nConnection: keep-alive")
+        }
+        buffer.writeString("\r\n\r\n")
+        buffer.writeBytes(scratch)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        } else {
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in bound.value.close(promise: nil) }
+        }
+    }
+
+    /// Compares without an early exit, so timing does not reveal how much of a token matched.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for i in 0..<b.count {
+            difference |= (i < a.count ? a[i] : 0) ^ b[i]
+        }
+        return difference == 0
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)  // idle, or trickling a request too slowly
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// A request NIO's decoder cannot parse: answer 400 and close, as HTTP requires.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        guard error is HTTPParserError || error is NIOHTTPDecoderError else {
+            context.close(promise: nil)
+            return
+        }
+        scratch.removeAll(keepingCapacity: true)
+        WireResponse.failure(code: "bad_request", message: "malformed HTTP request").encode(to: &scratch, writer: &processor.writer)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["connection": "close"])
+        write(status: .badRequest, head: head, context: context, close: true, allow: nil)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// complex-server's HTTP listener on an ephemeral loopback port.
+@Suite struct HTTPServerTests {
+    func withServer(_ extra: [String] = [], _ body: (ServerProcess, Int) throws -> Void) throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:0"] + extra, socketPath: nil, in: directory)
+        try body(server, try server.httpPort())
+    }
+
+    @Test func theDemosShapesAndEveryRoute() throws {
+        try withServer { _, port in
+            let client = try HTTPTestClient(port: port)
+            let add = try client.request("POST", "/add", body: #"{"a":[1,3],"b":[0,-5]}"#)
+            #expect(add.status == 200 && add.body == "{\"result\":[1,-2]}\n")
+            #expect(add.headers["content-type"] == "application/json")
+            #expect(try client.request("POST", "/sqrt", body: #"{"a":-4}"#).body == "{\"result\":[0,2]}\n")
+            #expect(try client.request("POST", "/neg", body: #"{"a":["inf","nan"]}"#).body == "{\"result\":[\"-inf\",\"nan\"]}\n")
+            #expect(try client.request("GET", "/health").body == "{\"status\":\"ok\"}\n")
+            let ops = try client.request("GET", "/ops")
+            let list = try JSONSerialization.jsonObject(with: Data(ops.body.utf8)) as? [String: [[String: Any]]]
+            #expect(list?["operations"]?.count == 24)
+            #expect(list?["operations"]?.first?["name"] as? String == "add")
+        }
+    }
+
+    @Test(arguments: [
+        ("POST", "/add", #"{"a":[1,3]"#, 400, "bad_json"),
+        ("POST", "/add", #"{"a":1}"#, 400, "bad_arguments"),
+        ("POST", "/add", #"{"a":"x","b":1}"#, 400, "bad_arguments"),
+        ("POST", "/frobnicate", #"{"a":1}"#, 404, "not_found"),
+        ("GET", "/add", nil, 405, "method_not_allowed"),
+        ("POST", "/health", "{}", 405, "method_not_allowed"),
+        ("POST", "/div", #"{"a":[1,0],"b":[0,0]}"#, 422, "division_by_zero"),
+        ("POST", "/log", #"{"a":0}"#, 422, "domain_error"),
+        ("POST", "/exp", #"{"a":1000}"#, 422, "overflow"),
+    ] as [(String, String, String?, Int, String)])
+    func errorStatuses(_ method: String, _ path: String, _ body: String?, _ status: Int, _ code: String) throws {
+        try withServer { _, port in
+            let client = try HTTPTestClient(port: port)
+            let response = try client.request(method, path, body: body)
+            #expect(response.status == status, "\(method) \(path) → \(response)")
+            #expect(response.body.hasPrefix(#"{"error":{"code":"\#(code)""#), "\(response.body)")
+            if status == 405 { #expect(response.headers["allow"] != nil) }
+            // Errors do not end a keep-alive connection.
+            #expect(try client.request("POST", "/neg", body: #"{"a":1}"#).status == 200)
+        }
+    }
+
+    @Test func anOversizeBodyGets413() throws {
+        try withServer { _, port in
+            let client = try HTTPTestClient(port: port)
+            let response = try client.request("POST", "/add", body: String(repeating: " ", count: 70_000) + "{}")
+            #expect(response.status == 413)
+            #expect(response.body.contains("body_too_large"))
+        }
+    }
+
+    @Test func keepAliveSplitAndChunkedBodies() throws {
+        try withServer { _, port in
+            let client = try HTTPTestClient(port: port)
+            for i in 0..<200 {
+                let response = try client.request("POST", "/mul", body: #"{"a":[\#(i),1],"b":[2,0]}"#)
+                #expect(response.body == "{\"result\":[\(2 * i),2]}\n")
+            }
+            // A body split across several TCP writes.
+            let body = #"{"a":[1,2],"b":[3,4]}"#
+            try client.send("POST /add HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+            usleep(20_000)
+            try client.send(String(body.prefix(7)))
+            usleep(20_000)
+            try client.send(String(body.dropFirst(7)))
+            #expect(try client.readResponse().body == "{\"result\":[4,6]}\n")
+            // A chunked body.
+            try client.send("POST /sub HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n10\r\n[5,5],\"b\":[1,1]}\r\n0\r\n\r\n")
+            #expect(try client.readResponse().body == "{\"result\":[4,4]}\n")
+        }
+    }
+
+    @Test func malformedHTTPGets400AndAClose() throws {
+        try withServer { _, port in
+            let client = try HTTPTestClient(port: port)
+            try client.send("THIS IS NOT HTTP\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 400)
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func fiftyConcurrentClientsGetOnlyTheirOwnAnswers() throws {
+        try withServer { _, port in
+            let wrong = Counter()
+            DispatchQueue.concurrentPerform(iterations: 50) { client in
+                guard let connection = try? HTTPTestClient(port: port) else { wrong.add(100); return }
+                for i in 0..<100 {
+                    let response = try? connection.request("POST", "/add", body: #"{"a":[\#(client),\#(i)],"b":[0.5,0]}"#)
+                    if response?.body != "{\"result\":[\(client).5,\(i)]}\n" { wrong.add(1) }
+                }
+            }
+            #expect(wrong.value == 0)
+        }
+    }
+
+    @Test func theDemosPythonClientAndCurl() throws {
+        try withServer { _, port in
+            let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("examples/http_client.py").path
+            let python = try ProcessRunner.run("/usr/bin/env", ["python3", example, "http://127.0.0.1:\(port)"])
+            #expect(python.status == 0, "\(python.stderr)")
+            #expect(python.stdout == "add (1-2j)\nmul (10-5j)\nsqrt 2j\nerror 422 division_by_zero: division by zero\n")
+            let curl = try ProcessRunner.run("/usr/bin/env", ["curl", "-s", "-X", "POST", "http://127.0.0.1:\(port)/add", "-d", #"{"a":[1,3],"b":[0,-5]}"#])
+            #expect(curl.stdout == "{\"result\":[1,-2]}\n")
+        }
+    }
+
+    @Test func aNonLoopbackAddressNeedsAToken() throws {
+        let refused = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--no-socket", "--http", "0.0.0.0:0"], timeout: 10)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("pass --token"))
+        try withServer(["--token", "s3cret"]) { _, port in
+            let client = try HTTPTestClient(port: port)
+            #expect(try client.request("POST", "/neg", body: #"{"a":1}"#).status == 401)
+            #expect(try client.request("POST", "/neg", body: #"{"a":1}"#, headers: ["Authorization": "Bearer wrong!"]).status == 401)
+            #expect(try client.request("POST", "/neg", body: #"{"a":1}"#, headers: ["Authorization": "Bearer s3cret"]).status == 200)
+        }
+    }
+}
