@@ -9,8 +9,19 @@ final class ActivityMonitor: Sendable {
     }
     let state = Mutex(State())
 
-    func connectionOpened() {
-        state.withLock { $0.open += 1 }
+    let maximumConnections: Int
+
+    init(maximumConnections: Int = .max) {
+        self.maximumConnections = maximumConnections
+    }
+
+    /// Counts a new connection; false (and not counted) when the limit is reached.
+    func connectionOpened() -> Bool {
+        state.withLock {
+            guard $0.open < maximumConnections else { return false }
+            $0.open += 1
+            return true
+        }
     }
 
     func connectionClosed() {

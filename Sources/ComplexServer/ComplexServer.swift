@@ -16,10 +16,11 @@ public final class ComplexServer: Sendable {
     public let configuration: ServerConfiguration
     let logger: Logger
     let group: MultiThreadedEventLoopGroup
-    let activity = ActivityMonitor()
+    let activity: ActivityMonitor
 
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
+        self.activity = ActivityMonitor(maximumConnections: configuration.maximumConnections)
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(configuration.threads, 1))
     }
@@ -43,14 +44,16 @@ public final class ComplexServer: Sendable {
     }
 
     func bindSocket(_ path: String) throws -> Channel {
-        try SocketFile.prepare(path)
+        if let warning = try SocketFile.prepare(path) { logger.warning("\(warning)") }
         let maximumLineLength = configuration.maximumLineLength
         let activity = self.activity
+        let deadlines = configuration.deadlines
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(deadlines())
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
                     try channel.pipeline.syncOperations.addHandler(
@@ -76,7 +79,7 @@ public final class ComplexServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(IdleStateHandler(readTimeout: .seconds(configuration.httpIdleTimeoutSeconds)))
+                    try sync.addHandler(configuration.deadlines())
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try sync.addHandler(HTTPRequestHandler(
                         maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, activity: activity))

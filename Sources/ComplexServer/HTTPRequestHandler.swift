@@ -20,6 +20,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     var body: ByteBuffer?
     var bodyTooLarge = false
     var scratch: [UInt8] = []
+    var counted = false
 
     init(maximumBodyLength: Int, token: String?, activity: ActivityMonitor) {
         self.maximumBodyLength = maximumBodyLength
@@ -28,16 +29,25 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        activity.connectionOpened()
+        counted = activity.connectionOpened()
+        guard counted else {
+            scratch.removeAll(keepingCapacity: true)
+            WireResponse.failure(code: "too_many_connections", message: "the server is at its connection limit (\(activity.maximumConnections)); try again later")
+                .encode(to: &scratch, writer: &processor.writer)
+            let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+            write(status: .serviceUnavailable, head: head, context: context, close: true, allow: nil)
+            return
+        }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        activity.connectionClosed()
+        if counted { activity.connectionClosed() }
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard counted else { return }
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
             head = requestHead
@@ -146,14 +156,6 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             difference |= (i < a.count ? a[i] : 0) ^ b[i]
         }
         return difference == 0
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)  // idle, or trickling a request too slowly
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
     }
 
     /// A request NIO's decoder cannot parse: answer 400 and close, as HTTP requires.

@@ -12,6 +12,7 @@ enum HTTPStatusMapping {
         case "body_too_large": return .payloadTooLarge
         case "method_not_allowed": return .methodNotAllowed
         case "unauthorized": return .unauthorized
+        case "too_many_connections": return .serviceUnavailable
         default: return .internalServerError
         }
     }

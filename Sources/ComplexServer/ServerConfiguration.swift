@@ -10,8 +10,13 @@ public struct ServerConfiguration: Sendable {
     public var token: String?
     /// Longest HTTP request body, in bytes (413 beyond).
     public var maximumBodyLength = 64 * 1024
-    /// Seconds an HTTP connection may sit idle (or trickle a request) before it is closed.
-    public var httpIdleTimeoutSeconds: Int64 = 30
+    /// Seconds a connection may sit idle between requests before it is closed.
+    public var idleTimeoutSeconds: Double = 30
+    /// Seconds a client may take to deliver one whole request (head and body, or a line).
+    public var requestTimeoutSeconds: Double = 10
+    /// Connections served at once (socket and HTTP together); more are answered with
+    /// `too_many_connections` (HTTP 503) and closed.
+    public var maximumConnections = 1024
     /// Longest request line on the socket, in bytes; a longer one gets
     /// `line_too_long` and the connection is closed.
     public var maximumLineLength = 64 * 1024
@@ -26,5 +31,15 @@ public struct ServerConfiguration: Sendable {
         self.token = token
         self.idleExitSeconds = idleExitSeconds
         self.threads = threads
+    }
+}
+
+extension ServerConfiguration {
+    /// A new idle/request deadline handler for one connection.
+    @Sendable
+    func deadlines() -> ConnectionDeadlines {
+        ConnectionDeadlines(
+            idleTimeout: .nanoseconds(Int64(idleTimeoutSeconds * 1e9)),
+            requestTimeout: .nanoseconds(Int64(requestTimeoutSeconds * 1e9)))
     }
 }

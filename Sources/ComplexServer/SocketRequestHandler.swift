@@ -14,6 +14,8 @@ final class SocketRequestHandler: ChannelInboundHandler {
     var processor = RequestProcessor()
     var scratch: [UInt8] = []
     var unflushed = false
+    /// False for a connection refused over the limit: it was never counted.
+    var counted = false
 
     init(maximumLineLength: Int, activity: ActivityMonitor) {
         self.maximumLineLength = maximumLineLength
@@ -22,16 +24,22 @@ final class SocketRequestHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        activity.connectionOpened()
+        counted = activity.connectionOpened()
+        guard counted else {
+            send(.failure(code: "too_many_connections", message: "the server is at its connection limit (\(activity.maximumConnections)); try again later"), context: context)
+            answerThenHangUp(context: context)
+            return
+        }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        activity.connectionClosed()
+        if counted { activity.connectionClosed() }
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard counted else { return }
         switch unwrapInboundIn(data) {
         case .line(let line):
             let response = line.withUnsafeReadableBytes { raw in

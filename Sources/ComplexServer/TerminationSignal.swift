@@ -7,18 +7,27 @@ import Darwin
 
 /// SIGINT and SIGTERM as an awaitable event, so shutdown runs as ordinary code
 /// (removing the socket file) instead of inside a signal handler.
-public enum TerminationSignal {
-    /// Returns when the process receives SIGINT or SIGTERM.
-    public static func wait() async {
+///
+/// Create it before the listeners bind: a signal that arrives as soon as a client can
+/// connect must already be caught, not kill the process with its socket left behind.
+public final class TerminationSignal: @unchecked Sendable {
+    let stream: AsyncStream<Void>
+    let sources: [any DispatchSourceSignal]  // kept alive for the process's life
+
+    public init() {
         let (stream, continuation) = AsyncStream<Void>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number in
+        self.stream = stream
+        sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { continuation.yield() }
             source.resume()
             return source
         }
-        for await _ in stream { break }
-        for source in sources { source.cancel() }  // also keeps them alive until here
+    }
+
+    /// Returns when the process receives SIGINT or SIGTERM.
+    public func wait() async {
+        for await _ in stream { return }
     }
 }

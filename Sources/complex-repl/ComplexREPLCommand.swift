@@ -39,7 +39,7 @@ struct ComplexREPLCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where operations are computed: \(BackendRegistry.names.joined(separator: ", ")).", valueName: "name"))
     var backend: String = "local"
 
-    @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID.sock; a server is started there on demand).", valueName: "path"))
+    @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID/complex-repl.sock; a server is started there on demand).", valueName: "path"))
     var socket: String?
 
     @Option(help: ArgumentHelp("URL of complex-server, for --backend http (default http://127.0.0.1:3000; a server is started there on demand).", valueName: "url"))

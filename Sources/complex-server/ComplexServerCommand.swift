@@ -23,7 +23,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Unix socket path (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID.sock).", valueName: "path"))
+    @Option(help: ArgumentHelp("Unix socket path (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID/complex-repl.sock).", valueName: "path"))
     var socket: String?
 
     @Flag(help: "Do not listen on the Unix socket.")
@@ -38,6 +38,15 @@ struct ComplexServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Require Authorization: Bearer TOKEN on every HTTP request (also $COMPLEX_SERVER_TOKEN); needed to bind a non-loopback address.", valueName: "token"))
     var token: String?
 
+    @Option(help: ArgumentHelp("Connections served at once; more get too_many_connections (HTTP 503).", valueName: "n"))
+    var maxConnections: Int = 1024
+
+    @Option(help: ArgumentHelp("Close a connection idle this long between requests.", valueName: "seconds"))
+    var idleTimeout: Double = 30
+
+    @Option(help: ArgumentHelp("Close a connection that takes longer than this to deliver one request.", valueName: "seconds"))
+    var requestTimeout: Double = 10
+
     @Option(help: ArgumentHelp("Exit after this many seconds with no connection (used when complex-repl starts the server itself).", valueName: "seconds"))
     var exitWhenIdle: Int?
 
@@ -50,6 +59,9 @@ struct ComplexServerCommand: AsyncParsableCommand {
         }
         if let exitWhenIdle, exitWhenIdle < 1 {
             throw ValidationError("--exit-when-idle wants a positive number of seconds")
+        }
+        if maxConnections < 1 || idleTimeout <= 0 || requestTimeout <= 0 {
+            throw ValidationError("--max-connections, --idle-timeout and --request-timeout want positive values")
         }
         if noSocket && noHTTP {
             throw ValidationError("--no-socket and --no-http together leave nothing to serve")
@@ -83,14 +95,18 @@ struct ComplexServerCommand: AsyncParsableCommand {
         if !noHTTP && !address.isLoopback {
             logger.warning("HTTP listens on \(address), reachable from other machines; requests must carry the bearer token")
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             socketPath: noSocket ? nil : socket ?? SocketLocation.defaultPath(environment: environment),
             http: noHTTP ? nil : address,
             token: resolvedToken,
             idleExitSeconds: exitWhenIdle)
+        configuration.maximumConnections = maxConnections
+        configuration.idleTimeoutSeconds = idleTimeout
+        configuration.requestTimeoutSeconds = requestTimeout
         let server = ComplexServer(configuration: configuration, logger: logger)
+        let termination = TerminationSignal()
         do {
-            try await server.run(until: { await TerminationSignal.wait() })
+            try await server.run(until: { await termination.wait() })
         } catch let error as ServerError {
             logger.error("\(error.description)")
             throw ExitCode(1)

@@ -92,14 +92,16 @@ import TestSupport
     @Test func fiftyConcurrentClientsGetOnlyTheirOwnAnswers() throws {
         try withServer { _, port in
             let wrong = Counter()
+            let failures = Failures()
             DispatchQueue.concurrentPerform(iterations: 50) { client in
-                guard let connection = try? HTTPTestClient(port: port) else { wrong.add(100); return }
+                let connection: HTTPTestClient
+                do { connection = try HTTPTestClient(port: port) } catch { failures.add("\(error)"); wrong.add(100); return }
                 for i in 0..<100 {
                     let response = try? connection.request("POST", "/add", body: #"{"a":[\#(client),\#(i)],"b":[0.5,0]}"#)
                     if response?.body != "{\"result\":[\(client).5,\(i)]}\n" { wrong.add(1) }
                 }
             }
-            #expect(wrong.value == 0)
+            #expect(wrong.value == 0, "\(failures.first ?? "")")
         }
     }
 
@@ -126,4 +128,12 @@ import TestSupport
             #expect(try client.request("POST", "/neg", body: #"{"a":1}"#, headers: ["Authorization": "Bearer s3cret"]).status == 200)
         }
     }
+}
+
+/// The first of several failures from concurrent clients, for the report.
+final class Failures: @unchecked Sendable {
+    let lock = NSLock()
+    var messages: [String] = []
+    func add(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
+    var first: String? { lock.lock(); defer { lock.unlock() }; return messages.first }
 }

@@ -10,13 +10,19 @@ public final class ServerProcess {
 
     /// Starts the server with `arguments`; waits until the socket answers when
     /// `socketPath` is given.
-    public init(_ arguments: [String], socketPath: String?, in directory: TemporaryDirectory) throws {
+    /// - Parameter fileLimit: RLIMIT_NOFILE for the server, to test descriptor exhaustion.
+    public init(_ arguments: [String], socketPath: String?, in directory: TemporaryDirectory, fileLimit: Int? = nil) throws {
         self.socketPath = socketPath
         self.directory = directory
         stderrURL = directory.url.appendingPathComponent("server-\(UUID().uuidString.prefix(6)).log")
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: ProcessRunner.product("complex-server"))
-        process.arguments = arguments
+        if let fileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", ProcessRunner.product("complex-server")] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: ProcessRunner.product("complex-server"))
+            process.arguments = arguments
+        }
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -1,0 +1,70 @@
+import NIOCore
+
+/// Closes a connection that sits idle too long, or that takes too long to deliver one
+/// request (a client trickling a byte per second would otherwise hold it forever).
+///
+/// One repeating check per connection, rather than a timer per request, keeps the
+/// per-request cost to two clock reads.
+final class ConnectionDeadlines: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let idleTimeout: TimeAmount
+    let requestTimeout: TimeAmount
+    var requestStarted: NIODeadline?
+    var lastActivity = NIODeadline.now()
+    var check: RepeatedTask?
+
+    init(idleTimeout: TimeAmount, requestTimeout: TimeAmount) {
+        self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    func start(context: ChannelHandlerContext) {
+        guard check == nil else { return }
+        lastActivity = .now()
+        let period = TimeAmount.nanoseconds(max(min(idleTimeout.nanoseconds, requestTimeout.nanoseconds) / 4, 10_000_000))
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let channel = context.channel
+        check = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            if bound.value.expired() { channel.close(promise: nil) }
+        }
+    }
+
+    func expired() -> Bool {
+        let now = NIODeadline.now()
+        if let requestStarted { return now - requestStarted > requestTimeout }
+        return now - lastActivity > idleTimeout
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let now = NIODeadline.now()
+        if requestStarted == nil { requestStarted = now }
+        lastActivity = now
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // A response ends the request in progress (pipelined requests are answered in order).
+        requestStarted = nil
+        lastActivity = .now()
+        context.write(data, promise: promise)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        check?.cancel()
+        check = nil
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The server's limits: connections, idle and trickling clients, file descriptors,
+/// and where its socket lives.
+@Suite struct LimitsTests {
+    @Test func connectionsOverTheLimitAreRefusedAndTheOthersServed() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--http", "127.0.0.1:0", "--max-connections", "3"], socketPath: nil, in: directory)
+        let port = try server.httpPort()
+        let kept = try (0..<3).map { _ in try LineClient(socketPath: path) }
+        for client in kept { #expect(try client.call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#) }
+        let refused = try LineClient(socketPath: path)
+        #expect(try refused.readLine()?.contains(#""code":"too_many_connections""#) == true)
+        let refusedHTTP = try HTTPTestClient(port: port)
+        #expect(try refusedHTTP.readResponse().status == 503)
+        // The connections inside the limit are unaffected, and a freed place is reused.
+        #expect(try kept[0].call(#"{"op":"neg","a":2}"#) == #"{"result":-2}"#)
+        shutdown(kept[1].fd, Int32(SHUT_RDWR))
+        var served = false
+        for _ in 0..<100 where !served {
+            usleep(20_000)
+            if let client = try? LineClient(socketPath: path), let reply = try? client.call(#"{"op":"neg","a":3}"#) {
+                served = reply == #"{"result":-3}"#
+            }
+        }
+        #expect(served)
+    }
+
+    @Test func idleAndTricklingClientsAreCutOff() throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:0", "--idle-timeout", "0.5", "--request-timeout", "1"], socketPath: nil, in: directory)
+        let port = try server.httpPort()
+        let idle = try HTTPTestClient(port: port)
+        #expect(try idle.request("GET", "/health").status == 200)
+        usleep(1_500_000)
+        #expect(idle.isClosedByPeer())
+
+        // One byte every 0.2 s: never idle, but the request takes too long.
+        let trickler = try HTTPTestClient(port: port)
+        let request = Array("POST /add HTTP/1.1\r\nHost: t\r\nContent-Length: 20\r\n\r\n")
+        var closed = false
+        for character in request {
+            if (try? trickler.send(String(character))) == nil { closed = true; break }
+            usleep(200_000)
+        }
+        #expect(closed || trickler.isClosedByPeer())
+        // Meanwhile the server serves others.
+        #expect(try HTTPTestClient(port: port).request("GET", "/health").status == 200)
+    }
+
+    @Test func runningOutOfFileDescriptorsRefusesButStaysUp() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory, fileLimit: 40)
+        var clients: [LineClient] = []
+        for _ in 0..<60 {
+            if let client = try? LineClient(socketPath: path) { clients.append(client) }
+        }
+        // Some were accepted, the rest wait or fail; none of this stops the server.
+        clients.removeAll()
+        var served = false
+        for _ in 0..<200 where !served {
+            usleep(20_000)
+            served = (try? LineClient(socketPath: path, timeoutSeconds: 1).call(#"{"op":"neg","a":5}"#)) == #"{"result":-5}"#
+        }
+        #expect(served)
+        #expect(server.process.isRunning)
+    }
+
+    @Test func theDefaultSocketLivesInAPrivateDirectory() throws {
+        let directory = try TemporaryDirectory()
+        let runtime = directory.path + "/runtime"
+        let run = try ProcessRunner.run("/usr/bin/env", ["XDG_RUNTIME_DIR=\(runtime)", ProcessRunner.product("complex-server"), "--no-http", "--exit-when-idle", "1"], timeout: 10)
+        // XDG_RUNTIME_DIR that does not exist: the fallback directory under /tmp is used.
+        #expect(run.stderr.contains("socket=/tmp/complex-repl-\(getuid())/complex-repl.sock"), "\(run.stderr)")
+        var info = stat()
+        #expect(stat("/tmp/complex-repl-\(getuid())", &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o700)
+        #expect(info.st_uid == getuid())
+    }
+}
