@@ -54,10 +54,7 @@ public final class ComplexServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(deadlines())
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
-                    try channel.pipeline.syncOperations.addHandler(
-                        SocketRequestHandler(maximumLineLength: maximumLineLength, activity: activity))
+                    try Self.addSocketProtocolHandlers(to: channel.pipeline.syncOperations, maximumLineLength: maximumLineLength, activity: activity)
                 }
             }
         do {
@@ -67,6 +64,21 @@ public final class ComplexServer: Sendable {
         } catch {
             throw ServerError.cannotBind(path, reason: "\(error)")
         }
+    }
+
+    /// The socket protocol's handlers (line framing, request handling), as every
+    /// connection gets them; public so the fuzz target drives exactly this pipeline.
+    public static func addSocketProtocolHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int
+    ) throws {
+        try addSocketProtocolHandlers(to: pipeline, maximumLineLength: maximumLineLength, activity: ActivityMonitor())
+    }
+
+    static func addSocketProtocolHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int, activity: ActivityMonitor
+    ) throws {
+        try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
+        try pipeline.addHandler(SocketRequestHandler(maximumLineLength: maximumLineLength, activity: activity))
     }
 
     func bindHTTP(_ address: HTTPAddress) throws -> Channel {

@@ -155,6 +155,38 @@ import TestSupport
         }
     }
 
+    @Test func sigtermAnswersWhatIsInFlightThenExits() throws {
+        try withServer { server, _ in
+            let client = try LineClient(socketPath: server.socketPath!)
+            var batch = ""
+            for i in 0..<1000 { batch += #"{"op":"neg","a":\#(i)}"# + "\n" }
+            try client.send(batch)
+            kill(server.process.processIdentifier, SIGTERM)
+            for i in 0..<1000 {
+                let negated = i == 0 ? "-0" : "-\(i)"
+                #expect(try client.readLine() == #"{"result":\#(negated)}"#)
+            }
+            #expect(server.stop(signal: SIGTERM, timeout: 2) == 0)
+            #expect(!FileManager.default.fileExists(atPath: server.socketPath!))
+        }
+    }
+
+    @Test func anotherUserCannotConnect() throws {
+        try withServer { server, directory in
+            guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else {
+                // Without a second uid, the modes are what keeps others out.
+                let mode = try FileManager.default.attributesOfItem(atPath: server.socketPath!)[.posixPermissions] as? Int
+                #expect(mode == 0o600)
+                return
+            }
+            // Let "nobody" reach the directory, so only the socket's own mode stops it.
+            chmod(directory.path, 0o755)
+            let probe = "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ntry:\n s.connect(sys.argv[1]); print('connected')\nexcept PermissionError: print('refused')"
+            let run = try ProcessRunner.run("/usr/sbin/runuser", ["-u", "nobody", "--", "/usr/bin/python3", "-c", probe, server.socketPath!])
+            #expect(run.stdout == "refused\n", "\(run.stdout)\(run.stderr)")
+        }
+    }
+
     @Test func aLiveServersPathIsRefusedAndAStaleOneReplaced() throws {
         try withServer { server, directory in
             let second = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--socket", server.socketPath!, "--no-http"], timeout: 10)

@@ -1,0 +1,31 @@
+import ComplexBackends
+import ComplexLanguage
+import ComplexREPL
+
+// Lexer, parser, evaluator and formatter on arbitrary bytes: each line of the input is
+// run as pipe mode runs it, with variables carried between lines. Any crash, hang or
+// sanitizer report is a bug; errors are the expected outcome for most inputs.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let interpreter = Interpreter(backend: LocalBackend())
+    var formatter = ValueFormatter()
+    var out: [UInt8] = []
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    var start = 0
+    for index in 0...size where index == size || bytes[index] == 0x0A {
+        let line = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        start = index + 1
+        do throws(Diagnostic) {
+            if case .value(let value) = try interpreter.execute(line) {
+                formatter.append(value, to: &out)
+                formatter.significantDigits = line.count % 3 == 0 ? 6 : nil
+                formatter.style = line.count % 5 == 0 ? .polar : .rectangular
+            }
+        } catch {
+            // A diagnostic must point inside the line (or just past its end).
+            precondition(error.offset >= 0 && error.offset <= line.count, "offset \(error.offset) outside a \(line.count)-byte line")
+            _ = error.column(in: line)
+        }
+    }
+    return 0
+}
