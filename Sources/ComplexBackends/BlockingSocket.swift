@@ -42,18 +42,7 @@ final class BlockingSocket {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .errno("socket") }
         let socket = BlockingSocket(fd: fd)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(path.utf8)
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let rc = SocketLocation.withAddress(of: path) { Glibc.connect(fd, $0, $1) }
         guard rc == 0 else { throw .errno("connect") }
         socket.setTimeouts(seconds: timeoutSeconds)
         return socket

@@ -37,6 +37,15 @@ public final class HTTPBackend: Backend, RegisteredBackend {
     let requestHeaders: [UInt8]
     /// What the response decoder needs to know of each request: its method.
     static let postHead = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
+    /// Requests the decoder has been told of but not yet sent. Every request is a POST,
+    /// so the decoder is told in batches rather than once per operation.
+    var announcedRequests = 0
+
+    func announceRequests(_ codec: EmbeddedChannel) {
+        for _ in 0..<256 { codec.write(HTTPClientRequestPart.head(Self.postHead), promise: nil) }
+        while (try? codec.readOutbound(as: HTTPClientRequestPart.self)) != nil {}
+        announcedRequests = 256
+    }
     var received: [UInt8] = []
     var writer = JSONWriter()
     var paths: [String]
@@ -105,8 +114,8 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         request.append(contentsOf: String(body.count).utf8)
         request.append(contentsOf: "\r\n\r\n".utf8)
         request.append(contentsOf: body)
-        codec.write(HTTPClientRequestPart.head(Self.postHead), promise: nil)
-        _ = try? codec.readOutbound(as: HTTPClientRequestPart.self)
+        if announcedRequests == 0 { announceRequests(codec) }
+        announcedRequests -= 1
         try socket.send(request)
     }
 
@@ -144,45 +153,25 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         codec = nil
     }
 
-    func connect() throws(BlockingSocket.Failure) {
-        let socket = try BlockingSocket.connect(host: address.host, port: address.port, timeoutSeconds: IPCBackend.timeoutSeconds)
+    func connected() throws(OperationError) -> BlockingSocket {
+        if let connection { return connection }
+        let address = self.address
+        let socket = try ServerLauncher.connectOrStart(
+            backend: Self.registryName, address: url, isDefault: isDefault,
+            serverArguments: ["--no-socket", "--http", address.description], configuration: configuration
+        ) { () throws(BlockingSocket.Failure) in
+            try BlockingSocket.connect(host: address.host, port: address.port, timeoutSeconds: IPCBackend.timeoutSeconds)
+        }
         socket.spinMicroseconds = IPCBackend.spinMicroseconds
         let channel = EmbeddedChannel()
         do {
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .fireError)))
         } catch {
-            throw BlockingSocket.Failure(reason: "cannot set up the HTTP codec: \(error)")
+            throw .backendFailure("http: cannot set up the HTTP codec: \(error)")
         }
         connection = socket
         codec = channel
-    }
-
-    func connected() throws(OperationError) -> BlockingSocket {
-        if let connection { return connection }
-        do throws(BlockingSocket.Failure) {
-            try connect()
-            return connection!
-        } catch {
-            guard isDefault else {
-                throw .backendFailure("http: no complex-server at \(url) (\(error.reason)); start one with: complex-server --http \(address)")
-            }
-        }
-        let address = self.address
-        switch ServerLauncher.launch(
-            arguments: ["--no-socket", "--http", address.description],
-            executableDirectory: configuration.executableDirectory,
-            ready: { (try? BlockingSocket.connect(host: address.host, port: address.port, timeoutSeconds: 1)) != nil }
-        ) {
-        case .success(let pid):
-            configuration.notice("started complex-server on \(url) (pid \(pid)); it exits after \(ServerLauncher.idleExitSeconds / 60) minutes without connections")
-        case .failure(let failure):
-            throw .backendFailure("http: no complex-server at \(url), and starting one failed: \(failure.reason); start one with: complex-server --http \(address)")
-        }
-        do throws(BlockingSocket.Failure) {
-            try connect()
-            return connection!
-        } catch {
-            throw .backendFailure("http: cannot connect to complex-server at \(url): \(error.reason)")
-        }
+        announcedRequests = 0
+        return socket
     }
 }

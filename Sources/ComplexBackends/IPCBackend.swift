@@ -91,32 +91,15 @@ public final class IPCBackend: Backend, RegisteredBackend {
 
     func connected() throws(OperationError) -> BlockingSocket {
         if let connection { return connection }
-        do throws(BlockingSocket.Failure) {
-            connection = try BlockingSocket.connect(unixPath: path, timeoutSeconds: Self.timeoutSeconds)
-            connection!.spinMicroseconds = Self.spinMicroseconds
-            return connection!
-        } catch {
-            guard isDefaultPath else {
-                throw .backendFailure("ipc: no complex-server at \(path) (\(error.reason)); start one with: complex-server --socket \(path)")
-            }
-        }
         let path = self.path
-        switch ServerLauncher.launch(
-            arguments: ["--socket", path, "--no-http"],
-            executableDirectory: configuration.executableDirectory,
-            ready: { (try? BlockingSocket.connect(unixPath: path, timeoutSeconds: 1)) != nil }
-        ) {
-        case .success(let pid):
-            configuration.notice("started complex-server on \(path) (pid \(pid)); it exits after \(ServerLauncher.idleExitSeconds / 60) minutes without connections")
-        case .failure(let failure):
-            throw .backendFailure("ipc: no complex-server at \(path), and starting one failed: \(failure.reason); start one with: complex-server --socket \(path)")
+        let socket = try ServerLauncher.connectOrStart(
+            backend: Self.registryName, address: path, isDefault: isDefaultPath,
+            serverArguments: ["--socket", path, "--no-http"], configuration: configuration
+        ) { () throws(BlockingSocket.Failure) in
+            try BlockingSocket.connect(unixPath: path, timeoutSeconds: Self.timeoutSeconds)
         }
-        do throws(BlockingSocket.Failure) {
-            connection = try BlockingSocket.connect(unixPath: path, timeoutSeconds: Self.timeoutSeconds)
-            connection!.spinMicroseconds = Self.spinMicroseconds
-            return connection!
-        } catch {
-            throw .backendFailure("ipc: cannot connect to complex-server at \(path): \(error.reason)")
-        }
+        socket.spinMicroseconds = Self.spinMicroseconds
+        connection = socket
+        return socket
     }
 }

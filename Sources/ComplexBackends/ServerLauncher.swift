@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ComplexLanguage
 
 /// Starts the `complex-server` that sits next to `complex-repl`, detached from the
 /// terminal, and waits until it answers.
@@ -77,5 +78,43 @@ public enum ServerLauncher {
 
     public struct LaunchFailure: Error {
         public var reason: String
+    }
+}
+
+extension ServerLauncher {
+    /// Connects with `connect`; when that fails on the backend's default address,
+    /// starts a server there (saying so through `configuration.notice`) and connects
+    /// again. Any other address is never started: the error says how to start it.
+    static func connectOrStart<Connection>(
+        backend: String,
+        address: String,
+        isDefault: Bool,
+        serverArguments: [String],
+        configuration: BackendConfiguration,
+        connect: () throws(BlockingSocket.Failure) -> Connection
+    ) throws(OperationError) -> Connection {
+        let startCommand = "complex-server " + serverArguments.joined(separator: " ")
+        do throws(BlockingSocket.Failure) {
+            return try connect()
+        } catch {
+            guard isDefault else {
+                throw .backendFailure("\(backend): no complex-server at \(address) (\(error.reason)); start one with: \(startCommand)")
+            }
+        }
+        switch launch(
+            arguments: serverArguments,
+            executableDirectory: configuration.executableDirectory,
+            ready: { (try? connect()) != nil }
+        ) {
+        case .success(let pid):
+            configuration.notice("started complex-server on \(address) (pid \(pid)); it exits after \(idleExitSeconds / 60) minutes without connections")
+        case .failure(let failure):
+            throw .backendFailure("\(backend): no complex-server at \(address), and starting one failed: \(failure.reason); start one with: \(startCommand)")
+        }
+        do throws(BlockingSocket.Failure) {
+            return try connect()
+        } catch {
+            throw .backendFailure("\(backend): cannot connect to complex-server at \(address): \(error.reason)")
+        }
     }
 }

@@ -128,8 +128,9 @@ public final class ComplexServer: Sendable {
             tasks.cancelAll()
         }
         for channel in channels { try? await channel.close() }
-        // Let connections already accepted finish what they were sent.
-        for _ in 0..<50 where activity.state.withLock({ $0.open > 0 }) {
+        // Connections already accepted were answered as they read; give their clients
+        // up to 0.8 s to collect the replies and hang up, so the process exits within a second.
+        for _ in 0..<40 where activity.state.withLock({ $0.open > 0 }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
         if let path = configuration.socketPath { SocketFile.remove(path) }

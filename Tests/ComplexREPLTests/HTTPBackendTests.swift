@@ -33,7 +33,7 @@ import TestSupport
         try terminal.expect("<stdin>:2:2: error: http: lost complex-server at \(url)")
         terminal.send("3+3\n")
         try terminal.expect("<stdin>:3:2: error: http: no complex-server at \(url)")
-        try terminal.expect("start one with: complex-server --http 127.0.0.1:\(port)")
+        try terminal.expect("start one with: complex-server --no-socket --http 127.0.0.1:\(port)")
         server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:\(port)"], socketPath: nil, in: directory)
         _ = try server?.httpPort()
         terminal.send("4+4\n")
