@@ -22,7 +22,8 @@ public final class HTTPTestClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else {
-            close(fd)
+            // deinit closes fd: an initializer that throws once every property is set
+            // still runs deinit, so closing here too would close someone else's descriptor.
             throw LineClient.Failure("connect 127.0.0.1:\(port): \(String(cString: strerror(errno)))")
         }
         var limit = timeval(tv_sec: 10, tv_usec: 0)

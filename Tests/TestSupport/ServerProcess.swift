@@ -86,7 +86,8 @@ public final class LineClient {
             }
         }
         guard rc == 0 else {
-            close(fd)
+            // deinit closes fd: an initializer that throws once every property is set
+            // still runs deinit, so closing here too would close someone else's descriptor.
             throw Failure("connect \(socketPath): \(String(cString: strerror(errno)))")
         }
         var limit = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
