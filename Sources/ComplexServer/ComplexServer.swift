@@ -77,8 +77,11 @@ public final class ComplexServer: Sendable {
     static func addSocketProtocolHandlers(
         to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int, activity: ActivityMonitor
     ) throws {
+        var refusal = ConnectionLimit.refusalBody(limit: activity.maximumConnections)
+        refusal.append(UInt8(ascii: "\n"))
+        try pipeline.addHandler(ConnectionLimit(activity: activity, refusal: refusal))
         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
-        try pipeline.addHandler(SocketRequestHandler(maximumLineLength: maximumLineLength, activity: activity))
+        try pipeline.addHandler(SocketRequestHandler(maximumLineLength: maximumLineLength))
     }
 
     func bindHTTP(_ address: HTTPAddress) throws -> Channel {
@@ -91,10 +94,12 @@ public final class ComplexServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(ConnectionLimit(
+                        activity: activity, refusal: HTTPRequestHandler.refusal(limit: configuration.maximumConnections)))
                     try sync.addHandler(configuration.deadlines())
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try sync.addHandler(HTTPRequestHandler(
-                        maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, activity: activity))
+                        maximumBodyLength: configuration.maximumBodyLength, token: configuration.token))
                 }
             }
         do {

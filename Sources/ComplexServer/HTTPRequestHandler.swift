@@ -14,40 +14,25 @@ final class HTTPRequestHandler: ChannelInboundHandler {
 
     let maximumBodyLength: Int
     let expectedAuthorization: [UInt8]?
-    let activity: ActivityMonitor
     var processor = RequestProcessor()
     var head: HTTPRequestHead?
     var body: ByteBuffer?
     var bodyTooLarge = false
     var scratch: [UInt8] = []
-    var counted = false
 
-    init(maximumBodyLength: Int, token: String?, activity: ActivityMonitor) {
+    init(maximumBodyLength: Int, token: String?) {
         self.maximumBodyLength = maximumBodyLength
         self.expectedAuthorization = token.map { Array("Bearer \($0)".utf8) }
-        self.activity = activity
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        counted = activity.connectionOpened()
-        guard counted else {
-            scratch.removeAll(keepingCapacity: true)
-            WireResponse.failure(code: "too_many_connections", message: "the server is at its connection limit (\(activity.maximumConnections)); try again later")
-                .encode(to: &scratch, writer: &processor.writer)
-            let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
-            write(status: .serviceUnavailable, head: head, context: context, close: true, allow: nil)
-            return
-        }
-        context.fireChannelActive()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if counted { activity.connectionClosed() }
-        context.fireChannelInactive()
+    /// The whole 503 response sent to a connection over the server's limit.
+    static func refusal(limit: Int) -> [UInt8] {
+        let body = ConnectionLimit.refusalBody(limit: limit) + [UInt8(ascii: "\n")]
+        let head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        return Array(head.utf8) + body
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard counted else { return }
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
             head = requestHead

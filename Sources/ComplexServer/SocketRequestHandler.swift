@@ -10,36 +10,16 @@ final class SocketRequestHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     let maximumLineLength: Int
-    let activity: ActivityMonitor
     var processor = RequestProcessor()
     var scratch: [UInt8] = []
     var unflushed = false
-    /// False for a connection refused over the limit: it was never counted.
-    var counted = false
 
-    init(maximumLineLength: Int, activity: ActivityMonitor) {
+    init(maximumLineLength: Int) {
         self.maximumLineLength = maximumLineLength
-        self.activity = activity
         scratch.reserveCapacity(256)
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        counted = activity.connectionOpened()
-        guard counted else {
-            send(.failure(code: "too_many_connections", message: "the server is at its connection limit (\(activity.maximumConnections)); try again later"), context: context)
-            answerThenHangUp(context: context)
-            return
-        }
-        context.fireChannelActive()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if counted { activity.connectionClosed() }
-        context.fireChannelInactive()
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard counted else { return }
         switch unwrapInboundIn(data) {
         case .line(let line):
             let response = line.withUnsafeReadableBytes { raw in
