@@ -14,7 +14,7 @@ public final class IPCBackend: Backend, RegisteredBackend {
     /// Seconds to wait for a reply before giving up on the connection.
     public static let timeoutSeconds = 5
     /// How long to poll for a reply before sleeping in recv (COMPLEX_REPL_SPIN_US overrides).
-    nonisolated(unsafe) static var spinMicroseconds: UInt64 = {
+    static let spinMicroseconds: UInt64 = {
         if let text = getenv("COMPLEX_REPL_SPIN_US"), let value = UInt64(String(cString: text)) { return value }
         return 50
     }()

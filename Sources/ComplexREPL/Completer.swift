@@ -22,7 +22,7 @@ public struct Completer {
     public func candidates(for line: String, variables: [String]) -> [String] {
         let start = Self.wordStart(in: line)
         let word = String(line[start...])
-        let before = line[..<start].trimmingPrefixWhitespace()
+        let before = line[..<start].trimmingWhitespace()
         if before == ":backend" {
             return BackendRegistry.names.filter { $0.hasPrefix(word) }.map { $0 + " " }
         }
@@ -49,7 +49,8 @@ public struct Completer {
 }
 
 extension String {
-    func trimmingPrefixWhitespace() -> String {
+    /// Without leading and trailing spaces and tabs.
+    func trimmingWhitespace() -> String {
         let trimmed = self.drop(while: { $0 == " " || $0 == "\t" })
         var result = String(trimmed)
         while result.last == " " || result.last == "\t" { result.removeLast() }
@@ -58,5 +59,5 @@ extension String {
 }
 
 extension Substring {
-    func trimmingPrefixWhitespace() -> String { String(self).trimmingPrefixWhitespace() }
+    func trimmingWhitespace() -> String { String(self).trimmingWhitespace() }
 }

@@ -39,7 +39,7 @@ public struct InteractiveLoop {
                 out.write("^C\n")
                 out.flush()
             case .line(let line):
-                let trimmed = line.trimmingPrefixWhitespace()
+                let trimmed = line.trimmingWhitespace()
                 if trimmed.isEmpty { continue }
                 editor.remember(line)
                 if trimmed.hasPrefix(":") {

@@ -125,13 +125,10 @@ public final class LineEditor {
         return UInt8(CC_REFRESH)
     }
 
+    /// `mkdir -p` of the file's directory, new parts created 0700.
     static func makeParentDirectory(of path: String) {
-        var components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        var current = ""
-        while !components.isEmpty {
-            let part = components.removeFirst()
-            current += (current.isEmpty && part.isEmpty) ? "/" : (current.hasSuffix("/") || current.isEmpty ? "" : "/") + part
-            if !current.isEmpty { mkdir(current, 0o700) }
+        for slash in path.indices.dropFirst() where path[slash] == "/" {
+            mkdir(String(path[..<slash]), 0o700)  // EEXIST for the parts that are there
         }
     }
 

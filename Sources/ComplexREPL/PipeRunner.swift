@@ -142,7 +142,7 @@ public struct PipeRunner {
 
     mutating func runMetaCommand(_ text: String, name: String, line: Int) {
         do throws(SessionError) {
-            switch try session.run(metaCommand: text.trimmingPrefixWhitespace()) {
+            switch try session.run(metaCommand: text.trimmingWhitespace()) {
             case .quit: quitRequested = true
             case .text(let output):
                 out.write(output + "\n")
