@@ -29,8 +29,9 @@ public final class HTTPBackend: Backend, RegisteredBackend {
     let configuration: BackendConfiguration
     let authorization: String?
     var connection: BlockingSocket?
-    /// The HTTP codec (request encoder, response decoder), fed by hand.
+    /// The HTTP response decoder, fed by hand, and what it decodes.
     var codec: EmbeddedChannel?
+    var collector: HTTPResponseCollector?
     var body: [UInt8] = []
     var request: [UInt8] = []
     /// Everything between the path and the Content-Length value.
@@ -120,8 +121,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
     }
 
     func receive(socket: BlockingSocket, codec: EmbeddedChannel) throws(BlockingSocket.Failure) -> (status: HTTPResponseStatus, body: ByteBuffer, close: Bool) {
-        var head: HTTPResponseHead?
-        var responseBody = codec.allocator.buffer(capacity: 64)
+        let collector = self.collector!
         while true {
             let n = try socket.receive(into: &received, after: 0)
             if n == 0 { throw BlockingSocket.Failure(reason: "the server closed the connection") }
@@ -129,21 +129,14 @@ public final class HTTPBackend: Backend, RegisteredBackend {
             chunk.writeBytes(received[..<n])
             do {
                 try codec.writeInbound(chunk)
-                while let part = try codec.readInbound(as: HTTPClientResponsePart.self) {
-                    switch part {
-                    case .head(let h): head = h
-                    case .body(var b): responseBody.writeBuffer(&b)
-                    case .end:
-                        guard let head else { throw BlockingSocket.Failure(reason: "a response without a head") }
-                        return (head.status, responseBody, !head.isKeepAlive)
-                    }
-                }
-            } catch let failure as BlockingSocket.Failure {
-                throw failure
             } catch {
                 throw BlockingSocket.Failure(reason: "the reply is not valid HTTP: \(error)")
             }
-            if responseBody.readableBytes > 1 << 20 { throw BlockingSocket.Failure(reason: "reply over 1 MiB") }
+            if collector.malformed { throw BlockingSocket.Failure(reason: "a response without a head") }
+            if let response = collector.takeResponse() {
+                return (response.status, response.body, !response.keepAlive)
+            }
+            if (collector.body?.readableBytes ?? 0) > 1 << 20 { throw BlockingSocket.Failure(reason: "reply over 1 MiB") }
         }
     }
 
@@ -151,6 +144,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         connection = nil
         _ = try? codec?.finish()
         codec = nil
+        collector = nil
     }
 
     func connected() throws(OperationError) -> BlockingSocket {
@@ -164,13 +158,16 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         }
         socket.spinMicroseconds = IPCBackend.spinMicroseconds
         let channel = EmbeddedChannel()
+        let collector = HTTPResponseCollector()
         do {
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .fireError)))
+            try channel.pipeline.syncOperations.addHandler(collector)
         } catch {
             throw .backendFailure("http: cannot set up the HTTP codec: \(error)")
         }
         connection = socket
         codec = channel
+        self.collector = collector
         announcedRequests = 0
         return socket
     }

@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// Counts open connections and notes when the server was last busy, so an
@@ -13,6 +14,14 @@ final class ActivityMonitor: Sendable {
 
     init(maximumConnections: Int = .max) {
         self.maximumConnections = maximumConnections
+    }
+
+    /// Counts `channel` against the limit until it closes; false (and not counted)
+    /// when the limit is reached.
+    func admit(_ channel: Channel) -> Bool {
+        guard connectionOpened() else { return false }
+        channel.closeFuture.whenComplete { _ in self.connectionClosed() }
+        return true
     }
 
     /// Counts a new connection; false (and not counted) when the limit is reached.

@@ -53,8 +53,14 @@ public final class ComplexServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(deadlines())
-                    try Self.addSocketProtocolHandlers(to: channel.pipeline.syncOperations, maximumLineLength: maximumLineLength, activity: activity)
+                    let sync = channel.pipeline.syncOperations
+                    guard activity.admit(channel) else {
+                        try sync.addHandler(ConnectionRefusal(refusal: SocketRequestHandler.refusal(limit: activity.maximumConnections)))
+                        return
+                    }
+                    let connectionDeadlines = deadlines()
+                    try sync.addHandler(connectionDeadlines)
+                    try Self.addSocketProtocolHandlers(to: sync, maximumLineLength: maximumLineLength, deadlines: connectionDeadlines)
                 }
             }
         do {
@@ -71,17 +77,14 @@ public final class ComplexServer: Sendable {
     public static func addSocketProtocolHandlers(
         to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int
     ) throws {
-        try addSocketProtocolHandlers(to: pipeline, maximumLineLength: maximumLineLength, activity: ActivityMonitor())
+        try addSocketProtocolHandlers(to: pipeline, maximumLineLength: maximumLineLength, deadlines: nil)
     }
 
     static func addSocketProtocolHandlers(
-        to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int, activity: ActivityMonitor
+        to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int, deadlines: ConnectionDeadlines?
     ) throws {
-        var refusal = ConnectionLimit.refusalBody(limit: activity.maximumConnections)
-        refusal.append(UInt8(ascii: "\n"))
-        try pipeline.addHandler(ConnectionLimit(activity: activity, refusal: refusal))
         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
-        try pipeline.addHandler(SocketRequestHandler(maximumLineLength: maximumLineLength))
+        try pipeline.addHandler(SocketRequestHandler(maximumLineLength: maximumLineLength, deadlines: deadlines))
     }
 
     func bindHTTP(_ address: HTTPAddress) throws -> Channel {
@@ -94,12 +97,15 @@ public final class ComplexServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(ConnectionLimit(
-                        activity: activity, refusal: HTTPRequestHandler.refusal(limit: configuration.maximumConnections)))
-                    try sync.addHandler(configuration.deadlines())
+                    guard activity.admit(channel) else {
+                        try sync.addHandler(ConnectionRefusal(refusal: HTTPRequestHandler.refusal(limit: configuration.maximumConnections)))
+                        return
+                    }
+                    let deadlines = configuration.deadlines()
+                    try sync.addHandler(deadlines)
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try sync.addHandler(HTTPRequestHandler(
-                        maximumBodyLength: configuration.maximumBodyLength, token: configuration.token))
+                        maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, deadlines: deadlines))
                 }
             }
         do {

@@ -4,12 +4,13 @@ import NIOCore
 /// request (a client trickling a byte per second would otherwise hold it forever).
 ///
 /// One repeating check per connection, rather than a timer per request, keeps the
-/// per-request cost to two clock reads.
-final class ConnectionDeadlines: ChannelDuplexHandler {
+/// per-request cost to two clock reads. It sits in front of the protocol's decoder to
+/// see bytes arrive; the request handler behind calls `requestAnswered()` directly
+/// rather than through an outbound handler, which would add a pipeline hop to every
+/// write and flush.
+final class ConnectionDeadlines: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
 
     let idleTimeout: TimeAmount
     let requestTimeout: TimeAmount
@@ -55,11 +56,11 @@ final class ConnectionDeadlines: ChannelDuplexHandler {
         context.fireChannelRead(data)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        // A response ends the request in progress (pipelined requests are answered in order).
+    /// A response ends the request in progress (pipelined requests are answered in
+    /// order). Answers are written in the tick that read the request, so the read's
+    /// clock reading stands for the answer's.
+    func requestAnswered() {
         requestStarted = nil
-        lastActivity = .now()
-        context.write(data, promise: promise)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -14,20 +14,22 @@ final class HTTPRequestHandler: ChannelInboundHandler {
 
     let maximumBodyLength: Int
     let expectedAuthorization: [UInt8]?
+    let deadlines: ConnectionDeadlines?
     var processor = RequestProcessor()
     var head: HTTPRequestHead?
     var body: ByteBuffer?
     var bodyTooLarge = false
     var scratch: [UInt8] = []
 
-    init(maximumBodyLength: Int, token: String?) {
+    init(maximumBodyLength: Int, token: String?, deadlines: ConnectionDeadlines? = nil) {
         self.maximumBodyLength = maximumBodyLength
         self.expectedAuthorization = token.map { Array("Bearer \($0)".utf8) }
+        self.deadlines = deadlines
     }
 
     /// The whole 503 response sent to a connection over the server's limit.
     static func refusal(limit: Int) -> [UInt8] {
-        let body = ConnectionLimit.refusalBody(limit: limit) + [UInt8(ascii: "\n")]
+        let body = ConnectionRefusal.body(limit: limit) + [UInt8(ascii: "\n")]
         let head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         return Array(head.utf8) + body
     }
@@ -68,7 +70,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             send(WireResponse(.bodyTooLarge(limit: maximumBodyLength)), head: head, context: context, close: true)
             return
         }
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let path = head.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(head.uri[..<$0]) } ?? head.uri
         switch (head.method, path) {
         case (.GET, "/health"):
             sendRaw(#"{"status":"ok"}"#, head: head, context: context)
@@ -78,7 +80,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         case (_, "/health"), (_, "/ops"):
             send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET")
         default:
-            guard let operation = Operation(rawValue: String(path.dropFirst())), path.hasPrefix("/") else {
+            guard path.utf8.first == UInt8(ascii: "/"), let operation = Operation(rawValue: String(Substring(path.utf8.dropFirst()))) else {
                 send(.failure(code: "not_found", message: "no route \(path); POST /<op> (GET /ops lists them), GET /health"), head: head, context: context)
                 return
             }
@@ -86,11 +88,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
                 send(.failure(code: "method_not_allowed", message: "\(path) answers POST"), head: head, context: context, allow: "POST")
                 return
             }
-            var payload = body ?? context.channel.allocator.buffer(capacity: 0)
+            let payload = body ?? context.channel.allocator.buffer(capacity: 0)
             let response = payload.withUnsafeReadableBytes { raw in
                 processor.respond(to: raw.bindMemory(to: UInt8.self), operation: operation)
             }
-            payload.clear()
             send(response, head: head, context: context)
         }
         body = nil
@@ -110,22 +111,28 @@ final class HTTPRequestHandler: ChannelInboundHandler {
 
     func write(status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool, allow: String?) {
         let keepAlive = head.isKeepAlive && !close
+        let bodyLength = scratch.count + 1
         var buffer = context.channel.allocator.buffer(capacity: scratch.count + 128)
-        buffer.writeString(head.version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
-        buffer.writeString(String(status.code))
-        buffer.writeString(" ")
-        buffer.writeString(status.reasonPhrase)
-        buffer.writeString("\r\nContent-Type: application/json\r\nContent-Length: ")
-        buffer.writeString(String(scratch.count + 1))
+        if status == .ok && head.version == .http1_1 {
+            buffer.writeStaticString("HTTP/1.1 200 OK")
+        } else {
+            buffer.writeStaticString(head.version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+            buffer.writeDecimal(Int(status.code))
+            buffer.writeStaticString(" ")
+            buffer.writeString(status.reasonPhrase)
+        }
+        buffer.writeStaticString("\r\nContent-Type: application/json\r\nContent-Length: ")
+        buffer.writeDecimal(bodyLength)
         if let allow { buffer.writeString("\r\nAllow: \(allow)") }
         if !keepAlive {
-            buffer.writeString("\r\nConnection: close")
+            buffer.writeStaticString("\r\nConnection: close")
         } else if head.version.minor == 0 {
-            buffer.writeString("\r\nConnection: keep-alive")
+            buffer.writeStaticString("\r\nConnection: keep-alive")
         }
-        buffer.writeString("\r\n\r\n")
+        buffer.writeStaticString("\r\n\r\n")
         buffer.writeBytes(scratch)
         buffer.writeInteger(UInt8(ascii: "\n"))
+        deadlines?.requestAnswered()
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         } else {

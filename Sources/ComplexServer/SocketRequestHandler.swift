@@ -10,13 +10,20 @@ final class SocketRequestHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     let maximumLineLength: Int
+    let deadlines: ConnectionDeadlines?
     var processor = RequestProcessor()
     var scratch: [UInt8] = []
     var unflushed = false
 
-    init(maximumLineLength: Int) {
+    init(maximumLineLength: Int, deadlines: ConnectionDeadlines?) {
         self.maximumLineLength = maximumLineLength
+        self.deadlines = deadlines
         scratch.reserveCapacity(256)
+    }
+
+    /// The line sent to a connection over the server's limit.
+    static func refusal(limit: Int) -> [UInt8] {
+        ConnectionRefusal.body(limit: limit) + [UInt8(ascii: "\n")]
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -39,6 +46,7 @@ final class SocketRequestHandler: ChannelInboundHandler {
         var buffer = context.channel.allocator.buffer(capacity: scratch.count)
         buffer.writeBytes(scratch)
         context.write(wrapOutboundOut(buffer), promise: nil)
+        deadlines?.requestAnswered()
         unflushed = true
     }
 

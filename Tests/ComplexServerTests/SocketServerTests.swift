@@ -95,6 +95,25 @@ import TestSupport
         }
     }
 
+    @Test func stringsAreCheckedAsUTF8() throws {
+        try withServer { server, _ in
+            let client = try LineClient(socketPath: server.socketPath!)
+            // Valid non-ASCII in a key and in a value, raw and escaped: unknown fields, skipped.
+            #expect(try client.call(#"{"op":"neg","a":2,"clé":"naïve ∞"}"#) == #"{"result":-2}"#)
+            #expect(try client.call(#"{"op":"neg","a":2,"esc\u00e9":"\ud83d\ude00"}"#) == #"{"result":-2}"#)
+            // A lone continuation byte in a key; a bad two-byte sequence after an escape.
+            let bad: [([UInt8], Int)] = [
+                (Array(#"{"op":"neg","a":2,"k"#.utf8) + [0x80] + Array(#"":1}"#.utf8), 19),
+                (Array(#"{"op":"neg","a":2,"k":"\n"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8), 25),
+            ]
+            for (request, offset) in bad {
+                try client.send(bytes: request + [UInt8(ascii: "\n")])
+                #expect(try client.readLine() == #"{"error":{"code":"bad_json","message":"bad JSON: invalid UTF-8 in a string at byte \#(offset)"}}"#)
+            }
+            #expect(try client.call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#)
+        }
+    }
+
     @Test func nonFiniteNumbersRoundTrip() throws {
         try withServer { server, _ in
             let client = try LineClient(socketPath: server.socketPath!)

@@ -97,7 +97,12 @@ public final class LineClient {
     deinit { close(fd) }
 
     public func send(_ text: String) throws {
-        var bytes = Array(text.utf8)
+        try send(bytes: Array(text.utf8))
+    }
+
+    /// Sends raw bytes, for input that is not valid UTF-8.
+    public func send(bytes: [UInt8]) throws {
+        var bytes = bytes
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
