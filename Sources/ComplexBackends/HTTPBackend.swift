@@ -84,7 +84,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         let codec = self.codec!
         body.removeAll(keepingCapacity: true)
         WireRequest(operation, a, b).encode(to: &body, writer: &writer, includeOperation: false)
-        let reply: (status: HTTPResponseStatus, body: ByteBuffer, close: Bool)
+        let reply: HTTPResponseCollector.Response
         do throws(BlockingSocket.Failure) {
             try send(path: paths[operation.index], socket: socket, codec: codec)
             reply = try receive(socket: socket, codec: codec)
@@ -92,7 +92,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
             disconnect()
             throw .backendFailure("http: lost complex-server at \(url) (\(error.reason)); the next operation reconnects")
         }
-        if reply.close { disconnect() }
+        if !reply.keepAlive { disconnect() }
         let decoded: Result<WireResponse, WireError> = reply.body.withUnsafeReadableBytes { raw in
             do throws(WireError) { return .success(try WireResponse.decode(raw.bindMemory(to: UInt8.self))) } catch { return .failure(error) }
         }
@@ -120,7 +120,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         try socket.send(request)
     }
 
-    func receive(socket: BlockingSocket, codec: EmbeddedChannel) throws(BlockingSocket.Failure) -> (status: HTTPResponseStatus, body: ByteBuffer, close: Bool) {
+    func receive(socket: BlockingSocket, codec: EmbeddedChannel) throws(BlockingSocket.Failure) -> HTTPResponseCollector.Response {
         let collector = self.collector!
         while true {
             let n = try socket.receive(into: &received, after: 0)
@@ -133,9 +133,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
                 throw BlockingSocket.Failure(reason: "the reply is not valid HTTP: \(error)")
             }
             if collector.malformed { throw BlockingSocket.Failure(reason: "a response without a head") }
-            if let response = collector.takeResponse() {
-                return (response.status, response.body, !response.keepAlive)
-            }
+            if let response = collector.takeResponse() { return response }
             if (collector.body?.readableBytes ?? 0) > 1 << 20 { throw BlockingSocket.Failure(reason: "reply over 1 MiB") }
         }
     }
