@@ -48,16 +48,14 @@ public final class ComplexServer: Sendable {
         let maximumLineLength = configuration.maximumLineLength
         let activity = self.activity
         let deadlines = configuration.deadlines
+        let refusal = SocketRequestHandler.refusal(limit: activity.maximumConnections)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
                     let sync = channel.pipeline.syncOperations
-                    guard activity.admit(channel) else {
-                        try sync.addHandler(ConnectionRefusal(refusal: SocketRequestHandler.refusal(limit: activity.maximumConnections)))
-                        return
-                    }
                     let connectionDeadlines = deadlines()
                     try sync.addHandler(connectionDeadlines)
                     try Self.addSocketProtocolHandlers(to: sync, maximumLineLength: maximumLineLength, deadlines: connectionDeadlines)
@@ -90,17 +88,15 @@ public final class ComplexServer: Sendable {
     func bindHTTP(_ address: HTTPAddress) throws -> Channel {
         let configuration = self.configuration
         let activity = self.activity
+        let refusal = HTTPRequestHandler.refusal(limit: configuration.maximumConnections)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
                     let sync = channel.pipeline.syncOperations
-                    guard activity.admit(channel) else {
-                        try sync.addHandler(ConnectionRefusal(refusal: HTTPRequestHandler.refusal(limit: configuration.maximumConnections)))
-                        return
-                    }
                     let deadlines = configuration.deadlines()
                     try sync.addHandler(deadlines)
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))

@@ -17,6 +17,16 @@ final class ConnectionRefusal: ChannelInboundHandler {
         self.refusal = refusal
     }
 
+    /// Counts `channel` in (true), or, when the server is full, makes its whole
+    /// pipeline a refusal (false). Called once, from the channel initializer.
+    static func admit(_ channel: Channel, activity: ActivityMonitor, refusal: [UInt8]) throws -> Bool {
+        guard activity.admit(channel) else {
+            try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(refusal: refusal))
+            return false
+        }
+        return true
+    }
+
     /// The refusal's JSON body.
     static func body(limit: Int) -> [UInt8] {
         var out: [UInt8] = []
