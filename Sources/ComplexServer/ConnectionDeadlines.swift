@@ -4,7 +4,7 @@ import NIOCore
 /// request (a client trickling a byte per second would otherwise hold it forever).
 ///
 /// One repeating check per connection, rather than a timer per request, keeps the
-/// per-request cost to two clock reads. It sits in front of the protocol's decoder to
+/// per-request cost to one clock read. It sits in front of the protocol's decoder to
 /// see bytes arrive; the request handler behind calls `requestAnswered()` directly
 /// rather than through an outbound handler, which would add a pipeline hop to every
 /// write and flush.
