@@ -119,6 +119,11 @@ final class BlockingSocket {
                 }
                 if n >= 0 { return n }
                 if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR { throw .errno("recv") }
+                // The server we just woke is often queued on this very CPU (the kernel
+                // places a wakee beside a waker it expects to sleep): let it run rather
+                // than spin it out of its turn. Measured with both pinned to one CPU:
+                // http p99 130 µs → 68–80, ipc p99 70–80 → 31–34.
+                sched_yield()
             } while Self.monotonicMicroseconds() < deadline
         }
         while true {

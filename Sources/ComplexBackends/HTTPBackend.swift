@@ -31,22 +31,14 @@ public final class HTTPBackend: Backend, RegisteredBackend {
     var connection: BlockingSocket?
     /// The HTTP response decoder, fed by hand, and what it decodes.
     var codec: EmbeddedChannel?
+    var decoder: HTTPResponseDecoder?
     var collector: HTTPResponseCollector?
     var body: [UInt8] = []
     var request: [UInt8] = []
     /// Everything between the path and the Content-Length value.
     let requestHeaders: [UInt8]
     /// What the response decoder needs to know of each request: its method.
-    static let postHead = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
-    /// Requests the decoder has been told of but not yet sent. Every request is a POST,
-    /// so the decoder is told in batches rather than once per operation.
-    var announcedRequests = 0
-
-    func announceRequests(_ codec: EmbeddedChannel) {
-        for _ in 0..<256 { codec.write(HTTPClientRequestPart.head(Self.postHead), promise: nil) }
-        while (try? codec.readOutbound(as: HTTPClientRequestPart.self)) != nil {}
-        announcedRequests = 256
-    }
+    static let postHead = HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/"))
     var received: [UInt8] = []
     var writer = JSONWriter()
     var paths: [String]
@@ -115,8 +107,10 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         request.append(contentsOf: String(body.count).utf8)
         request.append(contentsOf: "\r\n\r\n".utf8)
         request.append(contentsOf: body)
-        if announcedRequests == 0 { announceRequests(codec) }
-        announcedRequests -= 1
+        // NIO's client pipeline would tell the decoder of the request by passing the
+        // head down through its handler; telling it directly is the same call without
+        // a pipeline write, which callgrind counted at a fifth of the client's work.
+        decoder?.write(data: Self.postHead)
         try socket.send(request)
     }
 
@@ -142,6 +136,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         connection = nil
         _ = try? codec?.finish()
         codec = nil
+        decoder = nil
         collector = nil
     }
 
@@ -157,8 +152,9 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         socket.spinMicroseconds = IPCBackend.spinMicroseconds
         let channel = EmbeddedChannel()
         let collector = HTTPResponseCollector()
+        let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .fireError)
         do {
-            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .fireError)))
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
             try channel.pipeline.syncOperations.addHandler(collector)
         } catch {
             throw .backendFailure("http: cannot set up the HTTP codec: \(error)")
@@ -166,7 +162,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         connection = socket
         codec = channel
         self.collector = collector
-        announcedRequests = 0
+        self.decoder = decoder
         return socket
     }
 }

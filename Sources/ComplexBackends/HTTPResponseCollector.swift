@@ -18,7 +18,10 @@ final class HTTPResponseCollector: ChannelInboundHandler {
         var keepAlive: Bool
     }
 
-    var head: HTTPResponseHead?
+    /// What is kept of the head: holding the head itself would cost a copy and a
+    /// destruction of its header list per response.
+    var status: HTTPResponseStatus?
+    var keepAlive = true
     /// The body so far: the decoder's own slice when it comes in one part, as it
     /// usually does, so nothing is copied.
     var body: ByteBuffer?
@@ -29,17 +32,18 @@ final class HTTPResponseCollector: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let responseHead):
-            head = responseHead
+            status = responseHead.status
+            keepAlive = responseHead.isKeepAlive
             body = nil
         case .body(var part):
             if body == nil { body = part } else { body!.writeBuffer(&part) }
         case .end:
-            guard let head else {
+            guard let status else {
                 malformed = true
                 return
             }
-            completed = Response(status: head.status, body: body ?? ByteBuffer(), keepAlive: head.isKeepAlive)
-            self.head = nil
+            completed = Response(status: status, body: body ?? ByteBuffer(), keepAlive: keepAlive)
+            self.status = nil
             body = nil
         }
     }

@@ -88,11 +88,18 @@ public struct ValueFormatter: Sendable {
             return
         }
         let magnitude = Swift.abs(x)
-        if significantDigits == nil, magnitude < 9_007_199_254_740_992, magnitude != magnitude.rounded(.towardZero) {
-            // Below 2^53 Swift lays out a non-integer exactly as Python's repr does
-            // (fixed from 1e-4 up, exponent below with at least two digits).
-            var text = magnitude.description
-            text.withUTF8 { out.append(contentsOf: $0) }
+        if significantDigits == nil, magnitude < 9_007_199_254_740_992 {
+            if magnitude == magnitude.rounded(.towardZero) {
+                // Integers below 2^53 print as their exact digits; they are most of what
+                // people type, and the wire formats every operand, so they skip the
+                // digit scratch buffer.
+                appendDigits(of: UInt64(magnitude), to: &out)
+            } else {
+                // Below 2^53 Swift lays out a non-integer exactly as Python's repr does
+                // (fixed from 1e-4 up, exponent below with at least two digits).
+                var text = magnitude.description
+                text.withUTF8 { out.append(contentsOf: $0) }
+            }
             return
         }
         let decimalPoint: Int
@@ -136,22 +143,24 @@ public struct ValueFormatter: Sendable {
         out.append(UInt8(ascii: "0") + UInt8(n % 10))
     }
 
+    /// Appends the decimal digits of `n` (> 0), most significant first.
+    func appendDigits(of n: UInt64, to out: inout [UInt8]) {
+        var remaining = n
+        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &reversed) { scratch in
+            while remaining > 0 {
+                scratch[count] = UInt8(ascii: "0") &+ UInt8(remaining % 10)
+                remaining /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(scratch[index]) }
+        }
+    }
+
     /// Fills `digits` with the shortest round-trip digits of `x` (> 0) and returns the
     /// decimal point position k such that x = 0.DIGITS × 10^k.
     mutating func shortestDigits(_ x: Double) -> Int {
-        // Integers below 2^53 print exactly; skip the String round trip for them.
-        if x < 9_007_199_254_740_992, x == x.rounded(.towardZero) {
-            var n = UInt64(x)
-            digits.removeAll(keepingCapacity: true)
-            while n > 0 {
-                digits.append(UInt8(ascii: "0") + UInt8(n % 10))
-                n /= 10
-            }
-            digits.reverse()
-            let count = digits.count
-            while digits.last == UInt8(ascii: "0") { digits.removeLast() }
-            return count
-        }
         var text = x.description
         return text.withUTF8 { parseDigits($0) }
     }
