@@ -104,7 +104,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         request.append(contentsOf: "POST ".utf8)
         request.append(contentsOf: path.utf8)
         request.append(contentsOf: requestHeaders)
-        request.append(contentsOf: String(body.count).utf8)
+        request.appendDecimal(UInt64(body.count))
         request.append(contentsOf: "\r\n\r\n".utf8)
         request.append(contentsOf: body)
         // NIO's client pipeline would tell the decoder of the request by passing the

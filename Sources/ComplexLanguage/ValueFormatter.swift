@@ -93,7 +93,7 @@ public struct ValueFormatter: Sendable {
                 // Integers below 2^53 print as their exact digits; they are most of what
                 // people type, and the wire formats every operand, so they skip the
                 // digit scratch buffer.
-                appendDigits(of: UInt64(magnitude), to: &out)
+                out.appendDecimal(UInt64(magnitude))
             } else {
                 // Below 2^53 Swift lays out a non-integer exactly as Python's repr does
                 // (fixed from 1e-4 up, exponent below with at least two digits).
@@ -122,7 +122,7 @@ public struct ValueFormatter: Sendable {
             out.append(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
             exponent = Swift.abs(exponent)
             if exponent < 10 { out.append(UInt8(ascii: "0")) }
-            appendInteger(exponent, to: &out)
+            out.appendDecimal(UInt64(exponent))
         } else if decimalPoint <= 0 {
             out.append(UInt8(ascii: "0"))
             out.append(UInt8(ascii: "."))
@@ -135,26 +135,6 @@ public struct ValueFormatter: Sendable {
             out.append(contentsOf: digits[..<decimalPoint])
             out.append(UInt8(ascii: "."))
             out.append(contentsOf: digits[decimalPoint...])
-        }
-    }
-
-    func appendInteger(_ n: Int, to out: inout [UInt8]) {
-        if n >= 10 { appendInteger(n / 10, to: &out) }
-        out.append(UInt8(ascii: "0") + UInt8(n % 10))
-    }
-
-    /// Appends the decimal digits of `n` (> 0), most significant first.
-    func appendDigits(of n: UInt64, to out: inout [UInt8]) {
-        var remaining = n
-        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &reversed) { scratch in
-            while remaining > 0 {
-                scratch[count] = UInt8(ascii: "0") &+ UInt8(remaining % 10)
-                remaining /= 10
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(scratch[index]) }
         }
     }
 

@@ -119,12 +119,12 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             response.append(contentsOf: Self.okPrefix)
         } else {
             response.append(contentsOf: (head.version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ").utf8)
-            response.appendDecimal(Int(status.code))
+            response.appendDecimal(UInt64(status.code))
             response.append(UInt8(ascii: " "))
             response.append(contentsOf: status.reasonPhrase.utf8)
             response.append(contentsOf: Self.contentHeaders)
         }
-        response.appendDecimal(scratch.count + 1)
+        response.appendDecimal(UInt64(scratch.count + 1))
         if let allow { response.append(contentsOf: "\r\nAllow: \(allow)".utf8) }
         if !keepAlive {
             response.append(contentsOf: "\r\nConnection: close".utf8)

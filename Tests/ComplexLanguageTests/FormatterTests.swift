@@ -33,6 +33,13 @@ import Testing
         #expect(repr(.real(x)) == expected)
     }
 
+    @Test(arguments: [(UInt64(0), "0"), (9, "9"), (10, "10"), (65_536, "65536"), (.max, "18446744073709551615")])
+    func decimalDigits(_ value: UInt64, _ expected: String) {
+        var out = Array("x=".utf8)
+        out.appendDecimal(value)
+        #expect(String(decoding: out, as: UTF8.self) == "x=" + expected)
+    }
+
     @Test func significantDigitsFollowPythonsG() {
         #expect(repr(.real(1234.5678), digits: 6) == "1234.57")
         #expect(repr(.real(1e-7), digits: 3) == "1e-07")
