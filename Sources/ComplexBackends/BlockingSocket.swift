@@ -13,9 +13,19 @@ final class BlockingSocket {
     /// Why a socket call failed, with errno's text.
     struct Failure: Error {
         var reason: String
+        /// The other end closed or reset the connection. On a connection kept from an
+        /// earlier operation that is usually the server's idle timeout (30 s by
+        /// default) or a restart, not this request, so the backends send the request
+        /// once more on a new connection; operations have no side effects, so a
+        /// repeat is harmless.
+        var peerClosed = false
+
         static func errno(_ what: String) -> Failure {
-            Failure(reason: "\(what): \(String(cString: strerror(Glibc.errno)))")
+            Failure(reason: "\(what): \(String(cString: strerror(Glibc.errno)))",
+                    peerClosed: Glibc.errno == EPIPE || Glibc.errno == ECONNRESET)
         }
+
+        static let closedByServer = Failure(reason: "the server closed the connection", peerClosed: true)
     }
 
     let fd: Int32

@@ -72,17 +72,22 @@ public final class HTTPBackend: Backend, RegisteredBackend {
     }
 
     public func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
-        let socket = try connected()
-        let codec = self.codec!
         body.removeAll(keepingCapacity: true)
         WireRequest(operation, a, b).encode(to: &body, writer: &writer, includeOperation: false)
         let reply: HTTPResponseCollector.Response
-        do throws(BlockingSocket.Failure) {
-            try send(path: paths[operation.index], socket: socket, codec: codec)
-            reply = try receive(socket: socket, codec: codec)
-        } catch {
-            disconnect()
-            throw .backendFailure("http: lost complex-server at \(url) (\(error.reason)); the next operation reconnects")
+        while true {
+            let kept = connection != nil
+            let socket = try connected()
+            do throws(BlockingSocket.Failure) {
+                try send(path: paths[operation.index], socket: socket, codec: codec!)
+                reply = try receive(socket: socket, codec: codec!)
+                break
+            } catch {
+                disconnect()
+                // See `BlockingSocket.Failure.peerClosed`: a kept connection gets one more try.
+                if kept && error.peerClosed { continue }
+                throw .backendFailure("http: lost complex-server at \(url) (\(error.reason)); the next operation reconnects")
+            }
         }
         if !reply.keepAlive { disconnect() }
         let decoded: Result<WireResponse, WireError> = reply.body.withUnsafeReadableBytes { raw in
@@ -118,7 +123,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         let collector = self.collector!
         while true {
             let n = try socket.receive(into: &received, after: 0)
-            if n == 0 { throw BlockingSocket.Failure(reason: "the server closed the connection") }
+            if n == 0 { throw BlockingSocket.Failure.closedByServer }
             var chunk = codec.allocator.buffer(capacity: n)
             chunk.writeBytes(received[..<n])
             do {

@@ -47,17 +47,23 @@ public final class IPCBackend: Backend, RegisteredBackend {
     }
 
     public func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
-        let socket = try connected()
         request.removeAll(keepingCapacity: true)
         WireRequest(operation, a, b).encode(to: &request, writer: &writer)
         request.append(UInt8(ascii: "\n"))
         let lineEnd: Int
-        do throws(BlockingSocket.Failure) {
-            try socket.send(request)
-            lineEnd = try receiveLine(socket)
-        } catch {
-            connection = nil
-            throw .backendFailure("ipc: lost complex-server at \(path) (\(error.reason)); the next operation reconnects")
+        while true {
+            let kept = connection != nil
+            let socket = try connected()
+            do throws(BlockingSocket.Failure) {
+                try socket.send(request)
+                lineEnd = try receiveLine(socket)
+                break
+            } catch {
+                connection = nil
+                // See `BlockingSocket.Failure.peerClosed`: a kept connection gets one more try.
+                if kept && error.peerClosed { continue }
+                throw .backendFailure("ipc: lost complex-server at \(path) (\(error.reason)); the next operation reconnects")
+            }
         }
         return try decode(reply[..<lineEnd])
     }
@@ -68,7 +74,7 @@ public final class IPCBackend: Backend, RegisteredBackend {
         var scanned = 0
         while true {
             let n = try socket.receive(into: &reply, after: count)
-            if n == 0 { throw BlockingSocket.Failure(reason: "the server closed the connection") }
+            if n == 0 { throw BlockingSocket.Failure.closedByServer }
             count += n
             if let newline = reply[scanned..<count].firstIndex(of: UInt8(ascii: "\n")) { return newline }
             scanned = count
