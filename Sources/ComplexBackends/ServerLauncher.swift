@@ -4,12 +4,27 @@ import Glibc
 import Darwin
 #endif
 import ComplexLanguage
+import Synchronization
 
 /// Starts the `complex-server` that sits next to `complex-repl`, detached from the
 /// terminal, and waits until it answers.
 public enum ServerLauncher {
     /// How long an auto-started server waits, without connections, before exiting.
     public static let idleExitSeconds = 600
+
+    /// Servers this process started and has not yet waited for. Once a server is up
+    /// nothing waits for it, so one that exits later (idle, killed) would stay a zombie
+    /// for as long as the REPL runs; each launch reaps those that have exited since.
+    static let started = Mutex<[pid_t]>([])
+
+    static func reapExitedServers() {
+        started.withLock { pids in
+            pids.removeAll { pid in
+                var status: Int32 = 0
+                return waitpid(pid, &status, WNOHANG) == pid
+            }
+        }
+    }
 
     /// Starts `complex-server` with `arguments` and waits up to 5 s for `ready()`.
     /// Returns the server's pid, or a message that says how to start it by hand.
@@ -18,6 +33,7 @@ public enum ServerLauncher {
         executableDirectory: String?,
         ready: () -> Bool
     ) -> Result<pid_t, LaunchFailure> {
+        reapExitedServers()
         guard let directory = executableDirectory else {
             return .failure(LaunchFailure(reason: "cannot tell where complex-repl is installed"))
         }
@@ -51,13 +67,17 @@ public enum ServerLauncher {
             return .failure(LaunchFailure(reason: "cannot start \(server): \(String(cString: strerror(rc)))"))
         }
         for _ in 0..<500 {
-            if ready() { return .success(pid) }
+            if ready() {
+                started.withLock { $0.append(pid) }
+                return .success(pid)
+            }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
                 return .failure(LaunchFailure(reason: "\(server) exited at once (status \(status >> 8)); run it by hand to see why"))
             }
             usleep(10_000)
         }
+        started.withLock { $0.append(pid) }
         return .failure(LaunchFailure(reason: "\(server) did not answer within 5 s"))
     }
 

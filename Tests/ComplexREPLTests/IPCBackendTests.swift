@@ -52,6 +52,32 @@ import TestSupport
         _ = server
     }
 
+    @Test func aServerStartedAgainLeavesNoZombieBehind() throws {
+        let directory = try TemporaryDirectory()
+        let environment = ["XDG_RUNTIME_DIR": directory.path, "PATH": "/usr/bin:/bin", "TERM": "dumb"]
+        let terminal = try PseudoTerminal(repl, ["--backend", "ipc", "-"], environment: environment)
+        func startedServer() throws -> pid_t {
+            let line = try terminal.expect("without connections")
+            guard let digits = line.split(separator: "(pid ").last?.prefix(while: \.isNumber), let pid = pid_t(digits) else {
+                throw PseudoTerminal.Failure.timedOut(waitingFor: "a pid", transcript: line)
+            }
+            return pid
+        }
+        terminal.send("1+1\n")
+        let first = try startedServer()
+        try terminal.expect("\n2\r\n")
+        kill(first, SIGKILL)
+        usleep(200_000)
+        terminal.send("2+2\n")
+        let second = try startedServer()
+        try terminal.expect("\n4\r\n")
+        let state = (try? String(contentsOfFile: "/proc/\(first)/stat", encoding: .utf8))?.split(separator: " ")[2]
+        #expect(state == nil, "the killed server is still in the process table (state \(state ?? "-"))")
+        kill(second, SIGTERM)
+        terminal.send("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func theDefaultSocketStartsAServerOnDemand() throws {
         let directory = try TemporaryDirectory()
         let environment = ["XDG_RUNTIME_DIR": directory.path, "PATH": "/usr/bin:/bin"]
