@@ -21,7 +21,9 @@ public enum ServerLauncher {
         started.withLock { pids in
             pids.removeAll { pid in
                 var status: Int32 = 0
-                return waitpid(pid, &status, WNOHANG) == pid
+                // 0: still running. Otherwise it is reaped now, or was already (the
+                // benchmark waits for the server it stops), and either way done with.
+                return waitpid(pid, &status, WNOHANG) != 0
             }
         }
     }
