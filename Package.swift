@@ -12,7 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
@@ -25,11 +24,10 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        // The language: numbers, operations, lexer, parser, evaluator, formatting.
-        .target(
-            name: "ComplexLanguage",
-            dependencies: [.product(name: "ComplexModule", package: "swift-numerics")]
-        ),
+        // The language: numbers, operations (CPython's arithmetic and cmath), lexer,
+        // parser, evaluator, formatting. No dependencies: the functions are ports of
+        // CPython's C on the C library, which swift-numerics does not match bit for bit.
+        .target(name: "ComplexLanguage"),
         // The wire formats shared by clients and the server: JSON requests and responses.
         .target(
             name: "ComplexWire",

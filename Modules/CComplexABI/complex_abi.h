@@ -25,7 +25,7 @@ typedef struct { double re, im; } Complex;
 enum {
     COMPLEX_OK = 0,
     COMPLEX_UNKNOWN_OPERATION = 1, /* op names no operation this library has */
-    COMPLEX_WRONG_ARITY = 2,       /* count is not the operation's arity */
+    COMPLEX_WRONG_ARITY = 2,       /* count is not an operand count the operation takes */
     COMPLEX_DIVISION_BY_ZERO = 3,  /* division by zero, or 0 to a negative/complex power */
     COMPLEX_DOMAIN_ERROR = 4,      /* e.g. log(0) */
     COMPLEX_OVERFLOW = 5           /* a function of a finite argument overflowed */
@@ -35,7 +35,8 @@ enum {
 Complex compute(const char *op, Complex a, Complex b);
 
 /* op is an operation name from docs/PROTOCOL.md ("add", "pow", "sqrt", ...); args
- * holds count operands (1 or 2); on COMPLEX_OK the result is in *out. */
+ * holds count operands (1 or 2, as the operation allows: log and complex take either);
+ * on COMPLEX_OK the result is in *out. */
 int complex_apply(const char *op, const Complex *args, size_t count, Complex *out);
 
 /* Optional. As complex_apply, for operands that are all real. *is_real is set to 1

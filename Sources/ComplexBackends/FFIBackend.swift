@@ -93,8 +93,7 @@ public final class FFIBackend: Backend, RegisteredBackend {
             try check(status, operation)
             return isReal != 0 ? .real(out.re) : .complex(ComplexNumber(out.re, out.im))
         }
-        let first = a.complexValue
-        let second = b?.complexValue
+        let (first, second) = operation.complexOperands(a, b)
         if let apply {
             var args = (CComplexABI.Complex(re: first.re, im: first.im), CComplexABI.Complex(re: second?.re ?? 0, im: second?.im ?? 0))
             let status = withUnsafePointer(to: &args) {
@@ -111,6 +110,7 @@ public final class FFIBackend: Backend, RegisteredBackend {
         // real: abs/arg/re/im always, and (for a library without complex_apply_real)
         // an operation on reals whose imaginary part is zero.
         if operation.alwaysReal { return .real(out.re) }
+        if operation.alwaysComplex { return .complex(ComplexNumber(out.re, out.im)) }
         if a.isReal && (b?.isReal ?? true) && out.im == 0 { return .real(out.re) }
         return .complex(ComplexNumber(out.re, out.im))
     }

@@ -57,8 +57,8 @@ public final class BenchmarkRunner {
     func tree() -> SyntaxTree {
         let op = options.operation
         var nodes: [SyntaxTree.Node] = [.literal(.complex(ComplexNumber(1.5, -2)))]
-        if op.arity == 2 { nodes.append(.literal(.complex(ComplexNumber(0.25, 3)))) }
-        nodes.append(.operation(op, lhs: 0, rhs: op.arity == 2 ? 1 : nil, offset: 0))
+        if op.arity.lowerBound == 2 { nodes.append(.literal(.complex(ComplexNumber(0.25, 3)))) }
+        nodes.append(.operation(op, lhs: 0, rhs: op.arity.lowerBound == 2 ? 1 : nil, offset: 0))
         return SyntaxTree(nodes: nodes, statement: .expression)
     }
 

@@ -80,7 +80,7 @@ public func complexApply(
     guard let op = OperationTable.lookup(name) else {
         return record(.unsupported("unknown operation"))
     }
-    guard count == op.arity, let args else { return record(.badArguments("\(op.rawValue) takes \(op.arity) operands")) }
+    guard op.arity.contains(count), let args else { return record(.badArguments("\(op.rawValue) takes \(op.aritySpelling) operands")) }
     let a = Value.complex(ComplexNumber(args[0].re, args[0].im))
     let b = count == 2 ? Value.complex(ComplexNumber(args[1].re, args[1].im)) : nil
     return run(op, a, b, out, nil)
@@ -94,7 +94,7 @@ public func complexApplyReal(
     guard let op = OperationTable.lookup(name) else {
         return record(.unsupported("unknown operation"))
     }
-    guard count == op.arity, let args else { return record(.badArguments("\(op.rawValue) takes \(op.arity) operands")) }
+    guard op.arity.contains(count), let args else { return record(.badArguments("\(op.rawValue) takes \(op.aritySpelling) operands")) }
     return run(op, .real(args[0]), count == 2 ? .real(args[1]) : nil, out, isReal)
 }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// CPython's complex and float arithmetic (Objects/complexobject.c, floatobject.c),
 /// ported so that results agree with CPython bit for bit.
@@ -37,15 +33,38 @@ public enum CPythonArithmetic {
         }
     }
 
-    /// `complex_pow`: repeated squaring for small integer exponents, polar form otherwise.
-    /// Returns nil for zero raised to a negative or complex power.
-    public static func power(_ a: ComplexNumber, _ b: ComplexNumber) -> ComplexNumber? {
-        if b.im == 0, b.re == b.re.rounded(.down), Swift.abs(b.re) <= 100 {
-            let n = Int(b.re)
-            if n > 0 { return unsignedPower(a, n) }
-            return quotient(ComplexNumber(1, 0), unsignedPower(a, -n))
+    /// `complex_pow`: repeated squaring for small integer exponents, `_Py_c_pow`'s polar
+    /// form otherwise, with the errors CPython derives from `errno`: zero to a negative
+    /// or complex power, and overflow (any infinite part, `Py_ADJUST_ERANGE2`).
+    public static func power(_ a: ComplexNumber, _ b: ComplexNumber) throws(OperationError) -> ComplexNumber {
+        Glibc.errno = 0
+        let p: ComplexNumber
+        if b.im == 0 && b.re == floor(b.re) && Swift.abs(b.re) <= 100 {
+            p = integerPower(a, Int(b.re))
+        } else {
+            p = generalPower(a, b)
         }
-        return generalPower(a, b)
+        var code = Glibc.errno
+        if p.re.isInfinite || p.im.isInfinite {
+            if code == 0 { code = ERANGE }
+        } else if code == ERANGE {
+            code = 0
+        }
+        if code == EDOM { throw .divisionByZero("zero cannot be raised to a negative or complex power") }
+        if code == ERANGE { throw .overflow(powerOverflow) }
+        return p
+    }
+
+    static let powerOverflow = "math range error: the power is too large"
+
+    /// `c_powi`: a zero divisor sets `errno` to EDOM, as `_Py_c_quot` does.
+    static func integerPower(_ x: ComplexNumber, _ n: Int) -> ComplexNumber {
+        if n > 0 { return unsignedPower(x, n) }
+        guard let q = quotient(ComplexNumber(1, 0), unsignedPower(x, -n)) else {
+            Glibc.errno = EDOM
+            return ComplexNumber(0, 0)
+        }
+        return q
     }
 
     /// `c_powu`.
@@ -61,11 +80,11 @@ public enum CPythonArithmetic {
         return r
     }
 
-    /// `_Py_c_pow`.
-    static func generalPower(_ a: ComplexNumber, _ b: ComplexNumber) -> ComplexNumber? {
+    /// `_Py_c_pow`; the C library's functions leave their `errno` for `power` to read.
+    static func generalPower(_ a: ComplexNumber, _ b: ComplexNumber) -> ComplexNumber {
         if b.re == 0 && b.im == 0 { return ComplexNumber(1, 0) }
         if a.re == 0 && a.im == 0 {
-            if b.im != 0 || b.re < 0 { return nil }
+            if b.im != 0 || b.re < 0 { Glibc.errno = EDOM }
             return ComplexNumber(0, 0)
         }
         let vabs = hypot(a.re, a.im)
@@ -79,13 +98,53 @@ public enum CPythonArithmetic {
         return ComplexNumber(len * cos(phase), len * sin(phase))
     }
 
-    /// `float_pow`, except that overflow gives `inf` (CPython raises OverflowError).
-    /// `.complex` when a negative base meets a fractional exponent, as in Python 3.
-    public static func realPower(_ x: Double, _ y: Double) -> Value? {
-        if x == 0 && y < 0 { return nil }
-        if x < 0 && y.isFinite && y != y.rounded(.down) {
-            return power(ComplexNumber(x, 0), ComplexNumber(y, 0)).map(Value.complex)
+    /// `float_pow`: its special cases, then the C library's `pow`, whose overflow is an
+    /// error as in CPython (`2.0**10000` raises OverflowError). A negative base with a
+    /// fractional exponent gives a complex result, as in Python 3.
+    public static func realPower(_ x: Double, _ y: Double) throws(OperationError) -> Value {
+        if y == 0 { return .real(1) }  // even 0**0 and nan**0
+        if x.isNaN { return .real(x) }
+        if y.isNaN { return .real(x == 1 ? 1 : y) }
+        if y.isInfinite {
+            let magnitude = Swift.abs(x)
+            if magnitude == 1 { return .real(1) }
+            return .real((y > 0) == (magnitude > 1) ? Swift.abs(y) : 0)
         }
-        return .real(pow(x, y))
+        if x.isInfinite {
+            let odd = isOddInteger(y)
+            if y > 0 { return .real(odd ? x : Swift.abs(x)) }
+            return .real(odd ? Double(0).withSign(of: x) : 0)
+        }
+        if x == 0 {
+            if y < 0 { throw .divisionByZero("zero cannot be raised to a negative power") }
+            return .real(isOddInteger(y) ? x : 0)
+        }
+        var base = x
+        var negate = false
+        if x < 0 {
+            if y != floor(y) {
+                return .complex(try power(ComplexNumber(x, 0), ComplexNumber(y, 0)))
+            }
+            base = -x
+            negate = isOddInteger(y)
+        }
+        if base == 1 { return .real(negate ? -1 : 1) }
+        Glibc.errno = 0
+        var result = pow(base, y)
+        var code = Glibc.errno
+        // _Py_ADJUST_ERANGE1
+        if code == 0 {
+            if result.isInfinite { code = ERANGE }
+        } else if code == ERANGE && result == 0 {
+            code = 0
+        }
+        if negate { result = -result }
+        if code == ERANGE { throw .overflow(powerOverflow) }
+        if code != 0 { throw .domainError("math domain error") }
+        return .real(result)
     }
+
+    /// `DOUBLE_IS_ODD_INTEGER`.
+    @inline(__always)
+    static func isOddInteger(_ x: Double) -> Bool { fmod(Swift.abs(x), 2) == 1 }
 }

@@ -1,4 +1,5 @@
-/// A complex number as CPython stores it: two IEEE doubles, compared bit for bit.
+/// A complex number as CPython stores it: two IEEE doubles. `==` compares values, as
+/// IEEE does (`-0.0 == 0.0`, NaN differs from itself); `isIdentical` compares bits.
 ///
 /// swift-numerics' `Complex` folds every non-finite value into one infinity, which
 /// would lose the `(inf+nanj)` results CPython prints, so values travel in this type.

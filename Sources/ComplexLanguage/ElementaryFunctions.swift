@@ -1,114 +1,189 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import ComplexModule
 
-/// The language's functions (`sqrt`, `log`, `sin`, ...) with Python's `math`/`cmath`
-/// conventions: a real argument inside the real domain gives a real result, outside it
-/// a complex one; `log(0)` is a domain error and a finite argument whose result
-/// overflows is a range error, as in `cmath`. Complex arguments use swift-numerics'
-/// `ComplexModule`, which agrees with `cmath` to a few ulps on finite values.
+/// The language's functions (`sqrt`, `log`, `rect`, `complex` ...) with Python's
+/// numeric tower. On real arguments a function is Python's `math` function where that
+/// returns a number, and `cmath`'s on `complex(x, 0)` where `math` raises ValueError
+/// (outside the real domain: `sqrt(-4)` is `2j`, `log(-1)` is `3.141592653589793j`);
+/// on a complex argument it is `cmath`'s. Both agree with CPython 3.11 bit for bit:
+/// `math` is the C library's function judged by CPython's `math_1`, and `cmath` is
+/// `CMath`, a port of cmathmodule.c.
 enum ElementaryFunctions {
-    typealias NumericsComplex = ComplexModule.Complex<Double>
-
     static let domainError = OperationError.domainError("math domain error")
-    static let rangeError = OperationError.overflow("math range error: the result is too large")
+    static let rangeError = OperationError.overflow("math range error")
 
-    static func apply(_ op: Operation, _ value: Value) throws(OperationError) -> Value {
-        switch value {
-        case .real(let x): return try real(op, x)
-        case .complex(let z): return try complex(op, z)
+    static func apply(_ op: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+        switch (op, a, b) {
+        case (.complex, _, _):
+            return .complex(construct(a, b))
+        case (.rect, .real(let r), .real(let phi)?):
+            var signal = CMath.Signal.none
+            let z = CMath.rect(r, phi, &signal)
+            try check(signal)
+            return .complex(z)
+        case (.rect, _, _):
+            throw .badArguments("rect() takes real arguments (a modulus and a phase), not complex ones")
+        case (.log, .real(let x), .real(let base)?):
+            // math.log(x, base): loghelper on each, then float division.
+            if let numerator = try mathFunction(.log, x), let denominator = try mathFunction(.log, base) {
+                if denominator == 0 { throw .divisionByZero("division by zero") }
+                return .real(numerator / denominator)
+            }
+            return try complexLog(ComplexNumber(x, 0), base: ComplexNumber(base, 0))
+        case (.log, _, let base?):
+            return try complexLog(a.complexValue, base: base.complexValue)
+        case (_, .real(let x), nil):
+            return try real(op, x)
+        case (_, .complex(let z), nil):
+            return try complex(op, z)
+        default:
+            throw .badArguments("\(op.rawValue)() takes \(op.aritySpelling) argument\(op.arity.upperBound == 1 ? "" : "s")")
         }
     }
 
     // MARK: Real arguments
 
     static func real(_ op: Operation, _ x: Double) throws(OperationError) -> Value {
-        let result: Double
         switch op {
         case .abs: return .real(Swift.abs(x))
-        case .arg: return .real(atan2(0.0, x))
+        case .arg: return try complex(.arg, ComplexNumber(x, 0))
         case .conj, .re: return .real(x)
         case .im: return .real(0)
-        case .sqrt:
-            if x < 0 { return .complex(ComplexNumber(0, sqrt(-x))) }
-            return .real(sqrt(x))
-        case .log, .log10:
-            if x == 0 { throw domainError }
-            if x < 0 { return try complex(op, ComplexNumber(x, 0)) }
-            result = op == .log ? log(x) : log10(x)
-        case .asin, .acos:
-            if Swift.abs(x) > 1 { return try complex(op, ComplexNumber(x, 0)) }
-            result = op == .asin ? asin(x) : acos(x)
-        case .exp: result = exp(x)
-        case .sin: result = sin(x)
-        case .cos: result = cos(x)
-        case .tan: result = tan(x)
-        case .atan: result = atan(x)
-        case .sinh: result = sinh(x)
-        case .cosh: result = cosh(x)
-        case .tanh: result = tanh(x)
-        default:
-            throw .badArguments("\(op.rawValue) is not a function of one argument")
+        default: break
         }
-        if result.isNaN && !x.isNaN { throw domainError }
-        if result.isInfinite && x.isFinite { throw rangeError }
-        return .real(result)
+        if let result = try mathFunction(op, x) {
+            return .real(result)
+        }
+        return try complex(op, ComplexNumber(x, 0))
     }
 
-    /// asin and acos on the real axis beyond ±1, where swift-numerics takes the other
-    /// side of the branch cut from C99 and cmath: the sign of the zero imaginary part
-    /// picks the side.
-    static func onRealCut(_ op: Operation, _ z: ComplexNumber) -> ComplexNumber {
-        let magnitude = acosh(Swift.abs(z.re))
-        if op == .asin {
-            return ComplexNumber((Double.pi / 2).withSign(of: z.re), magnitude.withSign(of: z.im))
+    /// Python's `math` function for `op`: its value, nil where `math` raises ValueError
+    /// (the caller then goes to `cmath`), and `rangeError` where it raises OverflowError.
+    static func mathFunction(_ op: Operation, _ x: Double) throws(OperationError) -> Double? {
+        // The C function, and whether an infinite result from a finite argument is an
+        // overflow (OverflowError) rather than a singularity (ValueError): mathmodule.c's
+        // FUNC1 table.
+        let function: (Double) -> Double
+        var canOverflow = false
+        switch op {
+        case .sqrt: function = Glibc.sqrt
+        case .exp: function = Glibc.exp; canOverflow = true
+        case .log: function = mLog
+        case .log10: function = mLog10
+        case .sin: function = Glibc.sin
+        case .cos: function = Glibc.cos
+        case .tan: function = Glibc.tan
+        case .asin: function = Glibc.asin
+        case .acos: function = Glibc.acos
+        case .atan: function = Glibc.atan
+        case .sinh: function = Glibc.sinh; canOverflow = true
+        case .cosh: function = Glibc.cosh; canOverflow = true
+        case .tanh: function = Glibc.tanh
+        case .asinh: function = Glibc.asinh
+        case .acosh: function = Glibc.acosh
+        case .atanh: function = Glibc.atanh
+        default: throw .badArguments("\(op.rawValue) is not a function of one real argument")
         }
-        return ComplexNumber(z.re > 0 ? 0 : .pi, -magnitude.withSign(of: z.im))
+        // math_1
+        Glibc.errno = 0
+        let r = function(x)
+        if r.isNaN && !x.isNaN { return nil }
+        if r.isInfinite && x.isFinite {
+            if canOverflow { throw rangeError }
+            return nil
+        }
+        // is_error: ERANGE on a result below 1.5 in magnitude is an underflow, not an error.
+        let code = Glibc.errno
+        if r.isFinite && code != 0 {
+            if code != ERANGE { return nil }
+            if Swift.abs(r) >= 1.5 { throw rangeError }
+        }
+        return r
+    }
+
+    /// mathmodule.c's `m_log` and `m_log10`: the C function on positive arguments,
+    /// -inf at zero and NaN below, which `math_1` then rejects.
+    static func mLog(_ x: Double) -> Double { x > 0 && x.isFinite ? Glibc.log(x) : logBoundary(x) }
+    static func mLog10(_ x: Double) -> Double { x > 0 && x.isFinite ? Glibc.log10(x) : logBoundary(x) }
+
+    static func logBoundary(_ x: Double) -> Double {
+        if x.isFinite { return x == 0 ? -.infinity : .nan }
+        return x.isNaN || x > 0 ? x : .nan
     }
 
     // MARK: Complex arguments
 
     static func complex(_ op: Operation, _ z: ComplexNumber) throws(OperationError) -> Value {
+        var signal = CMath.Signal.none
+        let result: ComplexNumber
         switch op {
-        case .abs: return .real(hypot(z.re, z.im))
-        case .arg: return .real(atan2(z.im, z.re))
+        case .abs:
+            let magnitude = CMath.abs(z, &signal)
+            if signal != .none { throw .overflow("absolute value too large") }
+            return .real(magnitude)
+        case .arg:
+            let phase = CMath.phase(z, &signal)
+            try check(signal)
+            return .real(phase)
         case .re: return .real(z.re)
         case .im: return .real(z.im)
         case .conj: return .complex(ComplexNumber(z.re, -z.im))
-        default: break
-        }
-        // cmath's special-value tables for infinite and NaN arguments are not
-        // reproduced; NaN in, NaN out keeps the result honest.
-        guard z.isFinite else { return .complex(ComplexNumber(.nan, .nan)) }
-        let w = NumericsComplex(z.re, z.im)
-        let r: NumericsComplex
-        switch op {
-        case .sqrt: r = .sqrt(w)
-        case .exp: r = .exp(w)
-        case .log, .log10:
-            if z.re == 0 && z.im == 0 { throw domainError }
-            let l = NumericsComplex.log(w)
-            r = op == .log ? l : NumericsComplex(l.real / M_LN10, l.imaginary / M_LN10)
-        case .sin: r = .sin(w)
-        case .cos: r = .cos(w)
-        case .tan: r = .tan(w)
-        case .asin, .acos:
-            if z.im == 0 && Swift.abs(z.re) > 1 { return .complex(onRealCut(op, z)) }
-            r = op == .asin ? .asin(w) : .acos(w)
-        case .atan:
-            if z.re == 0 && Swift.abs(z.im) == 1 { throw domainError }
-            r = .atan(w)
-        case .sinh: r = .sinh(w)
-        case .cosh: r = .cosh(w)
-        case .tanh: r = .tanh(w)
+        case .sqrt: result = CMath.sqrt(z, &signal)
+        case .exp: result = CMath.exp(z, &signal)
+        case .log: result = CMath.log(z, &signal)
+        case .log10: result = CMath.log10(z, &signal)
+        case .sin: result = CMath.sin(z, &signal)
+        case .cos: result = CMath.cos(z, &signal)
+        case .tan: result = CMath.tan(z, &signal)
+        case .asin: result = CMath.asin(z, &signal)
+        case .acos: result = CMath.acos(z, &signal)
+        case .atan: result = CMath.atan(z, &signal)
+        case .sinh: result = CMath.sinh(z, &signal)
+        case .cosh: result = CMath.cosh(z, &signal)
+        case .tanh: result = CMath.tanh(z, &signal)
+        case .asinh: result = CMath.asinh(z, &signal)
+        case .acosh: result = CMath.acosh(z, &signal)
+        case .atanh: result = CMath.atanh(z, &signal)
         default:
             throw .badArguments("\(op.rawValue) is not a function of one argument")
         }
-        guard r.isFinite else { throw rangeError }
-        return .complex(ComplexNumber(r.real, r.imaginary))
+        try check(signal)
+        return .complex(result)
+    }
+
+    static func complexLog(_ z: ComplexNumber, base: ComplexNumber) throws(OperationError) -> Value {
+        var signal = CMath.Signal.none
+        let result = CMath.log(z, base: base, &signal)
+        try check(signal)
+        return .complex(result)
+    }
+
+    /// CPython's `math_error`: EDOM is ValueError, ERANGE OverflowError.
+    @inline(__always)
+    static func check(_ signal: CMath.Signal) throws(OperationError) {
+        switch signal {
+        case .none: return
+        case .domain: throw domainError
+        case .range: throw rangeError
+        }
+    }
+
+    /// `complex(real, imag)` as CPython's `complex_new` computes it from numbers:
+    /// `real + imag*1j`, where a complex `imag` moves its imaginary part into the
+    /// real one, and a real operand contributes no imaginary part at all (so
+    /// `complex(1, complex(-0.0, 2))` is `(-1-0j)`, not `(-1+0j)`).
+    static func construct(_ real: Value, _ imag: Value?) -> ComplexNumber {
+        var cr = real.complexValue
+        guard let imag else { return cr }
+        switch imag {
+        case .real(let y):
+            let ci = y
+            if case .complex = real { return ComplexNumber(cr.re, ci + cr.im) }
+            return ComplexNumber(cr.re, ci)
+        case .complex(let w):
+            cr.re -= w.im
+            if case .complex = real { return ComplexNumber(cr.re, w.re + cr.im) }
+            return ComplexNumber(cr.re, w.re)
+        }
     }
 }
 

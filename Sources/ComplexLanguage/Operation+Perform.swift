@@ -5,8 +5,8 @@ extension Operation {
     /// server and the bundled FFI library call it on the far side of their transports.
     public func perform(_ a: Value, _ b: Value?) throws(OperationError) -> Value {
         guard let b else {
-            guard arity == 1 else {
-                throw .badArguments("\(rawValue) takes 2 operands, got 1")
+            guard arity.lowerBound == 1 else {
+                throw .badArguments("\(rawValue) takes \(aritySpelling) operands, got 1")
             }
             if self == .neg {
                 switch a {
@@ -14,10 +14,13 @@ extension Operation {
                 case .complex(let z): return .complex(ComplexNumber(-z.re, -z.im))
                 }
             }
-            return try ElementaryFunctions.apply(self, a)
+            return try ElementaryFunctions.apply(self, a, nil)
         }
-        guard arity == 2 else {
+        guard arity.upperBound == 2 else {
             throw .badArguments("\(rawValue) takes 1 operand, got 2")
+        }
+        if isFunction {
+            return try ElementaryFunctions.apply(self, a, b)
         }
         if case .real(let x) = a, case .real(let y) = b {
             return try Self.realBinary(self, x, y)
@@ -35,10 +38,7 @@ extension Operation {
             if y == 0 { throw .divisionByZero("division by zero") }
             return .real(x / y)
         default:
-            guard let r = CPythonArithmetic.realPower(x, y) else {
-                throw .divisionByZero("zero cannot be raised to a negative power")
-            }
-            return r
+            return try CPythonArithmetic.realPower(x, y)
         }
     }
 
@@ -54,10 +54,23 @@ extension Operation {
             }
             return .complex(q)
         default:
-            guard let p = CPythonArithmetic.power(a, b) else {
-                throw .divisionByZero("zero cannot be raised to a negative or complex power")
-            }
-            return .complex(p)
+            return .complex(try CPythonArithmetic.power(a, b))
         }
+    }
+}
+
+extension Operation {
+    /// The operands as a transport that carries only complex numbers sends them (the FFI
+    /// ABI's `complex_apply`), chosen so that the operation gives the same result as on
+    /// the operands themselves. A real is promoted as CPython promotes a float, `x+0j`,
+    /// except as the first of `complex(re, im)`'s two operands: there a real contributes
+    /// no imaginary part at all, which an imaginary part of -0.0 (the additive identity)
+    /// reproduces and +0.0 does not (`complex(1, complex(-0.0, 2))` is `(-1-0j)`).
+    @inlinable
+    public func complexOperands(_ a: Value, _ b: Value?) -> (ComplexNumber, ComplexNumber?) {
+        if self == .complex, b != nil, case .real(let x) = a {
+            return (ComplexNumber(x, -0.0), b?.complexValue)
+        }
+        return (a.complexValue, b?.complexValue)
     }
 }

@@ -8,14 +8,27 @@ public enum Operation: String, CaseIterable, Sendable {
     case sqrt, exp, log, log10
     case sin, cos, tan, asin, acos, atan
     case sinh, cosh, tanh
+    case asinh, acosh, atanh
+    /// `rect(r, phi)`: from polar coordinates.
+    case rect
+    /// `complex(re[, im])`: Python's constructor, which reaches values no literal can
+    /// write (`complex(1, nan)`, `complex(-0.0, 0.0)`).
+    case complex
 
-    /// How many operands the operation takes (1 or 2).
+    /// How many operands the operation takes: 1, 2, or 1 to 2 (`log(z[, base])`,
+    /// `complex(re[, im])`).
     @inlinable
-    public var arity: Int {
+    public var arity: ClosedRange<Int> {
         switch self {
-        case .add, .sub, .mul, .div, .pow: return 2
-        default: return 1
+        case .add, .sub, .mul, .div, .pow, .rect: return 2...2
+        case .log, .complex: return 1...2
+        default: return 1...1
         }
+    }
+
+    /// The arity as a call's error message says it: `1`, `2` or `1 or 2`.
+    public var aritySpelling: String {
+        arity.lowerBound == arity.upperBound ? "\(arity.lowerBound)" : "\(arity.lowerBound) or \(arity.upperBound)"
     }
 
     /// True for operations written as a call, `sqrt(x)`, rather than an operator.
@@ -33,6 +46,15 @@ public enum Operation: String, CaseIterable, Sendable {
     public var alwaysReal: Bool {
         switch self {
         case .abs, .arg, .re, .im: return true
+        default: return false
+        }
+    }
+
+    /// True when the result is complex whatever the operands (`rect`, `complex`).
+    @inlinable
+    public var alwaysComplex: Bool {
+        switch self {
+        case .rect, .complex: return true
         default: return false
         }
     }
@@ -79,15 +101,24 @@ public enum Operation: String, CaseIterable, Sendable {
         case .sinh: return 21
         case .cosh: return 22
         case .tanh: return 23
+        case .asinh: return 24
+        case .acosh: return 25
+        case .atanh: return 26
+        case .rect: return 27
+        case .complex: return 28
         }
     }
 
-    /// The names callable as functions in the language, in declaration order.
-    public static let functionNames: [String] = allCases.filter(\.isFunction).map(\.rawValue)
+    /// Other names the language accepts for a function: `phase` is cmath's name for `arg`.
+    public static let aliases: [String: Operation] = ["phase": .arg]
+
+    /// The names callable as functions in the language: the operations in declaration
+    /// order, then the aliases.
+    public static let functionNames: [String] = allCases.filter(\.isFunction).map(\.rawValue) + aliases.keys.sorted()
 
     /// The function named `name`, if the language has one.
     public static func function(named name: String) -> Operation? {
-        guard let op = Operation(rawValue: name), op.isFunction else { return nil }
-        return op
+        if let op = Operation(rawValue: name), op.isFunction { return op }
+        return aliases[name]
     }
 }

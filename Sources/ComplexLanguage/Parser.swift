@@ -5,16 +5,19 @@
 ///     term       := factor (('*' | '/') factor)*
 ///     factor     := ('+' | '-') factor | power
 ///     power      := primary (('**' | '^') factor)?        right-associative
-///     primary    := number | name | function '(' expression ')' | '(' expression ')'
+///     primary    := number | name | function '(' arguments ')' | '(' expression ')'
+///     arguments  := expression (',' expression)?
 ///
 /// Nesting is bounded (`maximumDepth`) so deep input gets an error, not a stack overflow.
 public struct Parser {
     /// How deeply parentheses, unary signs and exponents may nest.
     public static let maximumDepth = 500
 
-    /// Names that always mean the same number.
-    public static let constants: [String: Double] = [
-        "pi": Double.pi, "e": 2.718281828459045, "inf": .infinity, "nan": .nan,
+    /// Names that always mean the same number: cmath's constants.
+    public static let constants: [String: Value] = [
+        "pi": .real(.pi), "e": .real(2.718281828459045), "tau": .real(6.283185307179586),
+        "inf": .real(.infinity), "nan": .real(.nan),
+        "infj": .complex(ComplexNumber(0, .infinity)), "nanj": .complex(ComplexNumber(0, .nan)),
     ]
 
     var lexer: Lexer
@@ -193,7 +196,7 @@ public struct Parser {
                 return try parseCall(name, at: t.start)
             }
             if let constant = Self.constants[name] {
-                return append(.literal(.real(constant)))
+                return append(.literal(constant))
             }
             if Operation.function(named: name) != nil {
                 throw Diagnostic("'\(name)' is a function: call it as \(name)(x)", at: t.start)
@@ -223,16 +226,28 @@ public struct Parser {
         }
         try advance()  // '('
         if token.kind == .rightParen {
-            throw Diagnostic("\(name)() takes one argument", at: token.start)
+            throw Diagnostic("\(name)() takes \(function.aritySpelling) argument\(function.arity.upperBound == 1 ? "" : "s") (0 given)", at: token.start)
         }
-        let argument = try parseExpression()
+        let first = try parseExpression()
+        var second: Int?
         if token.kind == .comma {
-            throw Diagnostic("\(name)() takes one argument", at: token.start)
+            let comma = token
+            try advance()
+            guard function.arity.upperBound == 2 else {
+                throw Diagnostic("\(name)() takes 1 argument (2 or more given)", at: comma.start)
+            }
+            second = try parseExpression()
+            if token.kind == .comma {
+                throw Diagnostic("\(name)() takes \(function.aritySpelling) arguments (3 or more given)", at: token.start)
+            }
         }
         guard token.kind == .rightParen else {
             throw Diagnostic("expected ')' to close the call of \(name), found \(token.kind.spelling)", at: token.start)
         }
+        if second == nil && function.arity.lowerBound == 2 {
+            throw Diagnostic("\(name)() takes 2 arguments (1 given)", at: token.start)
+        }
         try advance()
-        return append(.operation(function, lhs: argument, rhs: nil, offset: offset))
+        return append(.operation(function, lhs: first, rhs: second, offset: offset))
     }
 }

@@ -75,7 +75,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         case (.GET, "/health"):
             sendRaw(#"{"status":"ok"}"#, head: head, context: context)
         case (.GET, "/ops"):
-            let list = Operation.allCases.map { #"{"name":"\#($0.rawValue)","arity":\#($0.arity)}"# }
+            let list = Operation.allCases.map { #"{"name":"\#($0.rawValue)","arity":\#($0.arity.upperBound),"min_arity":\#($0.arity.lowerBound)}"# }
             sendRaw(#"{"operations":["# + list.joined(separator: ",") + "]}", head: head, context: context)
         case (_, "/health"), (_, "/ops"):
             send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET")

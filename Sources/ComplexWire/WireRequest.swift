@@ -47,12 +47,12 @@ public struct WireRequest: Sendable, Equatable {
             operation = named
         }
         guard let a else {
-            throw .badArguments("\(operation.rawValue) needs operand \"a\"\(operation.arity == 2 ? " and \"b\"" : "")")
+            throw .badArguments("\(operation.rawValue) needs operand \"a\"\(operation.arity.lowerBound == 2 ? " and \"b\"" : "")")
         }
-        if operation.arity == 2 && b == nil {
+        if operation.arity.lowerBound == 2 && b == nil {
             throw .badArguments("\(operation.rawValue) takes 2 operands: \"a\" and \"b\"")
         }
-        if operation.arity == 1 && b != nil {
+        if operation.arity.upperBound == 1 && b != nil {
             throw .badArguments("\(operation.rawValue) takes 1 operand: \"a\" only")
         }
         return WireRequest(operation, a, b)

@@ -33,6 +33,12 @@ import TestSupport
         terminal.send("sqr\t")
         terminal.send("16)\r")
         try terminal.expect("\n4\r")
+        // ... and the functions of two arguments, and cmath's other names.
+        terminal.send("comp\t")
+        terminal.send("1, nan) + rec\t")
+        terminal.send("2, 0) * ph\t")
+        terminal.send("-1)\r")
+        try terminal.expect("(7.283185307179586+nanj)")
 
         // Ctrl-R finds an earlier line; Enter runs it again.
         terminal.send("77*3\r")

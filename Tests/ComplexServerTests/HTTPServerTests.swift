@@ -21,8 +21,13 @@ import TestSupport
             #expect(try client.request("GET", "/health").body == "{\"status\":\"ok\"}\n")
             let ops = try client.request("GET", "/ops")
             let list = try JSONSerialization.jsonObject(with: Data(ops.body.utf8)) as? [String: [[String: Any]]]
-            #expect(list?["operations"]?.count == 24)
+            #expect(list?["operations"]?.count == 29)
             #expect(list?["operations"]?.first?["name"] as? String == "add")
+            let log = list?["operations"]?.first { $0["name"] as? String == "log" }
+            #expect(log?["arity"] as? Int == 2 && log?["min_arity"] as? Int == 1)
+            #expect(try client.request("POST", "/log", body: #"{"a":8,"b":2}"#).body == "{\"result\":3}\n")
+            #expect(try client.request("POST", "/complex", body: #"{"a":1,"b":"nan"}"#).body == "{\"result\":[1,\"nan\"]}\n")
+            #expect(try client.request("POST", "/rect", body: #"{"a":[1,0],"b":2}"#).status == 400)
         }
     }
 

@@ -30,8 +30,9 @@ import TestSupport
         try withServer { server, _ in
             let client = try LineClient(socketPath: server.socketPath!)
             for op in ComplexLanguage.Operation.allCases {
+                for count in op.arity {
                 for (a, b) in [("[1.5,-2]", "[0.25,3]"), ("2", "-0.5"), ("[0,0]", "[0,0]")] {
-                    let request = op.arity == 2 ? #"{"op":"\#(op.rawValue)","a":\#(a),"b":\#(b)}"# : #"{"op":"\#(op.rawValue)","a":\#(a)}"#
+                    let request = count == 2 ? #"{"op":"\#(op.rawValue)","a":\#(a),"b":\#(b)}"# : #"{"op":"\#(op.rawValue)","a":\#(a)}"#
                     let decode: (String) -> Value = { text in
                         if text.hasPrefix("[") {
                             let parts = text.dropFirst().dropLast().split(separator: ",").map { Double($0)! }
@@ -40,7 +41,8 @@ import TestSupport
                         return .real(Double(text)!)
                     }
                     let reply = try client.call(request)
-                    #expect(reply == expected(op, decode(a), op.arity == 2 ? decode(b) : nil), "\(request)")
+                    #expect(reply == expected(op, decode(a), count == 2 ? decode(b) : nil), "\(request)")
+                }
                 }
             }
         }
