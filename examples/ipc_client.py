@@ -2,7 +2,7 @@
 """A complex-server client over its Unix socket, in standard-library Python.
 
 usage: examples/ipc_client.py [SOCKET]
-       (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID/complex-repl.sock)
+       (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp)
 
 One persistent connection; one JSON line per request and per response
 (docs/PROTOCOL.md). Complex numbers travel as [re, im], reals as numbers, and
@@ -64,7 +64,10 @@ def default_path():
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime and os.path.isdir(runtime):
         return os.path.join(runtime, "complex-repl.sock")
-    return f"/tmp/complex-repl-{os.getuid()}/complex-repl.sock"
+    temporary = os.environ.get("TMPDIR", "")
+    if not temporary.startswith("/"):
+        temporary = "/tmp"
+    return os.path.join(temporary, f"complex-repl-{os.getuid()}", "complex-repl.sock")
 
 
 def main():

@@ -63,7 +63,10 @@ public final class FFIBackend: Backend, RegisteredBackend {
             guard let directory = configuration.executableDirectory else {
                 throw .unavailable(backend: registryName, reason: "cannot tell where the bundled \(bundledLibrary) is; name a library: --library PATH")
             }
-            path = directory + "/" + bundledLibrary
+            // Beside the executable in a build folder; in PREFIX/lib when installed
+            // (scripts/install puts the tools in PREFIX/bin).
+            let candidates = [directory + "/" + bundledLibrary, directory + "/../lib/" + bundledLibrary]
+            path = candidates.first { access($0, F_OK) == 0 } ?? candidates[0]
         }
         guard access(path, F_OK) == 0 else {
             throw .unavailable(backend: registryName, reason: "\(path): no such file (build the bundled library with `swift build`, or name one: --library PATH)")

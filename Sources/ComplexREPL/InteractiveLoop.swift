@@ -14,7 +14,7 @@ public struct InteractiveLoop {
     public init(session: Session, historyPath: String?, environment: [String: String]) {
         self.session = session
         self.historyPath = historyPath
-        self.useColour = isatty(2) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+        self.useColour = Self.colourWanted(stderrIsTerminal: isatty(2) == 1, environment: environment)
     }
 
     /// Runs until `:quit` or Ctrl-D; returns the exit status.
@@ -67,12 +67,19 @@ public struct InteractiveLoop {
         }
     }
 
+    /// Colour as clang and swiftc print diagnostics, where people expect it: on a
+    /// terminal, unless `NO_COLOR` is set to anything but the empty string
+    /// (no-color.org) or the terminal is `dumb`. Pipe mode never colours.
+    static func colourWanted(stderrIsTerminal: Bool, environment: [String: String]) -> Bool {
+        stderrIsTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
     func printError(_ message: String, source: String? = nil, column: Int = 0) {
         var err = OutputStream(fileDescriptor: 2)
-        let label = useColour ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
-        err.write("\(label) \(message)\n")
+        let (red, bold, reset) = useColour ? ("\u{1B}[1;31m", "\u{1B}[1m", "\u{1B}[0m") : ("", "", "")
+        err.write("\(red)error:\(reset) \(message)\n")
         if let source {
-            err.write("  \(source)\n  \(String(repeating: " ", count: max(column - 1, 0)))^\n")
+            err.write("  \(source)\n  \(String(repeating: " ", count: max(column - 1, 0)))\(bold)^\(reset)\n")
         }
         err.flush()
     }

@@ -170,21 +170,11 @@ extension PipeRunner {
         return failed ? 1 : 0
     }
 
-    /// The original demo's `--add --arg1 A --arg2 B`: both operands are expressions.
-    public mutating func runDemoOperation(_ operation: Operation, _ first: String, _ second: String) -> Int32 {
-        var operands: [Value] = []
-        for (flag, text) in [("--arg1", first), ("--arg2", second)] {
-            do throws(Diagnostic) {
-                guard case .value(let value) = try session.interpreter.execute(text) else {
-                    report("\(flag):1:1: error: expected an expression, got '\(text)'")
-                    return 1
-                }
-                operands.append(value)
-            } catch {
-                report("\(flag):1:\(error.column(in: Array(text.utf8))): error: \(error.message)")
-                return 1
-            }
-        }
+    /// The original demo's `--add --arg1 A --arg2 B`: one operation on two complex
+    /// values (read with Python's `complex(str)` by the caller), so exactly one
+    /// operation reaches the backend, as in the demo.
+    public mutating func runDemoOperation(_ operation: Operation, _ first: ComplexNumber, _ second: ComplexNumber) -> Int32 {
+        let operands: [Value] = [.complex(first), .complex(second)]
         do throws(OperationError) {
             let result = try session.interpreter.backend.apply(operation, operands[0], operands[1])
             out.write(session.format(result) + "\n")

@@ -24,12 +24,13 @@ enum SocketFile {
             }
         }
         var warning: String?
+        let isPrivateFallback = directory.hasSuffix("/" + SocketLocation.fallbackDirectoryName)
         if directoryInfo.st_mode & 0o002 != 0 {
-            if directory.hasPrefix("/tmp/complex-repl-") {
+            if isPrivateFallback {
                 throw .cannotBind(path, reason: "\(directory) is writable by others; remove it so it can be made private")
             }
             warning = "\(directory) is writable by others: they could replace the socket; a private directory is safer"
-        } else if directoryInfo.st_uid != getuid() && directory.hasPrefix("/tmp/complex-repl-") {
+        } else if directoryInfo.st_uid != getuid() && isPrivateFallback {
             throw .cannotBind(path, reason: "\(directory) belongs to another user")
         }
         var info = stat()

@@ -7,8 +7,8 @@ import Darwin
 /// Where complex-server listens by default, and where the `ipc` backend looks.
 public enum SocketLocation {
     /// `$XDG_RUNTIME_DIR/complex-repl.sock` (a per-user 0700 directory), else
-    /// `/tmp/complex-repl-<uid>/complex-repl.sock`, in a directory the server creates
-    /// 0700: never a socket directly in world-writable /tmp.
+    /// `complex-repl.sock` in `fallbackDirectory`, which the server creates 0700: never
+    /// a socket directly in a world-writable directory.
     public static func defaultPath(environment: [String: String]) -> String {
         if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") {
             var info = stat()
@@ -16,8 +16,20 @@ public enum SocketLocation {
                 return runtime + "/complex-repl.sock"
             }
         }
-        return "/tmp/complex-repl-\(getuid())/complex-repl.sock"
+        return fallbackDirectory(environment: environment) + "/complex-repl.sock"
     }
+
+    /// `complex-repl-<uid>` in `$TMPDIR`, else in /tmp, as every Unix tool places its
+    /// temporary files.
+    public static func fallbackDirectory(environment: [String: String]) -> String {
+        var temporary = environment["TMPDIR"] ?? ""
+        while temporary.count > 1 && temporary.hasSuffix("/") { temporary.removeLast() }
+        if !temporary.hasPrefix("/") { temporary = "/tmp" }
+        return (temporary == "/" ? "" : temporary) + "/" + fallbackDirectoryName
+    }
+
+    /// The private directory's own name, by which the server knows it must be its own.
+    public static var fallbackDirectoryName: String { "complex-repl-\(getuid())" }
 
     /// The longest path a Unix socket address holds (sun_path less its NUL).
     public static let maximumPathLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1

@@ -23,7 +23,8 @@ struct ComplexREPLCommand: ParsableCommand {
             History: $COMPLEX_REPL_HISTORY, else $XDG_STATE_HOME/complex-repl/history, else ~/.local/state/complex-repl/history (an empty COMPLEX_REPL_HISTORY disables it).
 
             'complex-repl bench' measures what an operation costs through each backend ('complex-repl bench --help'). A file named bench is ./bench.
-            """
+            """,
+        version: PackageVersion.current
     )
 
     enum DemoOperation: String, EnumerableFlag {
@@ -33,28 +34,32 @@ struct ComplexREPLCommand: ParsableCommand {
         }
     }
 
-    @Option(name: [.customShort("e"), .long], help: ArgumentHelp("Evaluate EXPRESSION, print the result and exit (repeatable).", valueName: "expression"))
+    // .unconditional: an expression may start with '-' (-e '-1+2j'), which must not be
+    // read as an option.
+    @Option(name: [.customShort("e"), .long], parsing: .unconditionalSingleValue, help: ArgumentHelp("Evaluate EXPRESSION, print the result and exit (repeatable).", valueName: "expression"))
     var expression: [String] = []
 
     @Option(help: ArgumentHelp("Where operations are computed: \(BackendRegistry.names.joined(separator: ", ")).", valueName: "name"))
-    var backend: String = "local"
+    var backend: String = Self.defaultBackend
 
-    @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID/complex-repl.sock; a server is started there on demand).", valueName: "path"))
+    static let defaultBackend = LocalBackend.registryName
+
+    @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp; a server is started there on demand).", valueName: "path"))
     var socket: String?
 
     @Option(help: ArgumentHelp("URL of complex-server, for --backend http (default http://127.0.0.1:3000; a server is started there on demand).", valueName: "url"))
     var url: String?
 
-    @Option(help: ArgumentHelp("Shared library for --backend ffi (default: the bundled libComplexFFI.so next to complex-repl).", valueName: "path"))
+    @Option(help: ArgumentHelp("Shared library for --backend ffi (default: the bundled libComplexFFI.so, next to complex-repl or in ../lib when installed).", valueName: "path"))
     var library: String?
 
     @Flag(help: ArgumentHelp("The original demo's operation flags."))
     var demoOperation: DemoOperation?
 
-    @Option(name: .customLong("arg1"), parsing: .unconditional, help: ArgumentHelp("First operand for --add/--sub/--mul/--div.", valueName: "expression"))
+    @Option(name: .customLong("arg1"), parsing: .unconditional, help: ArgumentHelp("First operand for --add/--sub/--mul/--div, as Python's complex() reads it: 1+3j, -5j, (1-2j), 1e3, inf.", valueName: "complex"))
     var arg1: String?
 
-    @Option(name: .customLong("arg2"), parsing: .unconditional, help: ArgumentHelp("Second operand for --add/--sub/--mul/--div.", valueName: "expression"))
+    @Option(name: .customLong("arg2"), parsing: .unconditional, help: ArgumentHelp("Second operand for --add/--sub/--mul/--div, as --arg1.", valueName: "complex"))
     var arg2: String?
 
     @Argument(help: ArgumentHelp("Files of expressions, one per line ('-' is stdin).", valueName: "file"))
@@ -64,6 +69,7 @@ struct ComplexREPLCommand: ParsableCommand {
         if demoOperation != nil && (arg1 == nil || arg2 == nil) {
             throw ValidationError("--\(demoOperation!.rawValue) needs --arg1 and --arg2, e.g. --add --arg1 1+3j --arg2 -5j")
         }
+        _ = try demoOperands()
         if socket != nil && backend != "ipc" {
             throw ValidationError("--socket goes with --backend ipc")
         }
@@ -76,6 +82,20 @@ struct ComplexREPLCommand: ParsableCommand {
         if demoOperation == nil && (arg1 != nil || arg2 != nil) {
             throw ValidationError("--arg1/--arg2 go with one of --add, --sub, --mul, --div")
         }
+    }
+
+    /// --arg1 and --arg2 as the demo reads them, with Python's complex(str).
+    func demoOperands() throws -> (ComplexNumber, ComplexNumber)? {
+        guard let arg1, let arg2 else { return nil }
+        var values: [ComplexNumber] = []
+        for (flag, text) in [("--arg1", arg1), ("--arg2", arg2)] {
+            do throws(ComplexNumber.MalformedString) {
+                values.append(try ComplexNumber(pythonString: text))
+            } catch {
+                throw ValidationError("\(flag): \(error)")
+            }
+        }
+        return (values[0], values[1])
     }
 
     func run() throws {
@@ -107,8 +127,8 @@ struct ComplexREPLCommand: ParsableCommand {
         let session = Session(backend: chosen, configuration: configuration)
         var runner = PipeRunner(session: session)
 
-        if let demoOperation, let arg1, let arg2 {
-            return runner.runDemoOperation(Operation(rawValue: demoOperation.rawValue)!, arg1, arg2)
+        if let demoOperation, let (first, second) = try demoOperands() {
+            return runner.runDemoOperation(Operation(rawValue: demoOperation.rawValue)!, first, second)
         }
         if !expression.isEmpty {
             for (index, text) in expression.enumerated() {

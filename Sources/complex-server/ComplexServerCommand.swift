@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComplexLanguage
 import ComplexServer
 import ComplexWire
 import Logging
@@ -17,13 +18,14 @@ struct ComplexServerCommand: AsyncParsableCommand {
         discussion: """
             The socket speaks newline-delimited JSON: {"op":"add","a":[1,3],"b":[0,-5]} → {"result":[1,-2]}. HTTP: POST /add with {"a":[1,3],"b":[0,-5]} → {"result":[1,-2]}; GET /health; GET /ops. docs/PROTOCOL.md has the details.
 
-            HTTP listens on loopback only unless --token is given: then every request must carry Authorization: Bearer TOKEN.
+            HTTP listens on loopback only unless a token is given: then every request must carry Authorization: Bearer TOKEN. Give the token in a file (--token-file) or in $COMPLEX_SERVER_TOKEN: a --token on the command line is visible to every user of the machine through ps.
 
             SIGINT or SIGTERM stops the server: the socket file is removed and the exit status is 0.
-            """
+            """,
+        version: PackageVersion.current
     )
 
-    @Option(help: ArgumentHelp("Unix socket path (default: $XDG_RUNTIME_DIR/complex-repl.sock, else /tmp/complex-repl-UID/complex-repl.sock).", valueName: "path"))
+    @Option(help: ArgumentHelp("Unix socket path (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp).", valueName: "path"))
     var socket: String?
 
     @Flag(help: "Do not listen on the Unix socket.")
@@ -35,8 +37,11 @@ struct ComplexServerCommand: AsyncParsableCommand {
     @Flag(help: "Do not listen on HTTP.")
     var noHTTP = false
 
-    @Option(help: ArgumentHelp("Require Authorization: Bearer TOKEN on every HTTP request (also $COMPLEX_SERVER_TOKEN); needed to bind a non-loopback address.", valueName: "token"))
+    @Option(help: ArgumentHelp("Require Authorization: Bearer TOKEN on every HTTP request; needed to bind a non-loopback address. Visible to other users through ps: prefer --token-file or $COMPLEX_SERVER_TOKEN.", valueName: "token"))
     var token: String?
+
+    @Option(help: ArgumentHelp("Read the token from this file (its first line; keep it mode 0600).", valueName: "path"))
+    var tokenFile: String?
 
     @Option(help: ArgumentHelp("Connections served at once; more get too_many_connections (HTTP 503).", valueName: "n"))
     var maxConnections: Int = 1024
@@ -69,13 +74,19 @@ struct ComplexServerCommand: AsyncParsableCommand {
         guard let address = HTTPAddress(parsing: http) else {
             throw ValidationError("--http wants HOST:PORT, e.g. 127.0.0.1:3000 or [::1]:3000")
         }
-        if !noHTTP && !address.isLoopback && resolvedToken == nil {
-            throw ValidationError("--http \(http) is reachable from other machines; pass --token SECRET (or set COMPLEX_SERVER_TOKEN) so every request must authenticate, or listen on 127.0.0.1")
+        if token != nil && tokenFile != nil {
+            throw ValidationError("--token and --token-file both give the token; pass one")
+        }
+        let token = try resolvedToken()
+        if !noHTTP && !address.isLoopback && token == nil {
+            throw ValidationError("--http \(http) is reachable from other machines; give a token (--token-file PATH, or COMPLEX_SERVER_TOKEN) so every request must authenticate, or listen on 127.0.0.1")
         }
     }
 
-    var resolvedToken: String? {
+    /// The token from --token, --token-file or $COMPLEX_SERVER_TOKEN, in that order.
+    func resolvedToken() throws -> String? {
         if let token, !token.isEmpty { return token }
+        if let tokenFile { return try TokenFile.read(tokenFile) }
         guard let value = getenv("COMPLEX_SERVER_TOKEN") else { return nil }
         let text = String(cString: value)
         return text.isEmpty ? nil : text
@@ -90,15 +101,20 @@ struct ComplexServerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "complex-server")
         var environment: [String: String] = [:]
-        if let runtime = getenv("XDG_RUNTIME_DIR") { environment["XDG_RUNTIME_DIR"] = String(cString: runtime) }
+        for name in ["XDG_RUNTIME_DIR", "TMPDIR"] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
         let address = HTTPAddress(parsing: http)!
+        if let tokenFile, TokenFile.isReadableByOthers(tokenFile) {
+            logger.warning("\(tokenFile) can be read by other users; chmod 600 it")
+        }
         if !noHTTP && !address.isLoopback {
             logger.warning("HTTP listens on \(address), reachable from other machines; requests must carry the bearer token")
         }
         var configuration = ServerConfiguration(
             socketPath: noSocket ? nil : socket ?? SocketLocation.defaultPath(environment: environment),
             http: noHTTP ? nil : address,
-            token: resolvedToken,
+            token: try resolvedToken(),
             idleExitSeconds: exitWhenIdle)
         configuration.maximumConnections = maxConnections
         configuration.idleTimeoutSeconds = idleTimeout

@@ -57,10 +57,11 @@ import TestSupport
         let afterInterrupt = try terminal.expect("42")
         #expect(!afterInterrupt.contains("error:"))
 
-        // A parse error shows the line and a caret under the column.
+        // A parse error shows the line and a caret under the column: `error:` in red
+        // and the caret in bold, as clang and swiftc print them.
         terminal.send("1 + * 2\r")
-        try terminal.expect("error:")
-        try terminal.expect("  1 + * 2\r\n      ^")
+        try terminal.expect("\u{1B}[1;31merror:\u{1B}[0m")
+        try terminal.expect("  1 + * 2\r\n      \u{1B}[1m^\u{1B}[0m")
 
         // Ctrl-D leaves with status 0.
         terminal.send("\u{04}")
@@ -94,5 +95,27 @@ import TestSupport
         try terminal.expect("0.333")
         terminal.send("\u{04}")
         #expect(terminal.waitForExit() == 0)
+    }
+
+    /// Colour where people expect it, and nowhere else: not with NO_COLOR set (to
+    /// anything but the empty string), not on a dumb terminal, never in pipe mode.
+    @Test(arguments: [
+        (["TERM": "xterm"], [], true),
+        (["TERM": "xterm", "NO_COLOR": ""], [], true),
+        (["TERM": "xterm", "NO_COLOR": "1"], [], false),
+        (["TERM": "dumb"], [], false),
+        (["TERM": "xterm"], ["-"], false),
+    ])
+    func errorsAreColouredOnlyWherePeopleExpectIt(_ environment: [String: String], _ arguments: [String], _ coloured: Bool) throws {
+        let terminal = try PseudoTerminal(repl, arguments, environment: environment.merging([
+            "HOME": "/nonexistent", "COMPLEX_REPL_HISTORY": "", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin",
+        ]) { a, _ in a })
+        if arguments.isEmpty { try terminal.expect(">>> ") }
+        terminal.send("1/0\r")
+        try terminal.expect("division by zero")
+        terminal.send("\u{04}")
+        _ = terminal.waitForExit()
+        #expect(terminal.transcript.contains("\u{1B}[1;31merror:") == coloured, "\(terminal.transcript)")
+        #expect(terminal.transcript.contains("error:"))
     }
 }

@@ -43,6 +43,22 @@ import TestSupport
         #expect(missing.stderr.contains("needs --arg1 and --arg2") && missing.status != 0)
         let bad = try ProcessRunner.run(repl, ["-e", "2 3"])
         #expect(bad.stderr == "-e:1:3: error: expected an operator before a number (there is no implicit multiplication: write a*b)\n")
+        // An expression may start with '-': it is not an option.
+        for arguments in [["-e", "-1+2j"], ["--expression", "-1+2j"], ["--expression=-1+2j"], ["-e", "1", "-e", "-2**2"]] {
+            let run = try ProcessRunner.run(repl, arguments)
+            #expect(run.status == 0 && run.stdout == (arguments.last == "-2**2" ? "1\n-4\n" : "(-1+2j)\n"), "\(arguments): \(run.stderr)")
+        }
+        // The demo's operands are Python's complex(str) values: one operation, whatever
+        // their signs, parentheses, underscores or special values.
+        for (first, second, result) in [("(1-2j)", "1_000", "(1001-2j)"), ("inf", "-nanj", "(inf+nanj)"), ("1e3", "-j", "(1000-1j)"), (" 2.5J ", "+1", "(1+2.5j)")] {
+            let run = try ProcessRunner.run(repl, ["--add", "--arg1", first, "--arg2", second])
+            #expect(run.stdout == result + "\n" && run.status == 0, "\(first) + \(second): \(run.stderr)")
+        }
+        for malformed in ["1 + 2j", "2x", "1__0", "(1+2j", "j5", ""] {
+            let run = try ProcessRunner.run(repl, ["--sub", "--arg1", "1", "--arg2", malformed])
+            #expect(run.status == 64, "\(malformed)")
+            #expect(run.stderr.contains("--arg2: '\(malformed)' is not a complex number as Python's complex() reads it"), "\(run.stderr)")
+        }
     }
 
     @Test func unknownBackendIsAClearError() throws {

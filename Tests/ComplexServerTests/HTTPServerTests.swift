@@ -125,12 +125,45 @@ import TestSupport
     @Test func aNonLoopbackAddressNeedsAToken() throws {
         let refused = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--no-socket", "--http", "0.0.0.0:0"], timeout: 10)
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("pass --token"))
+        #expect(refused.stderr.contains("give a token (--token-file PATH, or COMPLEX_SERVER_TOKEN)"))
         try withServer(["--token", "s3cret"]) { _, port in
             let client = try HTTPTestClient(port: port)
             #expect(try client.request("POST", "/neg", body: #"{"a":1}"#).status == 401)
             #expect(try client.request("POST", "/neg", body: #"{"a":1}"#, headers: ["Authorization": "Bearer wrong!"]).status == 401)
             #expect(try client.request("POST", "/neg", body: #"{"a":1}"#, headers: ["Authorization": "Bearer s3cret"]).status == 200)
+        }
+    }
+
+    /// The token from a file, out of `ps`'s sight: its first line, blanks trimmed.
+    @Test func theTokenCanComeFromAFile() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/token"
+        try "  s3cret-from-file \nsecond line ignored\n".write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o600)
+        try withServer(["--token-file", file]) { server, port in
+            let client = try HTTPTestClient(port: port)
+            #expect(try client.request("POST", "/neg", body: #"{"a":1}"#).status == 401)
+            #expect(try client.request("POST", "/neg", body: #"{"a":1}"#, headers: ["Authorization": "Bearer s3cret-from-file"]).status == 200)
+            #expect(!server.log.contains("can be read by other users"))
+        }
+        // A file others can read still works, with a warning.
+        chmod(file, 0o644)
+        try withServer(["--token-file", file]) { server, port in
+            let client = try HTTPTestClient(port: port)
+            #expect(try client.request("POST", "/neg", body: #"{"a":1}"#, headers: ["Authorization": "Bearer s3cret-from-file"]).status == 200)
+            #expect(server.log.contains("\(file) can be read by other users; chmod 600 it"))
+        }
+        // Missing, empty, or given twice: a clear usage error, no server.
+        let empty = directory.path + "/empty"
+        try "\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        let server = ProcessRunner.product("complex-server")
+        for (arguments, message) in [
+            (["--token-file", directory.path + "/missing"], "--token-file \(directory.path)/missing: No such file or directory"),
+            (["--token-file", empty], "the file holds no token"),
+            (["--token-file", file, "--token", "x"], "--token and --token-file both give the token"),
+        ] {
+            let run = try ProcessRunner.run(server, ["--no-socket", "--http", "127.0.0.1:0"] + arguments, timeout: 10)
+            #expect(run.status == 64 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
         }
     }
 }
