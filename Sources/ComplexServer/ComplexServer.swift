@@ -99,9 +99,11 @@ public final class ComplexServer: Sendable {
                     let sync = channel.pipeline.syncOperations
                     let deadlines = configuration.deadlines()
                     try sync.addHandler(deadlines)
-                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    let decoder = HTTPRequestHandler.makeDecoder()
+                    try sync.addHandler(decoder)
                     try sync.addHandler(HTTPRequestHandler(
-                        maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, deadlines: deadlines))
+                        maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, deadlines: deadlines,
+                        decoder: decoder))
                 }
             }
         do {

@@ -13,8 +13,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     let maximumBodyLength: Int
-    let expectedAuthorization: [UInt8]?
+    let expectedToken: [UInt8]?
     let deadlines: ConnectionDeadlines?
+    /// The decoder in front of this handler, replaced after a request that stopped it.
+    var decoder: ByteToMessageHandler<HTTPRequestDecoder>?
     var processor = RequestProcessor()
     var head: HTTPRequestHead?
     var body: ByteBuffer?
@@ -23,9 +25,11 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     var scratch: [UInt8] = []
     var response: [UInt8] = []
 
-    init(maximumBodyLength: Int, token: String?, deadlines: ConnectionDeadlines? = nil) {
+    init(maximumBodyLength: Int, token: String?, deadlines: ConnectionDeadlines? = nil,
+         decoder: ByteToMessageHandler<HTTPRequestDecoder>? = nil) {
+        self.decoder = decoder
         self.maximumBodyLength = maximumBodyLength
-        self.expectedAuthorization = token.map { Array("Bearer \($0)".utf8) }
+        self.expectedToken = token.map { Array($0.utf8) }
         self.deadlines = deadlines
     }
 
@@ -42,6 +46,12 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             head = requestHead
             body = nil
             bodyTooLarge = false
+            if requestHead.version == .http1_1, requestHead.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                // The client waits for this before it sends the body (RFC 9110 §10.1.1).
+                var buffer = context.channel.allocator.buffer(capacity: Self.continueResponse.count)
+                buffer.writeBytes(Self.continueResponse)
+                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            }
         case .body(var part):
             guard !bodyTooLarge else { return }
             if (body?.readableBytes ?? 0) + part.readableBytes > maximumBodyLength {
@@ -54,13 +64,48 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             guard let head else { return }
             self.head = nil
             respond(to: head, context: context)
+            if Self.asksToLeaveHTTP(head) { resumeDecoding(context: context) }
         }
     }
 
+    /// CONNECT, or an `Upgrade` offer (`curl --http2` asks for h2c): NIO's decoder
+    /// stops parsing after such a request, expecting another protocol to take over.
+    /// This server never upgrades, so it answers as HTTP/1.1 does when it declines.
+    static func asksToLeaveHTTP(_ head: HTTPRequestHead) -> Bool {
+        if head.method == .CONNECT { return true }
+        guard head.headers.contains(name: "upgrade") else { return false }
+        return head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+    }
+
+    /// Puts a new decoder behind the stopped one and removes the stopped one, which
+    /// hands what it holds of the following requests to the new one (its leftover
+    /// bytes strategy is `.forwardBytes`): the connection goes on being served. Those
+    /// requests arrive while this runs, and one of them may stop the new decoder in
+    /// turn, so the decoder is tracked by instance, not looked up by type.
+    func resumeDecoding(context: ChannelHandlerContext) {
+        guard let stopped = decoder else {
+            context.close(promise: nil)
+            return
+        }
+        let fresh = Self.makeDecoder()
+        decoder = fresh
+        let pipeline = context.pipeline.syncOperations
+        do {
+            try pipeline.addHandler(fresh, position: .after(stopped))
+            pipeline.removeHandler(stopped, promise: nil)
+        } catch {
+            context.close(promise: nil)
+        }
+    }
+
+    /// The request decoder every HTTP connection gets.
+    static func makeDecoder() -> ByteToMessageHandler<HTTPRequestDecoder> {
+        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+    }
+
     func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
-        if let expectedAuthorization {
-            let given = head.headers.first(name: "authorization").map { Array($0.utf8) } ?? []
-            guard Self.constantTimeEqual(given, expectedAuthorization) else {
+        if let expectedToken {
+            guard Self.bearerToken(in: head).map({ Self.constantTimeEqual($0, expectedToken) }) == true else {
                 send(.failure(code: "unauthorized", message: "missing or wrong Authorization: Bearer token"), head: head, context: context)
                 return
             }
@@ -69,16 +114,17 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             send(WireResponse(.bodyTooLarge(limit: maximumBodyLength)), head: head, context: context, close: true)
             return
         }
-        let uri = head.uri
-        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
+        let path = Self.path(of: head.uri)
         switch (head.method, path) {
-        case (.GET, "/health"):
+        case (.GET, "/health"), (.HEAD, "/health"):
             sendRaw(#"{"status":"ok"}"#, head: head, context: context)
-        case (.GET, "/ops"):
+        case (.GET, "/ops"), (.HEAD, "/ops"):
             let list = Operation.allCases.map { #"{"name":"\#($0.rawValue)","arity":\#($0.arity.upperBound),"min_arity":\#($0.arity.lowerBound)}"# }
             sendRaw(#"{"operations":["# + list.joined(separator: ",") + "]}", head: head, context: context)
         case (_, "/health"), (_, "/ops"):
-            send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET")
+            send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET, HEAD")
+        case (.CONNECT, _):
+            send(.failure(code: "method_not_allowed", message: "this server is no proxy: POST /<op>, GET /health"), head: head, context: context, allow: "GET, HEAD, POST")
         default:
             guard let operation = Self.operations[path] else {
                 send(.failure(code: "not_found", message: "no route \(path); POST /<op> (GET /ops lists them), GET /health"), head: head, context: context)
@@ -132,8 +178,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             response.append(contentsOf: "\r\nConnection: keep-alive".utf8)
         }
         response.append(contentsOf: Self.headEnd)
-        response.append(contentsOf: scratch)
-        response.append(UInt8(ascii: "\n"))
+        if head.method != .HEAD {  // a HEAD response has the headers of GET's and no body
+            response.append(contentsOf: scratch)
+            response.append(UInt8(ascii: "\n"))
+        }
         var buffer = context.channel.allocator.buffer(capacity: response.count)
         buffer.writeBytes(response)
         deadlines?.requestAnswered()
@@ -152,11 +200,43 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     static let okPrefix = Array("HTTP/1.1 200 OK".utf8) + contentHeaders
     static let headEnd = Array("\r\n\r\n".utf8)
 
-    /// Compares without an early exit, so timing does not reveal how much of a token matched.
+    static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// The request target's path: origin-form (`/add?x`) without its query, and
+    /// absolute-form (`http://host:port/add`, which RFC 9112 §3.2.2 says a server must
+    /// accept) without its scheme and authority.
+    static func path(of target: String) -> String {
+        var path = Substring(target)
+        if !path.hasPrefix("/"), let colon = path.firstIndex(of: ":"), path[colon...].hasPrefix("://") {
+            let scheme = path[..<colon].lowercased()
+            if scheme == "http" || scheme == "https" {
+                let authorityAndPath = path[path.index(colon, offsetBy: 3)...]
+                path = authorityAndPath.firstIndex(of: "/").map { authorityAndPath[$0...] } ?? "/"
+            }
+        }
+        if let query = path.firstIndex(of: "?") { path = path[..<query] }
+        return String(path)
+    }
+
+    /// The token of `Authorization: Bearer <token>`, the scheme in any case and one or
+    /// more spaces after it (RFC 9110 §11.4, §11.6.2); nil for anything else.
+    static func bearerToken(in head: HTTPRequestHead) -> [UInt8]? {
+        guard let value = head.headers.first(name: "authorization") else { return nil }
+        let bytes = Array(value.utf8)
+        let scheme = Array("bearer".utf8)
+        guard bytes.count > scheme.count, bytes[scheme.count] == UInt8(ascii: " "),
+              zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        let start = bytes[scheme.count...].firstIndex { $0 != UInt8(ascii: " ") } ?? bytes.count
+        return Array(bytes[start...])
+    }
+
+    /// Compares without an early exit, so timing does not reveal how much of a token
+    /// matched; the lengths are compared in full (a length folded into a byte would let
+    /// a token followed by 256 more bytes through).
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        var difference = a.count ^ b.count
         for i in 0..<b.count {
-            difference |= (i < a.count ? a[i] : 0) ^ b[i]
+            difference |= Int((i < a.count ? a[i] : 0) ^ b[i])
         }
         return difference == 0
     }

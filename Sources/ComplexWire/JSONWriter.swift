@@ -1,7 +1,8 @@
 import ComplexLanguage
 
 /// Appends the wire's JSON to a byte buffer: numbers in their shortest round-trip form,
-/// non-finite numbers as the strings "inf", "-inf", "nan".
+/// non-finite numbers as the strings "inf", "-inf", "nan", and negative zero as `-0.0`:
+/// JSON readers such as Python's read `-0` as the integer 0 and lose the sign.
 public struct JSONWriter: Sendable {
     var formatter = ValueFormatter()
 
@@ -12,6 +13,8 @@ public struct JSONWriter: Sendable {
             out.append(contentsOf: #""nan""#.utf8)
         } else if x.isInfinite {
             out.append(contentsOf: (x < 0 ? #""-inf""# : #""inf""#).utf8)
+        } else if x == 0 && x.sign == .minus {
+            out.append(contentsOf: "-0.0".utf8)
         } else {
             formatter.append(.real(x), to: &out)
         }

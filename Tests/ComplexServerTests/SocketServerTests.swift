@@ -124,7 +124,38 @@ import TestSupport
             #expect(try client.call(#"{"op":"neg","a":["-inf","nan"]}"#) == #"{"result":["inf","nan"]}"#)
             #expect(try client.call(#"{"op":"add","a":[Infinity,NaN],"b":-Infinity}"#) == #"{"result":["nan","nan"]}"#)
             #expect(try client.call(#"{"op":"neg","a":-0.0}"#) == #"{"result":0}"#)
-            #expect(try client.call(#"{"op":"neg","a":[0,5e-324]}"#) == #"{"result":[-0,-5e-324]}"#)
+            #expect(try client.call(#"{"op":"neg","a":[0,5e-324]}"#) == #"{"result":[-0.0,-5e-324]}"#)
+        }
+    }
+
+    /// Every number the server writes reads back as the same double in Python's json
+    /// module (and so in the demo's `float(body['result'][0])`), signed zeros included:
+    /// `-0` would be read as the integer 0.
+    @Test func everyResultRoundTripsThroughPythonsJSON() throws {
+        try withServer { server, _ in
+            let script = #"""
+            import json, math, random, socket, struct, sys
+            bits = lambda x: struct.pack("<d", x)
+            rng = random.Random(14)
+            values = [0.0, -0.0, 1.0, -1.0, 5e-324, -5e-324, 2.0**53, 2.0**53 + 2, 1e16, 1e-7, 0.1, 1.7976931348623157e308,
+                      math.inf, -math.inf] + [struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0] for _ in range(3000)]
+            values = [v for v in values if not math.isnan(v)]
+            s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); stream = s.makefile("rwb")
+            checked = 0
+            for x, y in zip(values, reversed(values)):
+                for request, expected in [({"op": "complex", "a": x, "b": y}, (x, y)), ({"op": "re", "a": [x, y]}, (x,)),
+                                          ({"op": "neg", "a": x}, (-x,))]:
+                    stream.write(json.dumps(request).encode() + b"\n"); stream.flush()
+                    result = json.loads(stream.readline())["result"]
+                    got = tuple(float(v) for v in (result if isinstance(result, list) else [result]))
+                    if [bits(v) for v in got] != [bits(v) for v in expected]:
+                        sys.exit(f"{request}: got {result!r}")
+                    checked += 1
+            print(checked)
+            """#
+            let run = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", script, server.socketPath!], timeout: 120)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > 9000)
         }
     }
 
@@ -187,7 +218,7 @@ import TestSupport
             try client.send(batch)
             kill(server.process.processIdentifier, SIGTERM)
             for i in 0..<1000 {
-                let negated = i == 0 ? "-0" : "-\(i)"
+                let negated = i == 0 ? "-0.0" : "-\(i)"
                 #expect(try client.readLine() == #"{"result":\#(negated)}"#)
             }
             #expect(server.stop(signal: SIGTERM, timeout: 2) == 0)

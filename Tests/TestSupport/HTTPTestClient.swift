@@ -61,8 +61,9 @@ public final class HTTPTestClient {
         return true
     }
 
-    /// Reads one response (Content-Length framed, as complex-server sends).
-    public func readResponse() throws -> Response {
+    /// Reads one response (Content-Length framed, as complex-server sends); a response
+    /// to HEAD has the headers of GET's but no body (`bodyless`).
+    public func readResponse(bodyless: Bool = false) throws -> Response {
         let separator: [UInt8] = [13, 10, 13, 10]
         var headerEnd: Int?
         while headerEnd == nil {
@@ -79,7 +80,7 @@ public final class HTTPTestClient {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let length = Int(headers["content-length"] ?? "0") ?? 0
+        let length = bodyless ? 0 : Int(headers["content-length"] ?? "0") ?? 0
         let bodyStart = headerEnd! + 4
         while pending.count < bodyStart + length {
             if try !fill() { throw LineClient.Failure("connection closed mid-body") }
