@@ -71,16 +71,34 @@ struct ComplexServerCommand: AsyncParsableCommand {
         if noSocket && noHTTP {
             throw ValidationError("--no-socket and --no-http together leave nothing to serve")
         }
-        guard let address = HTTPAddress(parsing: http) else {
+        guard HTTPAddress(parsing: http) != nil else {
             throw ValidationError("--http wants HOST:PORT, e.g. 127.0.0.1:3000 or [::1]:3000")
         }
         if token != nil && tokenFile != nil {
             throw ValidationError("--token and --token-file both give the token; pass one")
         }
-        let token = try resolvedToken()
-        if !noHTTP && !address.isLoopback && token == nil {
-            throw ValidationError("--http \(http) is reachable from other machines; give a token (--token-file PATH, or COMPLEX_SERVER_TOKEN) so every request must authenticate, or listen on 127.0.0.1")
+        _ = try resolvedToken()  // a bad --token-file is a usage error before anything starts
+    }
+
+    /// The HTTP address to bind: the host resolved once, here, and bound by its numeric
+    /// address, so what was judged is what listens. Loopback is decided from every
+    /// address the name resolves to, not from its spelling (`127.evil.test` may
+    /// resolve anywhere); any other address needs a token.
+    func listeningAddress() throws -> (address: HTTPAddress, exposed: Bool) {
+        let address = HTTPAddress(parsing: http)!
+        guard !noHTTP else { return (address, false) }
+        let resolved: [ResolvedHost]
+        do throws(ResolutionError) {
+            resolved = try address.resolve()
+        } catch {
+            throw ValidationError("--http \(http): \(error)")
         }
+        let exposed = resolved.first { !$0.isLoopback }
+        if let exposed, try resolvedToken() == nil {
+            let via = exposed.numeric == address.host ? "" : " (it resolves to \(exposed))"
+            throw ValidationError("--http \(http) is reachable from other machines\(via); give a token (--token-file PATH, or COMPLEX_SERVER_TOKEN) so every request must authenticate, or listen on 127.0.0.1")
+        }
+        return (HTTPAddress(host: resolved[0].numeric, port: address.port), exposed != nil)
     }
 
     /// The token from --token, --token-file or $COMPLEX_SERVER_TOKEN, in that order.
@@ -93,6 +111,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (address, exposed) = try listeningAddress()
         let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -104,11 +123,10 @@ struct ComplexServerCommand: AsyncParsableCommand {
         for name in ["XDG_RUNTIME_DIR", "TMPDIR"] {
             if let value = getenv(name) { environment[name] = String(cString: value) }
         }
-        let address = HTTPAddress(parsing: http)!
         if let tokenFile, TokenFile.isReadableByOthers(tokenFile) {
             logger.warning("\(tokenFile) can be read by other users; chmod 600 it")
         }
-        if !noHTTP && !address.isLoopback {
+        if exposed {
             logger.warning("HTTP listens on \(address), reachable from other machines; requests must carry the bearer token")
         }
         var configuration = ServerConfiguration(

@@ -134,6 +134,32 @@ import TestSupport
         }
     }
 
+    /// Whether a private mount namespace can be made here (root, or user namespaces).
+    static let canUnshareMounts = (try? ProcessRunner.run("/usr/bin/env", ["unshare", "--mount", "true"], timeout: 10).status) == 0
+
+    /// Loopback is decided by what a name resolves to, not by its spelling: once,
+    /// `--http 127.evil.test:PORT` bound 0.0.0.0 with no token because the text began
+    /// with `127.`. The name is given to 0.0.0.0 by an /etc/hosts of the server's own,
+    /// in a private mount namespace.
+    @Test(.enabled(if: canUnshareMounts, "unshare --mount is not permitted here"))
+    func aNameIsJudgedByTheAddressesItResolvesTo() throws {
+        let directory = try TemporaryDirectory()
+        let hosts = directory.path + "/hosts"
+        try "127.0.0.1 localhost\n0.0.0.0 127.evil.test\n127.0.0.1 friendly.test\n".write(toFile: hosts, atomically: true, encoding: .utf8)
+        let server = ProcessRunner.product("complex-server")
+        func run(_ host: String) throws -> ProcessRunner.Result {
+            try ProcessRunner.run("/usr/bin/env", ["unshare", "--mount", "sh", "-c",
+                "mount --bind \(hosts) /etc/hosts && exec \(server) --no-socket --http \(host):0 --exit-when-idle 1"], timeout: 20)
+        }
+        let evil = try run("127.evil.test")
+        #expect(evil.status == 64 && evil.stderr.contains("--http 127.evil.test:0 is reachable from other machines (it resolves to 0.0.0.0)"), "\(evil.stderr)")
+        let friendly = try run("friendly.test")
+        #expect(friendly.stderr.contains("http=http://127.0.0.1:"), "\(friendly.stderr)")
+        // A name that does not resolve is an error that says so, not a bind to anything.
+        let unknown = try ProcessRunner.run(server, ["--no-socket", "--http", "no-such-host.invalid:0"], timeout: 20)
+        #expect(unknown.status == 64 && unknown.stderr.contains("cannot resolve no-such-host.invalid"), "\(unknown.stderr)")
+    }
+
     /// The token from a file, out of `ps`'s sight: its first line, blanks trimmed.
     @Test func theTokenCanComeFromAFile() throws {
         let directory = try TemporaryDirectory()
