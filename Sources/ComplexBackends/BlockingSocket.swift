@@ -31,6 +31,12 @@ final class BlockingSocket {
     let fd: Int32
     /// How long `receive` polls before it blocks (0: block at once).
     var spinMicroseconds: UInt64 = 0
+    /// How long the whole reply to what was last sent may take, however it arrives: a
+    /// limit on each `recv` alone let a server that trickles a byte a second hold the
+    /// client forever.
+    let replyTimeoutSeconds: Int
+    /// When the reply to the last `send` is due.
+    var replyDeadline: UInt64 = 0
 
     static func monotonicMicroseconds() -> UInt64 {
         var time = timespec()
@@ -38,8 +44,9 @@ final class BlockingSocket {
         return UInt64(time.tv_sec) * 1_000_000 + UInt64(time.tv_nsec) / 1000
     }
 
-    private init(fd: Int32) {
+    private init(fd: Int32, replyTimeoutSeconds: Int) {
         self.fd = fd
+        self.replyTimeoutSeconds = replyTimeoutSeconds
     }
 
     deinit { close(fd) }
@@ -51,7 +58,7 @@ final class BlockingSocket {
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .errno("socket") }
-        let socket = BlockingSocket(fd: fd)
+        let socket = BlockingSocket(fd: fd, replyTimeoutSeconds: timeoutSeconds)
         let rc = SocketLocation.withAddress(of: path) { Glibc.connect(fd, $0, $1) }
         guard rc == 0 else { throw .errno("connect") }
         socket.setTimeouts(seconds: timeoutSeconds)
@@ -70,7 +77,7 @@ final class BlockingSocket {
         defer { freeaddrinfo(list) }
         let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .errno("socket") }
-        let socket = BlockingSocket(fd: fd)
+        let socket = BlockingSocket(fd: fd, replyTimeoutSeconds: timeoutSeconds)
         // Connect without blocking, then wait for it with poll, so a black hole cannot hang us.
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
@@ -94,12 +101,12 @@ final class BlockingSocket {
 
     func setTimeouts(seconds: Int) {
         var limit = timeval(tv_sec: seconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    /// Sends every byte, or fails.
+    /// Sends every byte, or fails; the reply to them is due within the time limit.
     func send(_ bytes: [UInt8]) throws(Failure) {
+        replyDeadline = Self.monotonicMicroseconds() + UInt64(replyTimeoutSeconds) * 1_000_000
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw in
@@ -114,8 +121,11 @@ final class BlockingSocket {
         }
     }
 
+    var timedOut: Failure { Failure(reason: "no complete reply within \(replyTimeoutSeconds) s") }
+
     /// Receives what is available (at least one byte) into `buffer` after `count`;
-    /// returns how many bytes arrived, 0 at end of stream.
+    /// returns how many bytes arrived, 0 at end of stream. Fails once the reply to the
+    /// last `send` is overdue, however many bytes have trickled in.
     func receive(into buffer: inout [UInt8], after count: Int) throws(Failure) -> Int {
         if buffer.count - count < 4096 { buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, 4096))) }
         // Poll without blocking for a short while first: a reply from a local server
@@ -137,12 +147,20 @@ final class BlockingSocket {
             } while Self.monotonicMicroseconds() < deadline
         }
         while true {
+            let now = Self.monotonicMicroseconds()
+            guard now < replyDeadline else { throw timedOut }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(clamping: (replyDeadline - now + 999) / 1000))
+            if ready == 0 { throw timedOut }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw .errno("poll")
+            }
             let n = buffer.withUnsafeMutableBytes { raw in
-                recv(fd, raw.baseAddress! + count, raw.count - count, 0)
+                recv(fd, raw.baseAddress! + count, raw.count - count, Int32(MSG_DONTWAIT))
             }
             if n >= 0 { return n }
-            if errno == EINTR { continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(reason: "no answer within the time limit") }
+            if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
             throw .errno("recv")
         }
     }
