@@ -5,6 +5,10 @@ import NIOCore
 /// Answers newline-delimited JSON requests on one socket connection, in order, on the
 /// connection's event loop (no thread hop per request). Responses to pipelined
 /// requests are flushed together once the loop has read what is available.
+///
+/// Backpressure: once the replies a client has not read pass the channel's high water
+/// mark (64 KiB), the connection stops reading until they drain. A client that writes
+/// and never reads once grew the server by 720 MB.
 final class SocketRequestHandler: ChannelInboundHandler {
     typealias InboundIn = LineFrameDecoder.Frame
     typealias OutboundOut = ByteBuffer
@@ -14,6 +18,7 @@ final class SocketRequestHandler: ChannelInboundHandler {
     var processor = RequestProcessor()
     var scratch: [UInt8] = []
     var unflushed = false
+    var readingPaused = false
 
     init(maximumLineLength: Int, deadlines: ConnectionDeadlines?) {
         self.maximumLineLength = maximumLineLength
@@ -48,6 +53,18 @@ final class SocketRequestHandler: ChannelInboundHandler {
         context.write(wrapOutboundOut(buffer), promise: nil)
         deadlines?.requestAnswered()
         unflushed = true
+        if !readingPaused && !context.channel.isWritable {
+            readingPaused = true
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if readingPaused && context.channel.isWritable {
+            readingPaused = false
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

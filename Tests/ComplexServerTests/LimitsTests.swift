@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ComplexWire
 
 /// The server's limits: connections, idle and trickling clients, file descriptors,
 /// and where its socket lives.
@@ -83,5 +84,45 @@ import TestSupport
         #expect(stat(fallback, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o700)
         #expect(info.st_uid == getuid())
+    }
+
+    /// A socket client that writes requests and never reads its replies once grew the
+    /// server from 20 MB to 743 MB (21 MB of `{"op":"x"}` lines, each answered with a
+    /// 150-byte error). Backpressure stops reading while the replies are unsent.
+    @Test func aClientThatNeverReadsCannotGrowTheServer() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
+        func residentMegabytes() -> Double {
+            let status = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        #expect(SocketLocation.withAddress(of: path) { connect(fd, $0, $1) } == 0)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let chunk = Array(String(repeating: #"{"op":"x"}"# + "\n", count: 6000).utf8)
+        var sent = 0, lastProgress = Date(), peak = 0.0
+        // Write up to 21 MB; stop when the server has not taken a byte for 2 s.
+        while sent < 21 << 20 && Date().timeIntervalSince(lastProgress) < 2 {
+            let n = chunk.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n > 0 {
+                sent += n
+                lastProgress = Date()
+            } else {
+                usleep(10_000)
+                peak = max(peak, residentMegabytes())
+            }
+        }
+        peak = max(peak, residentMegabytes())
+        #expect(peak > 0 && peak < 64, "server RSS reached \(peak) MB after \(sent) bytes of requests")
+        #expect(sent < 21 << 20, "the server read all \(sent) bytes without its replies being read")
+        // Everyone else is still served.
+        #expect(try LineClient(socketPath: path).call(#"{"op":"neg","a":2}"#) == #"{"result":-2}"#)
+        close(fd)
+        usleep(300_000)
+        #expect(residentMegabytes() < 64)
+        #expect(server.process.isRunning)
     }
 }
