@@ -1,47 +1,88 @@
 import NIOCore
 import Synchronization
 
-/// Counts open connections and notes when the server was last busy, so an
-/// auto-started server can exit once nobody has used it for a while.
+/// Admits connections up to the server's limit, and notes when the server was last
+/// busy, so an auto-started server can exit once nobody has used it for a while.
+///
+/// When the server is full, a new connection takes the place of the oldest one that
+/// has not yet had a request answered. Slowloris (1,024 connections each sending a
+/// byte a second, reconnecting when cut) once kept every legitimate client out for
+/// 40 s; now the newcomer is admitted at once, and a client that was ever answered is
+/// never pushed out.
 final class ActivityMonitor: Sendable {
+    struct Entry {
+        let channel: Channel
+        var served = false
+    }
+
     struct State {
-        var open = 0
+        /// Open connections by admission number (older connections, smaller numbers).
+        var entries: [UInt64: Entry] = [:]
+        var nextNumber: UInt64 = 0
         var idleSince = ContinuousClock.now
     }
-    let state = Mutex(State())
 
+    let state = Mutex(State())
     let maximumConnections: Int
 
     init(maximumConnections: Int = .max) {
         self.maximumConnections = maximumConnections
     }
 
-    /// Counts `channel` against the limit until it closes; false (and not counted)
-    /// when the limit is reached.
-    func admit(_ channel: Channel) -> Bool {
-        guard connectionOpened() else { return false }
-        channel.closeFuture.whenComplete { _ in self.connectionClosed() }
-        return true
-    }
+    /// A connection's place in the server, which its deadlines handler marks once the
+    /// connection has had a request answered.
+    final class Admission: Sendable {
+        let monitor: ActivityMonitor
+        let number: UInt64
 
-    /// Counts a new connection; false (and not counted) when the limit is reached.
-    func connectionOpened() -> Bool {
-        state.withLock {
-            guard $0.open < maximumConnections else { return false }
-            $0.open += 1
-            return true
+        init(monitor: ActivityMonitor, number: UInt64) {
+            self.monitor = monitor
+            self.number = number
+        }
+
+        func served() {
+            _ = monitor.state.withLock { $0.entries[number]?.served = true }
         }
     }
 
-    func connectionClosed() {
-        state.withLock {
-            $0.open -= 1
-            if $0.open == 0 { $0.idleSince = .now }
+    /// Counts `channel` in until it closes, closing the oldest never-answered
+    /// connection when the server is full; nil (and not counted) when every open
+    /// connection has been answered at least once.
+    func admit(_ channel: Channel) -> Admission? {
+        let (number, evicted) = state.withLock { state -> (UInt64?, Channel?) in
+            var evicted: Channel?
+            if state.entries.count >= maximumConnections {
+                guard let oldest = state.entries.filter({ !$0.value.served }).min(by: { $0.key < $1.key }) else {
+                    return (nil, nil)
+                }
+                state.entries[oldest.key] = nil
+                evicted = oldest.value.channel
+            }
+            let number = state.nextNumber
+            state.nextNumber += 1
+            state.entries[number] = Entry(channel: channel)
+            return (number, evicted)
         }
+        evicted?.close(promise: nil)
+        guard let number else { return nil }
+        channel.closeFuture.whenComplete { _ in self.connectionClosed(number) }
+        return Admission(monitor: self, number: number)
+    }
+
+    func connectionClosed(_ number: UInt64) {
+        state.withLock {
+            $0.entries[number] = nil
+            if $0.entries.isEmpty { $0.idleSince = .now }
+        }
+    }
+
+    /// Connections open now.
+    var openConnections: Int {
+        state.withLock { $0.entries.count }
     }
 
     /// True when no connection is open and none has been for `seconds`.
     func idle(for seconds: Int) -> Bool {
-        state.withLock { $0.open == 0 && ContinuousClock.now - $0.idleSince >= .seconds(seconds) }
+        state.withLock { $0.entries.isEmpty && ContinuousClock.now - $0.idleSince >= .seconds(seconds) }
     }
 }

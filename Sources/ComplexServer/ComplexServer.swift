@@ -54,9 +54,9 @@ public final class ComplexServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
+                    guard let admission = try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
                     let sync = channel.pipeline.syncOperations
-                    let connectionDeadlines = deadlines()
+                    let connectionDeadlines = deadlines(admission)
                     try sync.addHandler(connectionDeadlines)
                     try Self.addSocketProtocolHandlers(to: sync, maximumLineLength: maximumLineLength, deadlines: connectionDeadlines)
                 }
@@ -95,9 +95,9 @@ public final class ComplexServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
+                    guard let admission = try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
                     let sync = channel.pipeline.syncOperations
-                    let deadlines = configuration.deadlines()
+                    let deadlines = configuration.deadlines(admission)
                     try sync.addHandler(deadlines)
                     let decoder = HTTPRequestHandler.makeDecoder()
                     try sync.addHandler(decoder)
@@ -139,7 +139,7 @@ public final class ComplexServer: Sendable {
         for channel in channels { try? await channel.close() }
         // Connections already accepted were answered as they read; give their clients
         // up to 0.8 s to collect the replies and hang up, so the process exits within a second.
-        for _ in 0..<40 where activity.state.withLock({ $0.open > 0 }) {
+        for _ in 0..<40 where activity.openConnections > 0 {
             try? await Task.sleep(for: .milliseconds(20))
         }
         if let path = configuration.socketPath { SocketFile.remove(path) }

@@ -1,7 +1,9 @@
 import NIOCore
 
-/// Closes a connection that sits idle too long, or that takes too long to deliver one
-/// request (a client trickling a byte per second would otherwise hold it forever).
+/// Closes a connection that sits idle too long, that takes too long to deliver a
+/// request's head, or one whole request (a client trickling a byte per second would
+/// otherwise hold it forever); and tells the server once a connection has had a
+/// request answered, which keeps it from being pushed out when the server is full.
 ///
 /// One repeating check per connection, rather than a timer per request, keeps the
 /// per-request cost to one clock read. It sits in front of the protocol's decoder to
@@ -14,13 +16,20 @@ final class ConnectionDeadlines: ChannelInboundHandler {
 
     let idleTimeout: TimeAmount
     let requestTimeout: TimeAmount
+    let headerTimeout: TimeAmount
+    let admission: ActivityMonitor.Admission?
     var requestStarted: NIODeadline?
+    var headReceived = false
+    var answeredOnce = false
     var lastActivity = NIODeadline.now()
     var check: RepeatedTask?
 
-    init(idleTimeout: TimeAmount, requestTimeout: TimeAmount) {
+    init(idleTimeout: TimeAmount, requestTimeout: TimeAmount, headerTimeout: TimeAmount,
+         admission: ActivityMonitor.Admission? = nil) {
         self.idleTimeout = idleTimeout
         self.requestTimeout = requestTimeout
+        self.headerTimeout = headerTimeout
+        self.admission = admission
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -35,7 +44,8 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     func start(context: ChannelHandlerContext) {
         guard check == nil else { return }
         lastActivity = .now()
-        let period = TimeAmount.nanoseconds(max(min(idleTimeout.nanoseconds, requestTimeout.nanoseconds) / 4, 10_000_000))
+        let shortest = min(idleTimeout.nanoseconds, requestTimeout.nanoseconds, headerTimeout.nanoseconds)
+        let period = TimeAmount.nanoseconds(max(shortest / 4, 10_000_000))
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
         check = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
@@ -45,7 +55,9 @@ final class ConnectionDeadlines: ChannelInboundHandler {
 
     func expired() -> Bool {
         let now = NIODeadline.now()
-        if let requestStarted { return now - requestStarted > requestTimeout }
+        if let requestStarted {
+            return now - requestStarted > (headReceived ? requestTimeout : headerTimeout)
+        }
         return now - lastActivity > idleTimeout
     }
 
@@ -61,6 +73,17 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     /// clock reading stands for the answer's.
     func requestAnswered() {
         requestStarted = nil
+        headReceived = false
+        if !answeredOnce {
+            answeredOnce = true
+            admission?.served()
+        }
+    }
+
+    /// The request's head is in (HTTP); the rest may take up to the request deadline.
+    /// On the socket a request is one line, all of it within the header deadline.
+    func requestHeadReceived() {
+        headReceived = true
     }
 
     func channelInactive(context: ChannelHandlerContext) {

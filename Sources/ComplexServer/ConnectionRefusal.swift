@@ -17,14 +17,15 @@ final class ConnectionRefusal: ChannelInboundHandler {
         self.refusal = refusal
     }
 
-    /// Counts `channel` in (true), or, when the server is full, makes its whole
-    /// pipeline a refusal (false). Called once, from the channel initializer.
-    static func admit(_ channel: Channel, activity: ActivityMonitor, refusal: [UInt8]) throws -> Bool {
-        guard activity.admit(channel) else {
+    /// Counts `channel` in (its admission), or, when the server is full of connections
+    /// that have all been answered, makes its whole pipeline a refusal (nil). Called
+    /// once, from the channel initializer.
+    static func admit(_ channel: Channel, activity: ActivityMonitor, refusal: [UInt8]) throws -> ActivityMonitor.Admission? {
+        guard let admission = activity.admit(channel) else {
             try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(refusal: refusal))
-            return false
+            return nil
         }
-        return true
+        return admission
     }
 
     /// The refusal's JSON body.

@@ -46,6 +46,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             head = requestHead
             body = nil
             bodyTooLarge = false
+            deadlines?.requestHeadReceived()
             if requestHead.version == .http1_1, requestHead.headers.first(name: "expect")?.lowercased() == "100-continue" {
                 // The client waits for this before it sends the body (RFC 9110 §10.1.1).
                 var buffer = context.channel.allocator.buffer(capacity: Self.continueResponse.count)

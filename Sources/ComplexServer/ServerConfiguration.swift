@@ -14,6 +14,10 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Double = 30
     /// Seconds a client may take to deliver one whole request (head and body, or a line).
     public var requestTimeoutSeconds: Double = 10
+    /// Seconds a client may take to deliver a request's head (on the socket, its line):
+    /// shorter than the request deadline, so connections that trickle (Slowloris) are
+    /// cut sooner.
+    public var headerTimeoutSeconds: Double = 3
     /// Connections served at once (socket and HTTP together); more are answered with
     /// `too_many_connections` (HTTP 503) and closed.
     public var maximumConnections = 1024
@@ -35,11 +39,13 @@ public struct ServerConfiguration: Sendable {
 }
 
 extension ServerConfiguration {
-    /// A new idle/request deadline handler for one connection.
+    /// A new deadline handler for one admitted connection.
     @Sendable
-    func deadlines() -> ConnectionDeadlines {
+    func deadlines(_ admission: ActivityMonitor.Admission?) -> ConnectionDeadlines {
         ConnectionDeadlines(
             idleTimeout: .nanoseconds(Int64(idleTimeoutSeconds * 1e9)),
-            requestTimeout: .nanoseconds(Int64(requestTimeoutSeconds * 1e9)))
+            requestTimeout: .nanoseconds(Int64(requestTimeoutSeconds * 1e9)),
+            headerTimeout: .nanoseconds(Int64(min(headerTimeoutSeconds, requestTimeoutSeconds) * 1e9)),
+            admission: admission)
     }
 }

@@ -52,6 +52,9 @@ struct ComplexServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Close a connection that takes longer than this to deliver one request.", valueName: "seconds"))
     var requestTimeout: Double = 10
 
+    @Option(help: ArgumentHelp("Close a connection that takes longer than this to deliver a request's head (on the socket, its line); when the server is full, the oldest connection never answered makes room for a new one.", valueName: "seconds"))
+    var headerTimeout: Double = 3
+
     @Option(help: ArgumentHelp("Exit after this many seconds with no connection (used when complex-repl starts the server itself).", valueName: "seconds"))
     var exitWhenIdle: Int?
 
@@ -65,8 +68,8 @@ struct ComplexServerCommand: AsyncParsableCommand {
         if let exitWhenIdle, exitWhenIdle < 1 {
             throw ValidationError("--exit-when-idle wants a positive number of seconds")
         }
-        if maxConnections < 1 || idleTimeout <= 0 || requestTimeout <= 0 {
-            throw ValidationError("--max-connections, --idle-timeout and --request-timeout want positive values")
+        if maxConnections < 1 || idleTimeout <= 0 || requestTimeout <= 0 || headerTimeout <= 0 {
+            throw ValidationError("--max-connections, --idle-timeout, --request-timeout and --header-timeout want positive values")
         }
         if noSocket && noHTTP {
             throw ValidationError("--no-socket and --no-http together leave nothing to serve")
@@ -137,6 +140,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
         configuration.maximumConnections = maxConnections
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.requestTimeoutSeconds = requestTimeout
+        configuration.headerTimeoutSeconds = headerTimeout
         let server = ComplexServer(configuration: configuration, logger: logger)
         let termination = TerminationSignal()
         do {

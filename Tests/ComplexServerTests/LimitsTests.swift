@@ -125,4 +125,48 @@ import ComplexWire
         #expect(residentMegabytes() < 64)
         #expect(server.process.isRunning)
     }
+
+    /// Slowloris: more connections than the limit, each trickling a request head a
+    /// byte at a time and reconnecting when cut, once kept every legitimate client out
+    /// (0 of 19 served in 40 s). Now a newcomer takes the place of the oldest
+    /// connection never answered, and is served within a second, every time.
+    @Test func slowlorisCannotKeepALegitimateClientOut() throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:0", "--max-connections", "64"], socketPath: nil, in: directory)
+        let port = try server.httpPort()
+        let attack = #"""
+        import socket, sys, threading, time
+        port, until = int(sys.argv[1]), time.time() + float(sys.argv[2])
+        def trickle():
+            while time.time() < until:
+                try:
+                    s = socket.create_connection(("127.0.0.1", port), timeout=2)
+                    s.sendall(b"POST /add HTTP/1.1\r\nHost: x\r\n")
+                    while time.time() < until:
+                        time.sleep(0.5); s.sendall(b"X")
+                except OSError:
+                    time.sleep(0.01)
+        threads = [threading.Thread(target=trickle, daemon=True) for _ in range(96)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        """#
+        let attacker = Process()
+        attacker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        attacker.arguments = ["python3", "-c", attack, String(port), "14"]
+        try attacker.run()
+        defer { attacker.terminate(); attacker.waitUntilExit() }
+        usleep(2_000_000)  // the attack fills the server
+        var served = 0
+        for attempt in 0..<20 {
+            let start = Date()
+            let client = try HTTPTestClient(port: port)
+            let response = try? client.request("POST", "/neg", body: #"{"a":\#(attempt)}"#)
+            let seconds = Date().timeIntervalSince(start)
+            if response?.status == 200 && seconds < 1 { served += 1 }
+            #expect(response?.status == 200 && seconds < 1, "attempt \(attempt): \(response?.status ?? 0) after \(seconds) s")
+            usleep(300_000)
+        }
+        #expect(served == 20)
+        #expect(server.process.isRunning)
+    }
 }
