@@ -117,25 +117,20 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// Fuzz targets (libFuzzer), built only on request, since they have no main():
-//   COMPLEX_REPL_FUZZ=1 swift build --sanitize=fuzzer --scratch-path .build-fuzz
+// The libFuzzer executable, with every harness (COMPLEX_FUZZ_TARGET picks one), built
+// only on request, since it has no main():
+//   COMPLEX_REPL_FUZZ=1 swift build --sanitize=fuzzer --product fuzz --scratch-path .build-fuzz
 // scripts/fuzz builds and runs them.
 if Context.environment["COMPLEX_REPL_FUZZ"] != nil {
     let fuzzFlags: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
     package.targets += [
         .executableTarget(
-            name: "fuzz-language", dependencies: ["ComplexLanguage", "ComplexREPL", "ComplexBackends"],
-            path: "Fuzz/FuzzLanguage", swiftSettings: fuzzFlags),
-        .executableTarget(
-            name: "fuzz-socket",
+            name: "fuzz",
             dependencies: [
-                "ComplexServer", "ComplexWire",
+                "ComplexLanguage", "ComplexREPL", "ComplexBackends", "ComplexWire", "ComplexServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
-            path: "Fuzz/FuzzSocket", swiftSettings: fuzzFlags),
-        .executableTarget(
-            name: "fuzz-http-body", dependencies: ["ComplexLanguage", "ComplexWire"],
-            path: "Fuzz/FuzzHTTPBody", swiftSettings: fuzzFlags),
+            path: "Fuzz/Targets", swiftSettings: fuzzFlags),
     ]
 }

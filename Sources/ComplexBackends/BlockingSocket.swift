@@ -9,10 +9,10 @@ import ComplexWire
 ///
 /// The REPL evaluates one operation at a time, so a blocking socket on the caller's
 /// thread is the fastest client there is: no event loop, no thread hop per operation.
-final class BlockingSocket {
+package final class BlockingSocket {
     /// Why a socket call failed, with errno's text.
-    struct Failure: Error {
-        var reason: String
+    package struct Failure: Error {
+        package var reason: String
         /// The other end closed or reset the connection. On a connection kept from an
         /// earlier operation that is usually the server's idle timeout (30 s by
         /// default) or a restart, not this request, so the backends send the request

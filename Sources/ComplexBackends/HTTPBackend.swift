@@ -29,16 +29,12 @@ public final class HTTPBackend: Backend, RegisteredBackend {
     let configuration: BackendConfiguration
     let authorization: String?
     var connection: BlockingSocket?
-    /// The HTTP response decoder, fed by hand, and what it decodes.
-    var codec: EmbeddedChannel?
-    var decoder: HTTPResponseDecoder?
-    var collector: HTTPResponseCollector?
+    /// The reply decoder of `connection`: made and dropped with it.
+    var replies: HTTPReplyDecoder?
     var body: [UInt8] = []
     var request: [UInt8] = []
     /// Everything between the path and the Content-Length value.
     let requestHeaders: [UInt8]
-    /// What the response decoder needs to know of each request: its method.
-    static let postHead = HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/"))
     var received: [UInt8] = []
     var writer = JSONWriter()
     var paths: [String]
@@ -79,8 +75,8 @@ public final class HTTPBackend: Backend, RegisteredBackend {
             let kept = connection != nil
             let socket = try connected()
             do throws(BlockingSocket.Failure) {
-                try send(path: paths[operation.index], socket: socket, codec: codec!)
-                reply = try receive(socket: socket, codec: codec!)
+                try send(path: paths[operation.index], socket: socket, replies: replies!)
+                reply = try receive(socket: socket, replies: replies!)
                 break
             } catch {
                 disconnect()
@@ -102,9 +98,8 @@ public final class HTTPBackend: Backend, RegisteredBackend {
     }
 
     /// Sends `POST path` with `body`. The request is laid out here (a fixed shape, no
-    /// parsing); the response decoder is told a POST went out, as NIO's client pipeline
-    /// would tell it, so it frames the reply correctly.
-    func send(path: String, socket: BlockingSocket, codec: EmbeddedChannel) throws(BlockingSocket.Failure) {
+    /// parsing), and the reply decoder is told a POST went out.
+    func send(path: String, socket: BlockingSocket, replies: HTTPReplyDecoder) throws(BlockingSocket.Failure) {
         request.removeAll(keepingCapacity: true)
         request.append(contentsOf: "POST ".utf8)
         request.append(contentsOf: path.utf8)
@@ -112,37 +107,22 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         request.appendDecimal(UInt64(body.count))
         request.append(contentsOf: "\r\n\r\n".utf8)
         request.append(contentsOf: body)
-        // NIO's client pipeline would tell the decoder of the request by passing the
-        // head down through its handler; telling it directly is the same call without
-        // a pipeline write, which callgrind counted at a fifth of the client's work.
-        decoder?.write(data: Self.postHead)
+        replies.expectReply()
         try socket.send(request)
     }
 
-    func receive(socket: BlockingSocket, codec: EmbeddedChannel) throws(BlockingSocket.Failure) -> HTTPResponseCollector.Response {
-        let collector = self.collector!
+    func receive(socket: BlockingSocket, replies: HTTPReplyDecoder) throws(BlockingSocket.Failure) -> HTTPResponseCollector.Response {
         while true {
             let n = try socket.receive(into: &received, after: 0)
             if n == 0 { throw BlockingSocket.Failure.closedByServer }
-            var chunk = codec.allocator.buffer(capacity: n)
-            chunk.writeBytes(received[..<n])
-            do {
-                try codec.writeInbound(chunk)
-            } catch {
-                throw BlockingSocket.Failure(reason: "the reply is not valid HTTP: \(error)")
-            }
-            if collector.malformed { throw BlockingSocket.Failure(reason: "a response without a head") }
-            if let response = collector.takeResponse() { return response }
-            if (collector.body?.readableBytes ?? 0) > 1 << 20 { throw BlockingSocket.Failure(reason: "reply over 1 MiB") }
+            if let response = try replies.feed(received[..<n]) { return response }
         }
     }
 
     func disconnect() {
         connection = nil
-        _ = try? codec?.finish()
-        codec = nil
-        decoder = nil
-        collector = nil
+        replies?.finish()
+        replies = nil
     }
 
     func connected() throws(OperationError) -> BlockingSocket {
@@ -155,19 +135,12 @@ public final class HTTPBackend: Backend, RegisteredBackend {
             try BlockingSocket.connect(host: address.host, port: address.port, timeoutSeconds: IPCBackend.timeoutSeconds)
         }
         socket.spinMicroseconds = IPCBackend.spinMicroseconds
-        let channel = EmbeddedChannel()
-        let collector = HTTPResponseCollector()
-        let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .fireError)
         do {
-            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
-            try channel.pipeline.syncOperations.addHandler(collector)
+            replies = try HTTPReplyDecoder()
         } catch {
             throw .backendFailure("http: cannot set up the HTTP codec: \(error)")
         }
         connection = socket
-        codec = channel
-        self.collector = collector
-        self.decoder = decoder
         return socket
     }
 }

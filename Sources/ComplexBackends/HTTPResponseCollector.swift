@@ -8,14 +8,14 @@ import NIOHTTP1
 /// EmbeddedChannel and reading them back with `readInbound(as:)`, skips a dynamic
 /// cast and a queue round trip per part; callgrind counted that at about a tenth of
 /// the client's instructions per operation.
-final class HTTPResponseCollector: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
+package final class HTTPResponseCollector: ChannelInboundHandler {
+    package typealias InboundIn = HTTPClientResponsePart
 
     /// A whole response, once its end has been decoded.
-    struct Response {
-        var status: HTTPResponseStatus
-        var body: ByteBuffer
-        var keepAlive: Bool
+    package struct Response {
+        package var status: HTTPResponseStatus
+        package var body: ByteBuffer
+        package var keepAlive: Bool
     }
 
     /// What is kept of the head: holding the head itself would cost a copy and a
@@ -29,7 +29,7 @@ final class HTTPResponseCollector: ChannelInboundHandler {
     /// True when a response ended without a head (never from NIO's decoder).
     var malformed = false
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let responseHead):
             status = responseHead.status

@@ -50,6 +50,10 @@ public enum Operation: String, CaseIterable, Sendable {
         }
     }
 
+    /// True when every operand must be real: `rect(r, phi)` takes a modulus and a phase.
+    @inlinable
+    public var takesRealOperandsOnly: Bool { self == .rect }
+
     /// True when the result is complex whatever the operands (`rect`, `complex`).
     @inlinable
     public var alwaysComplex: Bool {

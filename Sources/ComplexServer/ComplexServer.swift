@@ -71,10 +71,8 @@ public final class ComplexServer: Sendable {
     }
 
     /// The socket protocol's handlers (line framing, request handling), as every
-    /// connection gets them; public so the fuzz target drives exactly this pipeline.
-    public static func addSocketProtocolHandlers(
-        to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int
-    ) throws {
+    /// connection gets them, and as the fuzz target `fuzz-socket` drives them.
+    package static func addSocketProtocolHandlers(to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int) throws {
         try addSocketProtocolHandlers(to: pipeline, maximumLineLength: maximumLineLength, deadlines: nil)
     }
 
@@ -83,6 +81,24 @@ public final class ComplexServer: Sendable {
     ) throws {
         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
         try pipeline.addHandler(SocketRequestHandler(maximumLineLength: maximumLineLength, deadlines: deadlines))
+    }
+
+    /// HTTP's handlers (NIO's request decoder, request handling), as every connection
+    /// gets them, and as the fuzz target `fuzz-http` drives them.
+    package static func addHTTPProtocolHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations, maximumBodyLength: Int, token: String?
+    ) throws {
+        try addHTTPProtocolHandlers(to: pipeline, maximumBodyLength: maximumBodyLength, token: token, deadlines: nil)
+    }
+
+    static func addHTTPProtocolHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations, maximumBodyLength: Int, token: String?,
+        deadlines: ConnectionDeadlines?
+    ) throws {
+        let decoder = HTTPRequestHandler.makeDecoder()
+        try pipeline.addHandler(decoder)
+        try pipeline.addHandler(HTTPRequestHandler(
+            maximumBodyLength: maximumBodyLength, token: token, deadlines: deadlines, decoder: decoder))
     }
 
     func bindHTTP(_ address: HTTPAddress) throws -> Channel {
@@ -99,11 +115,8 @@ public final class ComplexServer: Sendable {
                     let sync = channel.pipeline.syncOperations
                     let deadlines = configuration.deadlines(admission)
                     try sync.addHandler(deadlines)
-                    let decoder = HTTPRequestHandler.makeDecoder()
-                    try sync.addHandler(decoder)
-                    try sync.addHandler(HTTPRequestHandler(
-                        maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, deadlines: deadlines,
-                        decoder: decoder))
+                    try Self.addHTTPProtocolHandlers(
+                        to: sync, maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, deadlines: deadlines)
                 }
             }
         do {

@@ -122,7 +122,11 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         case (.GET, "/ops"), (.HEAD, "/ops"):
             let list = Operation.allCases.map { #"{"name":"\#($0.rawValue)","arity":\#($0.arity.upperBound),"min_arity":\#($0.arity.lowerBound)}"# }
             sendRaw(#"{"operations":["# + list.joined(separator: ",") + "]}", head: head, context: context)
-        case (_, "/health"), (_, "/ops"):
+        case (.GET, "/openapi.yaml"), (.HEAD, "/openapi.yaml"):
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: OpenAPIDocument.yaml.utf8)
+            write(status: .ok, head: head, context: context, close: false, allow: nil, yaml: true)
+        case (_, "/health"), (_, "/ops"), (_, "/openapi.yaml"):
             send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET, HEAD")
         case (.CONNECT, _):
             send(.failure(code: "method_not_allowed", message: "this server is no proxy: POST /<op>, GET /health"), head: head, context: context, allow: "GET, HEAD, POST")
@@ -156,20 +160,21 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         write(status: .ok, head: head, context: context, close: false, allow: nil)
     }
 
-    func write(status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool, allow: String?) {
+    func write(status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool, allow: String?,
+               yaml: Bool = false) {
         let keepAlive = head.isKeepAlive && !close
         // The response is laid out in a reused array and copied into the channel's
         // buffer once: callgrind counted a third of this method's instructions in
         // ByteBuffer's per-call bookkeeping when each piece was written separately.
         response.removeAll(keepingCapacity: true)
-        if status == .ok && head.version == .http1_1 {
+        if status == .ok && head.version == .http1_1 && !yaml {
             response.append(contentsOf: Self.okPrefix)
         } else {
             response.append(contentsOf: (head.version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ").utf8)
             response.appendDecimal(UInt64(status.code))
             response.append(UInt8(ascii: " "))
             response.append(contentsOf: status.reasonPhrase.utf8)
-            response.append(contentsOf: Self.contentHeaders)
+            response.append(contentsOf: yaml ? Self.yamlContentHeaders : Self.contentHeaders)
         }
         response.appendDecimal(UInt64(scratch.count + 1))
         if let allow { response.append(contentsOf: "\r\nAllow: \(allow)".utf8) }
@@ -198,6 +203,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     /// comparing it with every operation's name.
     static let operations = Dictionary(uniqueKeysWithValues: Operation.allCases.map { ("/" + $0.rawValue, $0) })
     static let contentHeaders = Array("\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
+    static let yamlContentHeaders = Array("\r\nContent-Type: application/yaml\r\nContent-Length: ".utf8)
     static let okPrefix = Array("HTTP/1.1 200 OK".utf8) + contentHeaders
     static let headEnd = Array("\r\n\r\n".utf8)
 

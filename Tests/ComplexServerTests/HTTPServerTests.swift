@@ -134,6 +134,22 @@ import TestSupport
         }
     }
 
+    /// The API's OpenAPI document is served, and docs/openapi.yaml is that same text
+    /// (scripts/api-conformance checks the server against it with schemathesis).
+    @Test func theOpenAPIDocumentIsServedAndMatchesTheDocs() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/openapi.yaml")
+        try withServer { _, port in
+            let served = try HTTPTestClient(port: port).request("GET", "/openapi.yaml")
+            #expect(served.status == 200 && served.headers["content-type"] == "application/yaml")
+            let written = try String(contentsOf: docs, encoding: .utf8)
+            #expect(served.body == written, "docs/openapi.yaml is stale: curl -s http://127.0.0.1:PORT/openapi.yaml > docs/openapi.yaml")
+            for operation in ["add", "log", "rect", "complex", "atanh"] {
+                #expect(served.body.contains("\n  /\(operation):\n    post:"), "\(operation)")
+            }
+        }
+    }
+
     /// Whether a private mount namespace can be made here (root, or user namespaces).
     static let canUnshareMounts = (try? ProcessRunner.run("/usr/bin/env", ["unshare", "--mount", "true"], timeout: 10).status) == 0
 

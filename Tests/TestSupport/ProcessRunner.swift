@@ -29,6 +29,22 @@ public struct ProcessRunner {
         productsDirectory.appendingPathComponent(name).path
     }
 
+    /// The environment a program started by a test gets unless the test sets its own:
+    /// this one's, with a runtime directory, TMPDIR and history of its own, so a test
+    /// never meets the user's socket, servers or history (the suite must be as green
+    /// with a REPL and its servers running as without).
+    public static func isolatedEnvironment(in directory: String) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["runtime", "tmp"] {
+            mkdir(directory + "/" + name, 0o700)
+        }
+        environment["XDG_RUNTIME_DIR"] = directory + "/runtime"
+        environment["TMPDIR"] = directory + "/tmp"
+        environment["COMPLEX_REPL_HISTORY"] = ""
+        environment["COMPLEX_SERVER_TOKEN"] = nil
+        return environment
+    }
+
     /// Runs `executable` with `arguments`; kills it after `timeout` seconds.
     public static func run(
         _ executable: String,
@@ -48,7 +64,7 @@ public struct ProcessRunner {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        process.environment = environment ?? isolatedEnvironment(in: directory.path)
         process.standardInput = try FileHandle(forReadingFrom: inputURL)
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)

@@ -23,6 +23,7 @@ public final class ServerProcess {
             process.executableURL = URL(fileURLWithPath: ProcessRunner.product("complex-server"))
             process.arguments = arguments
         }
+        process.environment = ProcessRunner.isolatedEnvironment(in: directory.path)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardOutput = FileHandle.nullDevice
         try process.run()

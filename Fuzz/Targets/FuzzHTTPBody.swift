@@ -4,8 +4,7 @@ import ComplexWire
 // HTTP request bodies (`POST /<op>`): the first byte picks the operation from the
 // path, the rest is the body. A body that decodes must survive encode → decode
 // unchanged (bit for bit, NaN and -0.0 included), and any response must decode.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzHTTPBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+func fuzzHTTPBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     let operations = Operation.allCases
     let operation = operations[Int(data[0]) % operations.count]

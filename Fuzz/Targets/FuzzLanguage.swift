@@ -5,8 +5,7 @@ import ComplexREPL
 // Lexer, parser, evaluator and formatter on arbitrary bytes: each line of the input is
 // run as pipe mode runs it, with variables carried between lines. Any crash, hang or
 // sanitizer report is a bug; errors are the expected outcome for most inputs.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let interpreter = Interpreter(backend: LocalBackend())
     var formatter = ValueFormatter()
     var out: [UInt8] = []

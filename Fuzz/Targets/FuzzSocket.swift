@@ -6,8 +6,7 @@ import NIOEmbedded
 // The socket protocol as a connection receives it: arbitrary bytes, cut into reads at
 // places the input chooses, through the real line decoder and request handler. Every
 // reply must be one line of valid protocol JSON.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzSocket(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+func fuzzSocket(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     let channel = EmbeddedChannel()
     try! ComplexServer.addSocketProtocolHandlers(to: channel.pipeline.syncOperations, maximumLineLength: 512)
