@@ -20,23 +20,14 @@ import TestSupport
 
     @Test func theBundledLibraryIsByteIdenticalToLocal() throws {
         let directory = try TemporaryDirectory()
-        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
-        _ = try ProcessRunner.run("/usr/bin/env", ["python3", OracleTests.oracle, "exact", "4000", "5", exprs, expected])
-        let functions = directory.path + "/functions.txt"
-        _ = try ProcessRunner.run("/usr/bin/env", ["python3", OracleTests.oracle, "functions", "2000", "6", functions, expected])
         // Mixed real and complex operands, which the ABI carries as complex pairs.
         let mixed = directory.path + "/mixed.txt"
         try "complex(1, complex(-0.0, 2))\ncomplex(-0.0, complex(-0.0, -0.0))\ncomplex(complex(1, 2), -0.0)\ncomplex(-0.0)\nlog(8j, 2)\nrect(2, 1j)\n"
             .write(toFile: mixed, atomically: true, encoding: .utf8)
         let mixedLocal = try ProcessRunner.run(repl, [mixed])
         #expect(mixedLocal.stdout == "(-1-0j)\n-0j\n(1+2j)\n(-0+0j)\n(3+2.266180070913597j)\n")
-        for file in [exprs, functions, mixed] {
-            let local = try ProcessRunner.run(repl, [file])
-            let ffi = try ProcessRunner.run(repl, ["--backend", "ffi", file])
-            #expect(!local.stdout.isEmpty)
-            #expect(ffi.stdout == local.stdout)
-            #expect(ffi.stderr == local.stderr)
-        }
+        try BackendIdentity.expectIdenticalToLocal(["--backend", "ffi"], in: directory,
+                                                   exact: (4000, 5), functions: (2000, 6), extra: [mixed])
     }
 
     @Test func theDemosCLibraryPlugsIn() throws {

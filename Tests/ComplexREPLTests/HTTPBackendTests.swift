@@ -10,17 +10,9 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:0"], socketPath: nil, in: directory)
         let url = "http://127.0.0.1:\(try server.httpPort())"
-        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
-        _ = try ProcessRunner.run("/usr/bin/env", ["python3", OracleTests.oracle, "exact", "3000", "77", exprs, expected])
-        let functions = directory.path + "/functions.txt"
-        _ = try ProcessRunner.run("/usr/bin/env", ["python3", OracleTests.oracle, "functions", "1500", "78", functions, expected])
-        for file in [exprs, functions] {
-            let local = try ProcessRunner.run(repl, [file])
-            let http = try ProcessRunner.run(repl, ["--backend", "http", "--url", url, file], timeout: 120)
-            #expect(!local.stdout.isEmpty)
-            #expect(http.stdout == local.stdout)
-            #expect(http.stderr == local.stderr)
-        }
+        try BackendIdentity.expectIdenticalToLocal(["--backend", "http", "--url", url], in: directory,
+                                                   exact: (3000, 77), functions: (1500, 78))
+        _ = server
     }
 
     @Test func aServerThatDiesGivesAClearErrorAndTheREPLReconnects() throws {

@@ -10,18 +10,8 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let path = directory.path + "/s.sock"
         let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
-        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
-        _ = try ProcessRunner.run("/usr/bin/env", ["python3", OracleTests.oracle, "exact", "3000", "99", exprs, expected])
-        let functions = directory.path + "/functions.txt"
-        _ = try ProcessRunner.run("/usr/bin/env", ["python3", OracleTests.oracle, "functions", "1500", "100", functions, expected])
-        for file in [exprs, functions] {
-            let local = try ProcessRunner.run(repl, [file])
-            let ipc = try ProcessRunner.run(repl, ["--backend", "ipc", "--socket", path, file], timeout: 120)
-            #expect(!local.stdout.isEmpty)
-            #expect(ipc.stdout == local.stdout)
-            #expect(ipc.stderr == local.stderr)
-            #expect(ipc.status == local.status)
-        }
+        try BackendIdentity.expectIdenticalToLocal(["--backend", "ipc", "--socket", path], in: directory,
+                                                   exact: (3000, 99), functions: (1500, 100))
         _ = server
     }
 
