@@ -31,6 +31,11 @@ import TestSupport
             #expect(try client.readResponse().body == "{\"status\":\"ok\"}\n")
             // ... and later requests, in packets of their own, too.
             #expect(try client.request("POST", "/neg", body: #"{"a":3}"#).body == "{\"result\":-3}\n")
+            // curl itself: --http2 offers h2c on each request, and two URLs share one connection.
+            let curl = try ProcessRunner.run("/usr/bin/env", ["curl", "--http2", "-s", "-v", "-m", "5", "-X", "POST", "-d", #"{"a":1}"#,
+                                                              "http://127.0.0.1:\(port)/neg", "http://127.0.0.1:\(port)/neg"])
+            #expect(curl.stdout == "{\"result\":-1}\n{\"result\":-1}\n", "\(curl.stderr)")
+            #expect(curl.stderr.contains("Upgrade: h2c") && curl.stderr.contains("Re-using existing connection"))
         }
     }
 

@@ -92,7 +92,11 @@ public final class HTTPTestClient {
 
     /// True when the server has closed the connection (reads end of stream).
     public func isClosedByPeer() -> Bool {
-        (try? fill()) == false
+        do {
+            return try !fill()
+        } catch {
+            return errno == ECONNRESET  // a reset is the peer closing too; a timeout is not
+        }
     }
 }
 
