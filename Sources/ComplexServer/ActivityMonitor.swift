@@ -24,9 +24,11 @@ final class ActivityMonitor: Sendable {
 
     let state = Mutex(State())
     let maximumConnections: Int
+    let metrics: ServerMetrics?
 
-    init(maximumConnections: Int = .max) {
+    init(maximumConnections: Int = .max, metrics: ServerMetrics? = nil) {
         self.maximumConnections = maximumConnections
+        self.metrics = metrics
     }
 
     /// A connection's place in the server, which its deadlines handler marks once the
@@ -49,11 +51,11 @@ final class ActivityMonitor: Sendable {
     /// connection when the server is full; nil (and not counted) when every open
     /// connection has been answered at least once.
     func admit(_ channel: Channel) -> Admission? {
-        let (number, evicted) = state.withLock { state -> (UInt64?, Channel?) in
+        let (number, evicted, open) = state.withLock { state -> (UInt64?, Channel?, Int) in
             var evicted: Channel?
             if state.entries.count >= maximumConnections {
                 guard let oldest = state.entries.filter({ !$0.value.served }).min(by: { $0.key < $1.key }) else {
-                    return (nil, nil)
+                    return (nil, nil, state.entries.count)
                 }
                 state.entries[oldest.key] = nil
                 evicted = oldest.value.channel
@@ -61,19 +63,28 @@ final class ActivityMonitor: Sendable {
             let number = state.nextNumber
             state.nextNumber += 1
             state.entries[number] = Entry(channel: channel)
-            return (number, evicted)
+            return (number, evicted, state.entries.count)
         }
-        evicted?.close(promise: nil)
-        guard let number else { return nil }
+        if let evicted {
+            evicted.close(promise: nil)
+            metrics?.evictedConnections.increment()
+        }
+        guard let number else {
+            metrics?.refusedConnections.increment()
+            return nil
+        }
+        metrics?.openConnections.record(open)
         channel.closeFuture.whenComplete { _ in self.connectionClosed(number) }
         return Admission(monitor: self, number: number)
     }
 
     func connectionClosed(_ number: UInt64) {
-        state.withLock {
+        let open = state.withLock {
             $0.entries[number] = nil
             if $0.entries.isEmpty { $0.idleSince = .now }
+            return $0.entries.count
         }
+        metrics?.openConnections.record(open)
     }
 
     /// Connections open now.

@@ -17,10 +17,11 @@ public final class ComplexServer: Sendable {
     let logger: Logger
     let group: MultiThreadedEventLoopGroup
     let activity: ActivityMonitor
+    let metrics = ServerMetrics()
 
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
-        self.activity = ActivityMonitor(maximumConnections: configuration.maximumConnections)
+        self.activity = ActivityMonitor(maximumConnections: configuration.maximumConnections, metrics: metrics)
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(configuration.threads, 1))
     }
@@ -47,7 +48,8 @@ public final class ComplexServer: Sendable {
         if let warning = try SocketFile.prepare(path) { logger.warning("\(warning)") }
         let maximumLineLength = configuration.maximumLineLength
         let activity = self.activity
-        let deadlines = configuration.deadlines
+        let configuration = self.configuration
+        let metrics = self.metrics.socket
         let refusal = SocketRequestHandler.refusal(limit: activity.maximumConnections)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -56,9 +58,10 @@ public final class ComplexServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     guard let admission = try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
                     let sync = channel.pipeline.syncOperations
-                    let connectionDeadlines = deadlines(admission)
+                    let connectionDeadlines = configuration.deadlines(admission, metrics)
                     try sync.addHandler(connectionDeadlines)
-                    try Self.addSocketProtocolHandlers(to: sync, maximumLineLength: maximumLineLength, deadlines: connectionDeadlines)
+                    try Self.addSocketProtocolHandlers(
+                        to: sync, maximumLineLength: maximumLineLength, deadlines: connectionDeadlines, metrics: metrics)
                 }
             }
         do {
@@ -77,10 +80,11 @@ public final class ComplexServer: Sendable {
     }
 
     static func addSocketProtocolHandlers(
-        to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int, deadlines: ConnectionDeadlines?
+        to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int, deadlines: ConnectionDeadlines?,
+        metrics: ServerMetrics.Transport? = nil
     ) throws {
         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
-        try pipeline.addHandler(SocketRequestHandler(maximumLineLength: maximumLineLength, deadlines: deadlines))
+        try pipeline.addHandler(SocketRequestHandler(maximumLineLength: maximumLineLength, deadlines: deadlines, metrics: metrics))
     }
 
     /// HTTP's handlers (NIO's request decoder, request handling), as every connection
@@ -93,17 +97,20 @@ public final class ComplexServer: Sendable {
 
     static func addHTTPProtocolHandlers(
         to pipeline: ChannelPipeline.SynchronousOperations, maximumBodyLength: Int, token: String?,
-        deadlines: ConnectionDeadlines?
+        deadlines: ConnectionDeadlines?, metrics: ServerMetrics.Transport? = nil,
+        metricsExposition: (@Sendable (inout [UInt8]) -> Void)? = nil
     ) throws {
         let decoder = HTTPRequestHandler.makeDecoder()
         try pipeline.addHandler(decoder)
         try pipeline.addHandler(HTTPRequestHandler(
-            maximumBodyLength: maximumBodyLength, token: token, deadlines: deadlines, decoder: decoder))
+            maximumBodyLength: maximumBodyLength, token: token, deadlines: deadlines, decoder: decoder,
+            metrics: metrics, metricsExposition: metricsExposition))
     }
 
     func bindHTTP(_ address: HTTPAddress) throws -> Channel {
         let configuration = self.configuration
         let activity = self.activity
+        let metrics = self.metrics.http
         let refusal = HTTPRequestHandler.refusal(limit: configuration.maximumConnections)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -113,10 +120,11 @@ public final class ComplexServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     guard let admission = try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
                     let sync = channel.pipeline.syncOperations
-                    let deadlines = configuration.deadlines(admission)
+                    let deadlines = configuration.deadlines(admission, metrics)
                     try sync.addHandler(deadlines)
                     try Self.addHTTPProtocolHandlers(
-                        to: sync, maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, deadlines: deadlines)
+                        to: sync, maximumBodyLength: configuration.maximumBodyLength, token: configuration.token,
+                        deadlines: deadlines, metrics: metrics, metricsExposition: configuration.metricsExposition)
                 }
             }
         do {

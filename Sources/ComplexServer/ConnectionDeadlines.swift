@@ -18,6 +18,8 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     let requestTimeout: TimeAmount
     let headerTimeout: TimeAmount
     let admission: ActivityMonitor.Admission?
+    /// Where each request's duration and the bytes read are counted.
+    let metrics: ServerMetrics.Transport?
     var requestStarted: NIODeadline?
     var headReceived = false
     var answeredOnce = false
@@ -25,7 +27,8 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     var check: RepeatedTask?
 
     init(idleTimeout: TimeAmount, requestTimeout: TimeAmount, headerTimeout: TimeAmount,
-         admission: ActivityMonitor.Admission? = nil) {
+         admission: ActivityMonitor.Admission? = nil, metrics: ServerMetrics.Transport? = nil) {
+        self.metrics = metrics
         self.idleTimeout = idleTimeout
         self.requestTimeout = requestTimeout
         self.headerTimeout = headerTimeout
@@ -65,6 +68,7 @@ final class ConnectionDeadlines: ChannelInboundHandler {
         let now = NIODeadline.now()
         if requestStarted == nil { requestStarted = now }
         lastActivity = now
+        metrics?.bytesReceived.increment(by: Int64(unwrapInboundIn(data).readableBytes))
         context.fireChannelRead(data)
     }
 
@@ -72,6 +76,11 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     /// order). Answers are written in the tick that read the request, so the read's
     /// clock reading stands for the answer's.
     func requestAnswered() {
+        if let metrics {
+            // From the read that brought the request's first byte (a request pipelined
+            // behind another in the same read counts from that read) to its answer.
+            metrics.duration.recordNanoseconds((NIODeadline.now() - (requestStarted ?? lastActivity)).nanoseconds)
+        }
         requestStarted = nil
         headReceived = false
         if !answeredOnce {

@@ -25,9 +25,15 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     var scratch: [UInt8] = []
     var response: [UInt8] = []
 
+    /// Writes the Prometheus text of `GET /metrics`; nil: no such route.
+    let metricsExposition: (@Sendable (inout [UInt8]) -> Void)?
+
     init(maximumBodyLength: Int, token: String?, deadlines: ConnectionDeadlines? = nil,
-         decoder: ByteToMessageHandler<HTTPRequestDecoder>? = nil) {
+         decoder: ByteToMessageHandler<HTTPRequestDecoder>? = nil, metrics: ServerMetrics.Transport? = nil,
+         metricsExposition: (@Sendable (inout [UInt8]) -> Void)? = nil) {
         self.decoder = decoder
+        self.processor.metrics = metrics
+        self.metricsExposition = metricsExposition
         self.maximumBodyLength = maximumBodyLength
         self.expectedToken = token.map { Array($0.utf8) }
         self.deadlines = deadlines
@@ -125,7 +131,14 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         case (.GET, "/openapi.yaml"), (.HEAD, "/openapi.yaml"):
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: OpenAPIDocument.yaml.utf8)
-            write(status: .ok, head: head, context: context, close: false, allow: nil, yaml: true)
+            write(status: .ok, head: head, context: context, close: false, allow: nil, contentHeaders: Self.yamlContentHeaders)
+        case (.GET, "/metrics") where metricsExposition != nil, (.HEAD, "/metrics") where metricsExposition != nil:
+            scratch.removeAll(keepingCapacity: true)
+            metricsExposition!(&scratch)
+            if scratch.last == UInt8(ascii: "\n") { scratch.removeLast() }  // the response adds it
+            write(status: .ok, head: head, context: context, close: false, allow: nil, contentHeaders: Self.prometheusContentHeaders)
+        case (_, "/metrics") where metricsExposition != nil:
+            send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET, HEAD")
         case (_, "/health"), (_, "/ops"), (_, "/openapi.yaml"):
             send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET, HEAD")
         case (.CONNECT, _):
@@ -149,6 +162,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     }
 
     func send(_ response: WireResponse, head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool = false, allow: String? = nil) {
+        if case .failure(let code, _) = response { processor.metrics?.error(code) }
         scratch.removeAll(keepingCapacity: true)
         response.encode(to: &scratch, writer: &processor.writer)
         write(status: HTTPStatusMapping.status(for: response), head: head, context: context, close: close, allow: allow)
@@ -161,20 +175,20 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     }
 
     func write(status: HTTPResponseStatus, head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool, allow: String?,
-               yaml: Bool = false) {
+               contentHeaders: [UInt8]? = nil) {
         let keepAlive = head.isKeepAlive && !close
         // The response is laid out in a reused array and copied into the channel's
         // buffer once: callgrind counted a third of this method's instructions in
         // ByteBuffer's per-call bookkeeping when each piece was written separately.
         response.removeAll(keepingCapacity: true)
-        if status == .ok && head.version == .http1_1 && !yaml {
+        if status == .ok && head.version == .http1_1 && contentHeaders == nil {
             response.append(contentsOf: Self.okPrefix)
         } else {
             response.append(contentsOf: (head.version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ").utf8)
             response.appendDecimal(UInt64(status.code))
             response.append(UInt8(ascii: " "))
             response.append(contentsOf: status.reasonPhrase.utf8)
-            response.append(contentsOf: yaml ? Self.yamlContentHeaders : Self.contentHeaders)
+            response.append(contentsOf: contentHeaders ?? Self.contentHeaders)
         }
         response.appendDecimal(UInt64(scratch.count + 1))
         if let allow { response.append(contentsOf: "\r\nAllow: \(allow)".utf8) }
@@ -190,6 +204,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         }
         var buffer = context.channel.allocator.buffer(capacity: response.count)
         buffer.writeBytes(response)
+        processor.metrics?.bytesSent.increment(by: Int64(response.count))
         deadlines?.requestAnswered()
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
@@ -204,6 +219,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     static let operations = Dictionary(uniqueKeysWithValues: Operation.allCases.map { ("/" + $0.rawValue, $0) })
     static let contentHeaders = Array("\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
     static let yamlContentHeaders = Array("\r\nContent-Type: application/yaml\r\nContent-Length: ".utf8)
+    static let prometheusContentHeaders = Array("\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ".utf8)
     static let okPrefix = Array("HTTP/1.1 200 OK".utf8) + contentHeaders
     static let headEnd = Array("\r\n\r\n".utf8)
 

@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     public var idleExitSeconds: Int?
     /// Event-loop threads; requests are answered on the loop that reads them.
     public var threads: Int
+    /// Writes the metrics in Prometheus's text format, for `GET /metrics`; nil: no such
+    /// route (the executable sets it once it has bootstrapped swift-metrics' backend).
+    public var metricsExposition: (@Sendable (inout [UInt8]) -> Void)?
 
     public init(socketPath: String?, http: HTTPAddress? = nil, token: String? = nil, idleExitSeconds: Int? = nil, threads: Int = 2) {
         self.socketPath = socketPath
@@ -39,13 +42,12 @@ public struct ServerConfiguration: Sendable {
 }
 
 extension ServerConfiguration {
-    /// A new deadline handler for one admitted connection.
-    @Sendable
-    func deadlines(_ admission: ActivityMonitor.Admission?) -> ConnectionDeadlines {
+    /// A new deadline handler for one admitted connection of `transport`.
+    func deadlines(_ admission: ActivityMonitor.Admission?, _ transport: ServerMetrics.Transport?) -> ConnectionDeadlines {
         ConnectionDeadlines(
             idleTimeout: .nanoseconds(Int64(idleTimeoutSeconds * 1e9)),
             requestTimeout: .nanoseconds(Int64(requestTimeoutSeconds * 1e9)),
             headerTimeout: .nanoseconds(Int64(min(headerTimeoutSeconds, requestTimeoutSeconds) * 1e9)),
-            admission: admission)
+            admission: admission, metrics: transport)
     }
 }

@@ -20,9 +20,10 @@ final class SocketRequestHandler: ChannelInboundHandler {
     var unflushed = false
     var readingPaused = false
 
-    init(maximumLineLength: Int, deadlines: ConnectionDeadlines?) {
+    init(maximumLineLength: Int, deadlines: ConnectionDeadlines?, metrics: ServerMetrics.Transport? = nil) {
         self.maximumLineLength = maximumLineLength
         self.deadlines = deadlines
+        self.processor.metrics = metrics
         scratch.reserveCapacity(256)
     }
 
@@ -51,6 +52,10 @@ final class SocketRequestHandler: ChannelInboundHandler {
         var buffer = context.channel.allocator.buffer(capacity: scratch.count)
         buffer.writeBytes(scratch)
         context.write(wrapOutboundOut(buffer), promise: nil)
+        if let metrics = processor.metrics {
+            metrics.bytesSent.increment(by: Int64(scratch.count))
+            if case .failure(let code, _) = response { metrics.error(code) }
+        }
         deadlines?.requestAnswered()
         unflushed = true
         if !readingPaused && !context.channel.isWritable {

@@ -3,6 +3,8 @@ import ComplexLanguage
 import ComplexServer
 import ComplexWire
 import Logging
+import Metrics
+import Prometheus
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -122,6 +124,15 @@ struct ComplexServerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "complex-server")
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // A request takes tens of microseconds: the default buckets (5 ms up) would put
+        // every one in the first.
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250),
+            .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .seconds(1),
+        ]
+        MetricsSystem.bootstrap(factory)
         var environment: [String: String] = [:]
         for name in ["XDG_RUNTIME_DIR", "TMPDIR"] {
             if let value = getenv(name) { environment[name] = String(cString: value) }
@@ -141,6 +152,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.requestTimeoutSeconds = requestTimeout
         configuration.headerTimeoutSeconds = headerTimeout
+        configuration.metricsExposition = { registry.emit(into: &$0) }
         let server = ComplexServer(configuration: configuration, logger: logger)
         let termination = TerminationSignal()
         do {

@@ -150,6 +150,56 @@ import TestSupport
         }
     }
 
+    /// GET /metrics in Prometheus's text format, read by Python's own parser, counts
+    /// what was sent: requests by operation and transport, errors by code, durations,
+    /// bytes, connections; and it follows the token rule of every other route.
+    @Test func metricsCountWhatWasSent() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--http", "127.0.0.1:0"], socketPath: path, in: directory)
+        let port = try server.httpPort()
+        let line = try LineClient(socketPath: path)
+        for _ in 0..<7 { _ = try line.call(#"{"op":"add","a":1,"b":2}"#) }
+        _ = try line.call(#"{"op":"add","a":"#)
+        let http = try HTTPTestClient(port: port)
+        for _ in 0..<5 { _ = try http.request("POST", "/neg", body: #"{"a":1}"#) }
+        for _ in 0..<3 { _ = try http.request("POST", "/div", body: #"{"a":1,"b":0}"#) }
+        let metrics = try http.request("GET", "/metrics")
+        #expect(metrics.status == 200 && metrics.headers["content-type"] == "text/plain; version=0.0.4")
+        let text = directory.path + "/metrics.txt"
+        try metrics.body.write(toFile: text, atomically: true, encoding: .utf8)
+        let parse = #"""
+        import json, sys
+        from prometheus_client.parser import text_string_to_metric_families
+        samples = {}
+        for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+            for s in family.samples:
+                samples[s.name + json.dumps(s.labels, sort_keys=True)] = s.value
+        print(json.dumps(samples))
+        """#
+        let parsed = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", parse, text])
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        let samples = try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Double] ?? [:]
+        func value(_ name: String, _ labels: String) -> Double? { samples[name + labels] }
+        #expect(value("complex_server_requests_total", #"{"operation": "add", "transport": "socket"}"#) == 7)
+        #expect(value("complex_server_requests_total", #"{"operation": "neg", "transport": "http"}"#) == 5)
+        #expect(value("complex_server_requests_total", #"{"operation": "div", "transport": "http"}"#) == 3)
+        #expect(value("complex_server_errors_total", #"{"code": "division_by_zero", "transport": "http"}"#) == 3)
+        #expect(value("complex_server_errors_total", #"{"code": "bad_json", "transport": "socket"}"#) == 1)
+        #expect(value("complex_server_request_duration_seconds_count", #"{"transport": "http"}"#) == 8)
+        #expect(value("complex_server_request_duration_seconds_count", #"{"transport": "socket"}"#) == 8)
+        #expect((value("complex_server_received_bytes_total", #"{"transport": "socket"}"#) ?? 0) > 7 * 20)
+        #expect((value("complex_server_sent_bytes_total", #"{"transport": "http"}"#) ?? 0) > 8 * 60)
+        #expect(value("complex_server_open_connections", "{}") == 2)
+
+        // The same token rule as every other route.
+        try withServer(["--token", "s3cret"]) { _, tokenPort in
+            let client = try HTTPTestClient(port: tokenPort)
+            #expect(try client.request("GET", "/metrics").status == 401)
+            #expect(try client.request("GET", "/metrics", headers: ["Authorization": "Bearer s3cret"]).status == 200)
+        }
+    }
+
     /// Whether a private mount namespace can be made here (root, or user namespaces).
     static let canUnshareMounts = (try? ProcessRunner.run("/usr/bin/env", ["unshare", "--mount", "true"], timeout: 10).status) == 0
 
