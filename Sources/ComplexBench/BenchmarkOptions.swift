@@ -10,11 +10,15 @@ public struct BenchmarkOptions: Sendable {
     public var operation: Operation
     /// With `pipeFile`: time pipe mode over this file instead of single operations.
     public var pipeFile: String?
+    /// The `http` backend's server: a running one (or a balancer in front of several)
+    /// at this URL, instead of one the benchmark starts.
+    public var url: String?
 
-    public init(backends: [String], operations: Int, operation: Operation, pipeFile: String?) {
+    public init(backends: [String], operations: Int, operation: Operation, pipeFile: String?, url: String? = nil) {
         self.backends = backends
         self.operations = operations
         self.operation = operation
         self.pipeFile = pipeFile
+        self.url = url
     }
 }

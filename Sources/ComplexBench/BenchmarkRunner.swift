@@ -33,8 +33,12 @@ public final class BenchmarkRunner {
                 try fixture.start(executableDirectory: configuration.executableDirectory)
                 configuration.argument = fixture.socketPath
             } else if name == HTTPBackend.registryName {
-                try fixture.start(executableDirectory: configuration.executableDirectory)
-                configuration.argument = fixture.url
+                if let url = options.url {
+                    configuration.argument = url
+                } else {
+                    try fixture.start(executableDirectory: configuration.executableDirectory)
+                    configuration.argument = fixture.url
+                }
             }
             let backend: any Backend
             do throws(BackendError) {

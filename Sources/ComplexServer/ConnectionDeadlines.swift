@@ -21,6 +21,9 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     /// Where each request's duration and the bytes read are counted.
     let metrics: ServerMetrics.Transport?
     var requestStarted: NIODeadline?
+    /// When this read's requests were answered: read once per read, as pipelined
+    /// requests answered in one read are answered within microseconds of each other.
+    var answeredAt: NIODeadline?
     var headReceived = false
     var answeredOnce = false
     var lastActivity = NIODeadline.now()
@@ -68,6 +71,7 @@ final class ConnectionDeadlines: ChannelInboundHandler {
         let now = NIODeadline.now()
         if requestStarted == nil { requestStarted = now }
         lastActivity = now
+        answeredAt = nil
         metrics?.bytesReceived.increment(by: Int64(unwrapInboundIn(data).readableBytes))
         context.fireChannelRead(data)
     }
@@ -79,7 +83,9 @@ final class ConnectionDeadlines: ChannelInboundHandler {
         if let metrics {
             // From the read that brought the request's first byte (a request pipelined
             // behind another in the same read counts from that read) to its answer.
-            metrics.duration.recordNanoseconds((NIODeadline.now() - (requestStarted ?? lastActivity)).nanoseconds)
+            let now = answeredAt ?? NIODeadline.now()
+            answeredAt = now
+            metrics.duration.recordNanoseconds((now - (requestStarted ?? lastActivity)).nanoseconds)
         }
         requestStarted = nil
         headReceived = false

@@ -75,6 +75,16 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        processor.flushMetrics()
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        processor.flushMetrics()
+        context.fireChannelInactive()
+    }
+
     /// CONNECT, or an `Upgrade` offer (`curl --http2` asks for h2c): NIO's decoder
     /// stops parsing after such a request, expecting another protocol to take over.
     /// This server never upgrades, so it answers as HTTP/1.1 does when it declines.
@@ -204,7 +214,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         }
         var buffer = context.channel.allocator.buffer(capacity: response.count)
         buffer.writeBytes(response)
-        processor.metrics?.bytesSent.increment(by: Int64(response.count))
+        if processor.metrics != nil { processor.tally.sent(response.count) }
         deadlines?.requestAnswered()
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)

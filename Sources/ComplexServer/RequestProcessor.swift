@@ -7,13 +7,15 @@ struct RequestProcessor {
     var writer = JSONWriter()
     /// Where requests are counted by operation, and error replies by code.
     var metrics: ServerMetrics.Transport?
+    /// This connection's counts since the last read; the handler flushes them.
+    var tally = ServerMetrics.Transport.Tally()
 
     /// The response to one JSON request; `operation` is given when the transport
     /// names it outside the body (the HTTP path).
-    func respond(to body: UnsafeBufferPointer<UInt8>, operation: Operation? = nil) -> WireResponse {
+    mutating func respond(to body: UnsafeBufferPointer<UInt8>, operation: Operation? = nil) -> WireResponse {
         do throws(WireError) {
             let request = try WireRequest.decode(body, operation: operation)
-            metrics?.requests[request.operation.index].increment()
+            if metrics != nil { tally.request(request.operation) }
             do throws(OperationError) {
                 return .result(try request.operation.perform(request.a, request.b))
             } catch {
@@ -22,5 +24,11 @@ struct RequestProcessor {
         } catch {
             return WireResponse(error)
         }
+    }
+
+    /// Adds this connection's tally to the shared counters: once per read, and when
+    /// the connection closes.
+    mutating func flushMetrics() {
+        if let metrics { tally.flush(into: metrics) }
     }
 }

@@ -53,7 +53,7 @@ final class SocketRequestHandler: ChannelInboundHandler {
         buffer.writeBytes(scratch)
         context.write(wrapOutboundOut(buffer), promise: nil)
         if let metrics = processor.metrics {
-            metrics.bytesSent.increment(by: Int64(scratch.count))
+            processor.tally.sent(scratch.count)
             if case .failure(let code, _) = response { metrics.error(code) }
         }
         deadlines?.requestAnswered()
@@ -62,6 +62,11 @@ final class SocketRequestHandler: ChannelInboundHandler {
             readingPaused = true
             try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
         }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        processor.flushMetrics()
+        context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -73,6 +78,7 @@ final class SocketRequestHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        processor.flushMetrics()
         if unflushed {
             unflushed = false
             context.flush()

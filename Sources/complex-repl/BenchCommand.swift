@@ -37,6 +37,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the chart as an SVG image to FILE.", valueName: "file"))
     var svg: String?
 
+    @Option(help: ArgumentHelp("Measure the http backend against the server at URL (e.g. nginx in front of several, scripts/cluster-demo) instead of one of its own.", valueName: "url"))
+    var url: String?
+
     func validate() throws {
         guard Operation(rawValue: op) != nil else {
             throw ValidationError("--op \(op): unknown; operations: \(Operation.allCases.map(\.rawValue).joined(separator: " "))")
@@ -52,7 +55,8 @@ struct BenchCommand: ParsableCommand {
             backends: backends.split(separator: ",").map(String.init),
             operations: ops,
             operation: Operation(rawValue: op)!,
-            pipeFile: pipe)
+            pipeFile: pipe,
+            url: url)
         let configuration = BackendConfiguration(
             executableDirectory: ExecutableLocation.directory(),
             environment: ProcessEnvironment.current())
