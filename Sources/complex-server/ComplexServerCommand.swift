@@ -82,14 +82,13 @@ struct ComplexServerCommand: AsyncParsableCommand {
         if token != nil && tokenFile != nil {
             throw ValidationError("--token and --token-file both give the token; pass one")
         }
-        _ = try resolvedToken()  // a bad --token-file is a usage error before anything starts
     }
 
     /// The HTTP address to bind: the host resolved once, here, and bound by its numeric
     /// address, so what was judged is what listens. Loopback is decided from every
     /// address the name resolves to, not from its spelling (`127.evil.test` may
     /// resolve anywhere); any other address needs a token.
-    func listeningAddress() throws -> (address: HTTPAddress, exposed: Bool) {
+    func listeningAddress(token: String?) throws -> (address: HTTPAddress, exposed: Bool) {
         let address = HTTPAddress(parsing: http)!
         guard !noHTTP else { return (address, false) }
         let resolved: [ResolvedHost]
@@ -99,14 +98,15 @@ struct ComplexServerCommand: AsyncParsableCommand {
             throw ValidationError("--http \(http): \(error)")
         }
         let exposed = resolved.first { !$0.isLoopback }
-        if let exposed, try resolvedToken() == nil {
+        if let exposed, token == nil {
             let via = exposed.numeric == address.host ? "" : " (it resolves to \(exposed))"
             throw ValidationError("--http \(http) is reachable from other machines\(via); give a token (--token-file PATH, or COMPLEX_SERVER_TOKEN) so every request must authenticate, or listen on 127.0.0.1")
         }
         return (HTTPAddress(host: resolved[0].numeric, port: address.port), exposed != nil)
     }
 
-    /// The token from --token, --token-file or $COMPLEX_SERVER_TOKEN, in that order.
+    /// The token from --token, --token-file or $COMPLEX_SERVER_TOKEN, in that order; read
+    /// once, before anything starts (a bad --token-file is a usage error).
     func resolvedToken() throws -> String? {
         if let token, !token.isEmpty { return token }
         if let tokenFile { return try TokenFile.read(tokenFile) }
@@ -116,7 +116,8 @@ struct ComplexServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (address, exposed) = try listeningAddress()
+        let token = try resolvedToken()
+        let (address, exposed) = try listeningAddress(token: token)
         let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -146,7 +147,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(
             socketPath: noSocket ? nil : socket ?? SocketLocation.defaultPath(environment: environment),
             http: noHTTP ? nil : address,
-            token: try resolvedToken(),
+            token: token,
             idleExitSeconds: exitWhenIdle)
         configuration.maximumConnections = maxConnections
         configuration.idleTimeoutSeconds = idleTimeout

@@ -13,9 +13,12 @@ import TestSupport
 
     /// The demo's Rust `libcomplex.so`, built once (cargo, offline, against Debian's
     /// num-complex; the helper installs what it lacks).
+    static let buildDirectory = NSTemporaryDirectory() + "complex-repl-seed-demo-\(getpid())"
+
     static let rustLibrary: Swift.Result<String, any Error> = Swift.Result {
-        let directory = NSTemporaryDirectory() + "complex-repl-seed-demo-\(getpid())"
-        let run = try ProcessRunner.run(seedDemo + "/build-callee", [directory], timeout: 900)
+        // Built once for the whole test process, and removed when it exits.
+        atexit { try? FileManager.default.removeItem(atPath: SeedDemoTests.buildDirectory) }
+        let run = try ProcessRunner.run(seedDemo + "/build-callee", [buildDirectory], timeout: 900)
         guard run.status == 0 else { throw BuildFailure(log: run.stderr) }
         return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
