@@ -29,8 +29,8 @@ package final class HTTPReplyDecoder {
         decoder.write(data: Self.postHead)
     }
 
-    /// Decodes received bytes; the response once it is whole.
-    package func feed(_ bytes: ArraySlice<UInt8>) throws(BlockingSocket.Failure) -> HTTPResponseCollector.Response? {
+    /// Decodes received bytes; the responses they complete are then read with `next`.
+    package func feed(_ bytes: ArraySlice<UInt8>) throws(BlockingSocket.Failure) {
         var chunk = channel.allocator.buffer(capacity: bytes.count)
         chunk.writeBytes(bytes)
         do {
@@ -39,11 +39,14 @@ package final class HTTPReplyDecoder {
             throw BlockingSocket.Failure(reason: "the reply is not valid HTTP: \(error)")
         }
         if collector.malformed { throw BlockingSocket.Failure(reason: "a response without a head") }
-        if let response = collector.takeResponse() { return response }
         if (collector.body?.readableBytes ?? 0) > Self.maximumBodyLength {
             throw BlockingSocket.Failure(reason: "reply over \(Self.maximumBodyLength >> 20) MiB")
         }
-        return nil
+    }
+
+    /// The oldest whole response not yet read, in the order of the requests.
+    package func next() -> HTTPResponseCollector.Response? {
+        collector.takeResponse()
     }
 
     /// Ends the decoder with its connection.

@@ -25,7 +25,9 @@ package final class HTTPResponseCollector: ChannelInboundHandler {
     /// The body so far: the decoder's own slice when it comes in one part, as it
     /// usually does, so nothing is copied.
     var body: ByteBuffer?
-    var completed: Response?
+    /// Responses completed and not yet taken: pipelined replies often arrive in one read.
+    var completed: [Response] = []
+    var taken = 0
     /// True when a response ended without a head (never from NIO's decoder).
     var malformed = false
 
@@ -42,15 +44,22 @@ package final class HTTPResponseCollector: ChannelInboundHandler {
                 malformed = true
                 return
             }
-            completed = Response(status: status, body: body ?? ByteBuffer(), keepAlive: keepAlive)
+            completed.append(Response(status: status, body: body ?? ByteBuffer(), keepAlive: keepAlive))
             self.status = nil
             body = nil
         }
     }
 
-    /// The response completed since the last call, if any.
+    /// The oldest completed response not yet taken, if any.
     func takeResponse() -> Response? {
-        defer { completed = nil }
-        return completed
+        guard taken < completed.count else {
+            if taken > 0 {
+                completed.removeAll(keepingCapacity: true)
+                taken = 0
+            }
+            return nil
+        }
+        defer { taken += 1 }
+        return completed[taken]
     }
 }

@@ -1,4 +1,6 @@
+import ComplexBackends
 import ComplexLanguage
+import ComplexREPL
 
 /// What `complex-repl bench` measures.
 public struct BenchmarkOptions: Sendable {
@@ -13,12 +15,19 @@ public struct BenchmarkOptions: Sendable {
     /// The `http` backend's server: a running one (or a balancer in front of several)
     /// at this URL, instead of one the benchmark starts.
     public var url: String?
+    /// Operations in flight for the throughput table, and for socket backends in pipe mode.
+    public var depth: Int
+    /// Pipe mode: lines evaluated together.
+    public var window: Int
 
-    public init(backends: [String], operations: Int, operation: Operation, pipeFile: String?, url: String? = nil) {
+    public init(backends: [String], operations: Int, operation: Operation, pipeFile: String?, url: String? = nil,
+                depth: Int = BackendConfiguration.defaultDepth, window: Int = PipeRunner.defaultWindow) {
         self.backends = backends
         self.operations = operations
         self.operation = operation
         self.pipeFile = pipeFile
         self.url = url
+        self.depth = depth
+        self.window = window
     }
 }

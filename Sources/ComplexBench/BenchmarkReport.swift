@@ -45,41 +45,64 @@ public struct BenchmarkReport {
         return String(out.reversed())
     }
 
-    /// The table and the chart.
+    /// The tables and the chart.
     public func text() -> String {
         var lines: [String] = []
-        let what = options.pipeFile.map { "pipe mode over \($0)" } ?? "\(options.operations) × \(options.operation.rawValue)"
-        lines.append("complex-repl bench: \(what); latency of one backend call, µs")
-        var header = ["backend", "p50", "p90", "p99", "p99.9", "max", "ops/s", "cpu/op"]
-        if options.pipeFile != nil { header.append("lines/s") }
-        var rows = [header]
-        for m in measurements {
-            var row = [m.backend, Self.micro(m.p50), Self.micro(m.p90), Self.micro(m.p99), Self.micro(m.p999),
-                       Self.micro(m.max), Self.grouped(m.operationsPerSecond), Self.micro(m.cpuPerOperation)]
-            if let lps = m.linesPerSecond { row.append(Self.grouped(lps)) }
-            rows.append(row)
-        }
-        let widths = (0..<header.count).map { column in rows.map { $0[column].count }.max()! }
-        for row in rows {
-            let cells = row.enumerated().map { index, cell in
-                index == 0 ? cell.padding(widths[index]) : String(repeating: " ", count: widths[index] - cell.count) + cell
+        if let file = options.pipeFile {
+            lines.append("complex-repl bench: pipe mode over \(file), \(options.window) lines per window, up to \(options.depth) operations in flight")
+            var rows = [["backend", "lines/s", "ops/s", "cpu/op µs"]]
+            for m in measurements {
+                guard let t = m.throughput else { continue }
+                rows.append([m.backend, Self.grouped(t.linesPerSecond ?? 0), Self.grouped(t.operationsPerSecond), Self.micro(t.cpuPerOperation)])
             }
-            lines.append(cells.joined(separator: "  "))
+            lines.append(contentsOf: Self.table(rows))
+            return lines.joined(separator: "\n")
         }
+        lines.append("complex-repl bench: \(options.operations) × \(options.operation.rawValue)")
+        lines.append("")
+        lines.append("one at a time: latency of one backend call, µs")
+        var rows = [["backend", "p50", "p90", "p99", "p99.9", "max", "ops/s", "cpu/op"]]
+        for m in measurements {
+            guard let l = m.latency else { continue }
+            rows.append([m.backend, Self.micro(l.p50), Self.micro(l.p90), Self.micro(l.p99), Self.micro(l.p999),
+                         Self.micro(l.max), Self.grouped(l.operationsPerSecond), Self.micro(l.cpuPerOperation)])
+        }
+        lines.append(contentsOf: Self.table(rows))
+        lines.append("")
+        lines.append("\(options.depth) in flight: the same operations handed over as one batch")
+        rows = [["backend", "ops/s", "cpu/op µs", "× one at a time"]]
+        for m in measurements {
+            guard let t = m.throughput else { continue }
+            let gain = m.latency.map { Self.fixed(t.operationsPerSecond / $0.operationsPerSecond, 1) + "×" } ?? "-"
+            rows.append([m.backend, Self.grouped(t.operationsPerSecond), Self.micro(t.cpuPerOperation), gain])
+        }
+        lines.append(contentsOf: Self.table(rows))
         lines.append("")
         lines.append(contentsOf: chart())
         return lines.joined(separator: "\n")
     }
 
+    /// Rows as columns: the first left-aligned, the others right-aligned.
+    static func table(_ rows: [[String]]) -> [String] {
+        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max()! }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == 0 ? cell.padding(widths[index]) : String(repeating: " ", count: widths[index] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+    }
+
     /// Horizontal bars of p50 and p99 on a log scale, one decade per tick.
     func chart(width: Int = 48) -> [String] {
+        let measurements = self.measurements.compactMap { m in m.latency.map { (backend: m.backend, p50: $0.p50, p99: $0.p99) } }
         let values = measurements.flatMap { [$0.p50, $0.p99] }.filter { $0 > 0 }
         guard let low = values.min(), let high = values.max() else { return [] }
         let lowDecade = floor(log10(low)), highDecade = max(ceil(log10(high)), lowDecade + 1)
         let nameWidth = measurements.map(\.backend.count).max()!
         let label = nameWidth + 4
         func bar(_ value: Double) -> String {
-            let fraction = (log10(max(value, 1)) - lowDecade) / (highDecade - lowDecade)
+            // A zero (a local call shorter than the clock's step) draws no bar.
+            let fraction = Swift.max((log10(Swift.max(value, 1)) - lowDecade) / (highDecade - lowDecade), 0)
             let eighths = Int((fraction * Double(width) * 8).rounded())
             let blocks = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
             return String(repeating: "█", count: eighths / 8) + blocks[eighths % 8]
@@ -115,21 +138,32 @@ public struct BenchmarkReport {
     /// The same figures for scripts.
     public func json() -> String {
         let entries = measurements.map { m in
-            var fields = [
-                "\"backend\":\"\(m.backend)\"",
-                "\"p50_us\":\(m.p50 / 1000)", "\"p90_us\":\(m.p90 / 1000)", "\"p99_us\":\(m.p99 / 1000)",
-                "\"p999_us\":\(m.p999 / 1000)", "\"max_us\":\(m.max / 1000)",
-                "\"ops_per_s\":\(m.operationsPerSecond)", "\"cpu_us_per_op\":\(m.cpuPerOperation / 1000)",
-            ]
-            if let lps = m.linesPerSecond { fields.append("\"lines_per_s\":\(lps)") }
+            var fields = ["\"backend\":\"\(m.backend)\""]
+            if let l = m.latency {
+                fields += [
+                    "\"p50_us\":\(l.p50 / 1000)", "\"p90_us\":\(l.p90 / 1000)", "\"p99_us\":\(l.p99 / 1000)",
+                    "\"p999_us\":\(l.p999 / 1000)", "\"max_us\":\(l.max / 1000)",
+                    "\"ops_per_s\":\(l.operationsPerSecond)", "\"cpu_us_per_op\":\(l.cpuPerOperation / 1000)",
+                ]
+            }
+            if let t = m.throughput {
+                if let lps = t.linesPerSecond {
+                    fields += ["\"lines_per_s\":\(lps)", "\"ops_per_s\":\(t.operationsPerSecond)",
+                               "\"cpu_us_per_op\":\(t.cpuPerOperation / 1000)"]
+                } else {
+                    fields += ["\"pipelined_ops_per_s\":\(t.operationsPerSecond)",
+                               "\"pipelined_cpu_us_per_op\":\(t.cpuPerOperation / 1000)"]
+                }
+            }
             return "{" + fields.joined(separator: ",") + "}"
         }
-        let mode = options.pipeFile.map { "\"pipe\":\"\($0)\"" } ?? "\"operation\":\"\(options.operation.rawValue)\""
-        return "{\"operations\":\(options.operations),\(mode),\"backends\":[" + entries.joined(separator: ",") + "]}"
+        let mode = options.pipeFile.map { "\"pipe\":\"\($0)\",\"window\":\(options.window)" } ?? "\"operation\":\"\(options.operation.rawValue)\""
+        return "{\"operations\":\(options.operations),\(mode),\"depth\":\(options.depth),\"backends\":[" + entries.joined(separator: ",") + "]}"
     }
 
     /// The chart as an SVG image.
     public func svg() -> String {
+        let measurements = self.measurements.compactMap { m in m.latency.map { (backend: m.backend, p50: $0.p50, p99: $0.p99) } }
         let values = measurements.flatMap { [$0.p50, $0.p99] }.filter { $0 > 0 }
         let lowDecade = floor(log10(values.min() ?? 1)), highDecade = max(ceil(log10(values.max() ?? 10)), lowDecade + 1)
         let left = 90.0, plot = 520.0, rowHeight = 46.0

@@ -26,6 +26,7 @@ public final class BenchmarkRunner {
         var results: [BackendMeasurement] = []
         for name in options.backends {
             var configuration = self.configuration
+            configuration.depth = options.depth
             if BackendRegistry.all.first(where: { $0.registryName == name }) == nil {
                 throw .backend(name, "unknown; available: \(BackendRegistry.names.joined(separator: ", "))")
             }
@@ -90,48 +91,66 @@ public final class BenchmarkRunner {
             try evaluate(timing)
             report(backend.name, "latency", i, count)
         }
-        let cpuStart = Stopwatch.cpu()
-        let start = Stopwatch.now()
-        for i in 0..<count {
-            try evaluate(backend)
-            if i & 0xFFF == 0 { report(backend.name, "throughput", i, count) }
+        let single = try Self.timed(count) { () throws(BenchmarkError) in
+            for i in 0..<count {
+                try evaluate(backend)
+                if i & 0xFFF == 0 { report(backend.name, "one at a time", i, count) }
+            }
         }
-        let elapsed = Double(Stopwatch.now() - start)
-        let cpu = Double(Stopwatch.cpu() - cpuStart)
         let h = timing.histogram
-        return BackendMeasurement(
-            backend: backend.name,
+        let latency = BackendMeasurement.Latency(
             p50: Double(h.valueAtPercentile(50)), p90: Double(h.valueAtPercentile(90)),
             p99: Double(h.valueAtPercentile(99)), p999: Double(h.valueAtPercentile(99.9)),
             max: Double(h.maxRecorded),
-            operationsPerSecond: Double(count) / (elapsed / 1e9),
-            cpuPerOperation: cpu / Double(count),
-            linesPerSecond: nil)
+            operationsPerSecond: single.operationsPerSecond, cpuPerOperation: single.cpuPerOperation)
+
+        // The same operations again, handed over as one batch: the backend keeps
+        // `depth` of them in flight.
+        let operation = options.operation
+        let operands = tree.nodes.compactMap { node -> Value? in
+            if case .literal(let value) = node { return value }
+            return nil
+        }
+        let calls = Array(repeating: OperationCall(operation, operands[0], operands.count > 1 ? operands[1] : nil), count: count)
+        var results: [Result<Value, OperationError>] = []
+        backend.apply(Array(calls.prefix(warmUp)), into: &results)
+        report(backend.name, "\(options.depth) in flight", 0, 1)
+        let pipelined = try Self.timed(count) { () throws(BenchmarkError) in
+            backend.apply(calls, into: &results)
+        }
+        if case .failure(let error) = results.first(where: { if case .failure = $0 { return true } else { return false } }) {
+            throw .backend(backend.name, error.message)
+        }
+        return BackendMeasurement(backend: backend.name, latency: latency, throughput: pipelined)
+    }
+
+    /// Runs `body`, which performs `operations` operations (nil: as many as `counted`
+    /// says afterwards); their rate and this process's CPU time per operation.
+    static func timed(
+        _ operations: Int?, counted: () -> Int = { 0 }, _ body: () throws(BenchmarkError) -> Void
+    ) throws(BenchmarkError) -> BackendMeasurement.Throughput {
+        let cpuStart = Stopwatch.cpu()
+        let start = Stopwatch.now()
+        try body()
+        let elapsed = Double(Stopwatch.now() - start)
+        let cpu = Double(Stopwatch.cpu() - cpuStart)
+        let count = Double(max(operations ?? counted(), 1))
+        return BackendMeasurement.Throughput(operationsPerSecond: count / (elapsed / 1e9), cpuPerOperation: cpu / count)
     }
 
     func measurePipe(_ backend: any Backend, file: String) throws(BenchmarkError) -> BackendMeasurement {
         guard let lines = Self.countLines(file) else { throw .setup("cannot read \(file)") }
         let sink = open("/dev/null", O_WRONLY)
         defer { close(sink) }
-        let timing = TimingBackend(backend)
-        let session = Session(backend: timing, configuration: configuration)
-        var runner = PipeRunner(session: session, output: sink)
+        let counting = TimingBackend(backend)
+        let session = Session(backend: counting, configuration: configuration)
+        var runner = PipeRunner(session: session, output: sink, window: options.window)
         report(backend.name, "pipe", 0, 1)
-        let cpuStart = Stopwatch.cpu()
-        let start = Stopwatch.now()
-        _ = runner.run(files: [file])
-        let elapsed = Double(Stopwatch.now() - start)
-        let cpu = Double(Stopwatch.cpu() - cpuStart)
-        let h = timing.histogram
-        let operations = Double(max(h.totalCount, 1))
-        return BackendMeasurement(
-            backend: backend.name,
-            p50: Double(h.valueAtPercentile(50)), p90: Double(h.valueAtPercentile(90)),
-            p99: Double(h.valueAtPercentile(99)), p999: Double(h.valueAtPercentile(99.9)),
-            max: Double(h.maxRecorded),
-            operationsPerSecond: operations / (elapsed / 1e9),
-            cpuPerOperation: cpu / operations,
-            linesPerSecond: Double(lines) / (elapsed / 1e9))
+        var throughput = try Self.timed(nil, counted: { counting.operations }) { () throws(BenchmarkError) in
+            _ = runner.run(files: [file])
+        }
+        throughput.linesPerSecond = throughput.operationsPerSecond * Double(lines) / Double(max(counting.operations, 1))
+        return BackendMeasurement(backend: backend.name, latency: nil, throughput: throughput)
     }
 
     static func countLines(_ path: String) -> Int? {

@@ -1,13 +1,38 @@
 /// Where the evaluator's operations are computed.
 ///
-/// The evaluator hands every operation to its backend, one at a time, so that the cost
-/// of a transport (in-process, Unix socket, HTTP, FFI) shows per operation. Backends
-/// are used from one thread at a time.
+/// The evaluator hands every operation to its backend, so that the cost of a transport
+/// (in-process, Unix socket, HTTP, FFI) shows per operation. It hands over every
+/// operation whose operands are known at once, as a batch: a socket backend puts them
+/// all in flight, an in-process one loops. Backends are used from one thread at a time.
 public protocol Backend: AnyObject {
     /// The registered name, e.g. `local`.
     var name: String { get }
     /// Where the operations go, for `:backend`, e.g. `ipc (/run/user/0/complex-repl.sock)`.
     var summary: String { get }
+    /// True when operations in flight together cost less than one after another (a
+    /// socket backend): the evaluator then hands them over in batches. Otherwise it
+    /// calls `apply` for each operation as soon as its operands are known.
+    var pipelines: Bool { get }
     /// Computes `operation` on `a` (and `b` for binary operations).
     func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value
+    /// Computes independent operations: `results` is replaced by one answer per call,
+    /// in the calls' order. A backend that loses its server answers each call it could
+    /// not complete with `.backendFailure`.
+    func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>])
+}
+
+extension Backend {
+    public var pipelines: Bool { false }
+
+    /// One call after another: what an in-process backend does.
+    public func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {
+        results.removeAll(keepingCapacity: true)
+        for call in calls {
+            do throws(OperationError) {
+                results.append(.success(try apply(call.operation, call.a, call.b)))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+    }
 }

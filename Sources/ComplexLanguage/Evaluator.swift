@@ -1,47 +1,281 @@
-/// Evaluates a `SyntaxTree`, handing every operation to a `Backend`.
+/// Evaluates a window of parsed lines together, handing every operation to a `Backend`.
 ///
-/// Nodes come in evaluation order, so one forward loop computes them all; the scratch
-/// storage is kept between lines.
+/// Evaluation goes in rounds. Each round walks the unfinished lines in order and
+/// collects every operation whose operands are known, in every line, into one batch
+/// for the backend; a line therefore costs as many round trips as its tree is deep,
+/// and the lines of a window share them. The answers are those of evaluating the
+/// lines one after another, operation after operation:
+/// - a line that reads a variable, `ans` or `_` waits until every earlier line of the
+///   window that could set it has finished, then sees what sequential evaluation would
+///   have given it (a line that failed sets nothing);
+/// - a line's error is its first failing node in evaluation order, and nothing after
+///   a known failure is sent.
+/// The scratch storage is kept from window to window.
 public struct Evaluator {
+    /// A line of the window: its nodes, and how far evaluation has got.
+    struct Line {
+        /// Its nodes in `nodes`.
+        var nodes: Range<Int>
+        var statement: SyntaxTree.Statement
+        /// Every node before this one is done.
+        var cursor: Int
+        /// The earliest node known to have failed, and why.
+        var failedNode = Int.max
+        var failure: Diagnostic?
+        /// Set once the line is finished: its value, or its first error.
+        var result: Result<Value, Diagnostic>?
+    }
+
+    enum NodeState: UInt8 {
+        case waiting, inFlight, done, failed
+    }
+
+    var lines: [Line] = []
+    var nodes: [SyntaxTree.Node] = []
     var values: [Value] = []
+    var states: [NodeState] = []
+    var calls: [OperationCall] = []
+    var callNodes: [Int] = []
+    var callLines: [Int] = []
+    var results: [Result<Value, OperationError>] = []
 
     public init() {}
 
-    /// The value of the tree's last node.
-    /// - Parameter lookup: resolves a variable name, or returns nil when it is unknown.
+    /// The number of lines added since the last `reset`.
+    public var count: Int { lines.count }
+
+    /// Empties the window, keeping its storage.
+    public mutating func reset() {
+        lines.removeAll(keepingCapacity: true)
+        nodes.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        states.removeAll(keepingCapacity: true)
+    }
+
+    /// Parses a line of UTF-8 bytes (without its newline) into the window.
+    public mutating func add(_ line: UnsafeBufferPointer<UInt8>) {
+        let base = nodes.count
+        do throws(Diagnostic) {
+            let statement = try Parser.parse(line, appendingTo: &nodes)
+            added(from: base, statement: statement)
+        } catch {
+            add(failure: error)
+        }
+    }
+
+    /// Adds a parsed line to the window.
+    public mutating func add(_ tree: SyntaxTree) {
+        let base = nodes.count
+        for node in tree.nodes {
+            if case .operation(let op, let lhs, let rhs, let offset) = node {
+                nodes.append(.operation(op, lhs: base + lhs, rhs: rhs.map { base + $0 }, offset: offset))
+            } else {
+                nodes.append(node)
+            }
+        }
+        added(from: base, statement: tree.statement)
+    }
+
+    /// Starts the line whose nodes were appended from `base`.
+    mutating func added(from base: Int, statement: SyntaxTree.Statement) {
+        // Literals too start waiting, and are taken from their node on the first walk.
+        values.append(contentsOf: repeatElement(.real(0), count: nodes.count - base))
+        states.append(contentsOf: repeatElement(.waiting, count: nodes.count - base))
+        var line = Line(nodes: base..<nodes.count, statement: statement, cursor: base)
+        if case .empty = statement {
+            line.result = .success(.real(0))  // finished; its statement says it sets nothing
+        } else if line.nodes.isEmpty {
+            line.result = .failure(Diagnostic("nothing to evaluate", at: 0))
+        }
+        lines.append(line)
+    }
+
+    /// Adds a line that failed before evaluation (it could not be parsed): it sets nothing.
+    public mutating func add(failure: Diagnostic) {
+        var line = Line(nodes: nodes.count..<nodes.count, statement: .empty, cursor: nodes.count)
+        line.result = .failure(failure)
+        lines.append(line)
+    }
+
+    /// The value or error of line `index`, once `evaluate` has run.
+    public func result(of index: Int) -> Result<Value, Diagnostic> {
+        lines[index].result ?? .failure(Diagnostic("not evaluated", at: 0))
+    }
+
+    /// What line `index` asks for.
+    public func statement(of index: Int) -> SyntaxTree.Statement {
+        lines[index].statement
+    }
+
+    /// Evaluates every line of the window.
+    /// - Parameter lookup: a variable's value before the window (`ans` and `_` for the
+    ///   last result), or nil when it has none.
+    public mutating func evaluate(backend: any Backend, lookup: (String) -> Value?) {
+        let inPlace = backend.pipelines ? nil : backend
+        var firstOpen = 0
+        while true {
+            while firstOpen < lines.count && lines[firstOpen].result != nil { firstOpen += 1 }
+            if firstOpen == lines.count { return }
+            calls.removeAll(keepingCapacity: true)
+            callNodes.removeAll(keepingCapacity: true)
+            callLines.removeAll(keepingCapacity: true)
+            for index in firstOpen..<lines.count where lines[index].result == nil {
+                advance(line: index, inPlace: inPlace, lookup: lookup)
+            }
+            if calls.isEmpty {
+                // Unreachable: the first open line waits on no earlier line, so it either
+                // finished or sent something. Said rather than looped on.
+                for index in firstOpen..<lines.count where lines[index].result == nil {
+                    lines[index].result = .failure(Diagnostic("internal error: evaluation stalled", at: 0))
+                }
+                continue
+            }
+            if calls.count == 1 {
+                // One operation on its own: the backend's single call, without arrays.
+                results.removeAll(keepingCapacity: true)
+                do throws(OperationError) {
+                    results.append(.success(try backend.apply(calls[0].operation, calls[0].a, calls[0].b)))
+                } catch {
+                    results.append(.failure(error))
+                }
+            } else {
+                backend.apply(calls, into: &results)
+            }
+            for (index, node) in callNodes.enumerated() {
+                let answer = index < results.count
+                    ? results[index] : .failure(.backendFailure("\(backend.name): no answer for this operation"))
+                switch answer {
+                case .success(let value):
+                    values[node] = value
+                    states[node] = .done
+                case .failure(let error):
+                    states[node] = .failed
+                    guard case .operation(_, _, _, let offset) = nodes[node] else { continue }
+                    fail(line: callLines[index], node: node, Diagnostic(error.message, at: offset))
+                }
+            }
+            // Lines whose last operations came back finish on the next walk.
+        }
+    }
+
+    mutating func fail(line index: Int, node: Int, _ diagnostic: Diagnostic) {
+        if node < lines[index].failedNode {
+            lines[index].failedNode = node
+            lines[index].failure = diagnostic
+        }
+    }
+
+    /// Moves line `index` forward: resolves the names it can, queues the operations
+    /// whose operands are known (or computes them at once on an `inPlace` backend),
+    /// and finishes the line once nothing before its first failure is outstanding.
+    mutating func advance(line index: Int, inPlace: (any Backend)?, lookup: (String) -> Value?) {
+        let range = lines[index].nodes
+        var allDone = true
+        var node = lines[index].cursor
+        while node < min(range.upperBound, lines[index].failedNode) {
+            switch states[node] {
+            case .done:
+                if allDone { lines[index].cursor = node + 1 }
+            case .inFlight, .failed:
+                allDone = false
+            case .waiting:
+                switch nodes[node] {
+                case .literal(let value):
+                    values[node] = value
+                    states[node] = .done
+                    if allDone { lines[index].cursor = node + 1 }
+                case .name(let name, let offset):
+                    switch resolve(name, before: index, lookup: lookup) {
+                    case .value(let value):
+                        values[node] = value
+                        states[node] = .done
+                        if allDone { lines[index].cursor = node + 1 }
+                    case .waiting:
+                        allDone = false
+                    case .undefined:
+                        states[node] = .failed
+                        fail(line: index, node: node, Self.undefined(name, at: offset))
+                    }
+                case .operation(let op, let lhs, let rhs, let offset):
+                    guard states[lhs] == .done, rhs.map({ states[$0] == .done }) ?? true else {
+                        allDone = false
+                        break
+                    }
+                    if let inPlace {
+                        do throws(OperationError) {
+                            values[node] = try inPlace.apply(op, values[lhs], rhs.map { values[$0] })
+                            states[node] = .done
+                            if allDone { lines[index].cursor = node + 1 }
+                        } catch {
+                            states[node] = .failed
+                            fail(line: index, node: node, Diagnostic(error.message, at: offset))
+                        }
+                    } else {
+                        calls.append(OperationCall(op, values[lhs], rhs.map { values[$0] }))
+                        callNodes.append(node)
+                        callLines.append(index)
+                        states[node] = .inFlight
+                        allDone = false
+                    }
+                }
+            }
+            node += 1
+        }
+        guard allDone else { return }
+        if let failure = lines[index].failure {
+            lines[index].result = .failure(failure)
+        } else {
+            lines[index].result = .success(values[range.upperBound - 1])
+        }
+    }
+
+    enum Resolution {
+        case value(Value)
+        case waiting
+        case undefined
+    }
+
+    /// What `name` holds for line `index`: set by the latest earlier line of the window
+    /// that assigned it and succeeded, else what it held before the window.
+    func resolve(_ name: String, before index: Int, lookup: (String) -> Value?) -> Resolution {
+        let isLastResult = name == "ans" || name == "_"
+        var earlier = index - 1
+        while earlier >= 0 {
+            let line = lines[earlier]
+            earlier -= 1
+            switch line.statement {
+            case .expression where isLastResult: break
+            case .assignment(let assigned) where !isLastResult && assigned == name: break
+            default: continue
+            }
+            switch line.result {
+            case nil: return .waiting
+            case .success(let value): return .value(value)
+            case .failure: continue
+            }
+        }
+        return lookup(name).map { .value($0) } ?? .undefined
+    }
+
+    static func undefined(_ name: String, at offset: Int) -> Diagnostic {
+        if name == "ans" || name == "_" {
+            return Diagnostic("'\(name)' has no value yet: it holds the last result", at: offset)
+        }
+        if name == "j" || name == "J" || name == "i" || name == "I" {
+            return Diagnostic("name '\(name)' is not defined; the imaginary unit is written 1\(name)", at: offset)
+        }
+        return Diagnostic("name '\(name)' is not defined (assign it first: \(name) = 1+2j)", at: offset)
+    }
+
+    /// The value of one tree on its own, e.g. one operation for a benchmark.
     public mutating func evaluate(
         _ tree: SyntaxTree,
         backend: any Backend,
         lookup: (String) -> Value?
     ) throws(Diagnostic) -> Value {
-        values.removeAll(keepingCapacity: true)
-        for node in tree.nodes {
-            switch node {
-            case .literal(let value):
-                values.append(value)
-            case .name(let name, let offset):
-                guard let value = lookup(name) else {
-                    if name == "ans" || name == "_" {
-                        throw Diagnostic("'\(name)' has no value yet: it holds the last result", at: offset)
-                    }
-                    if name == "j" || name == "J" || name == "i" || name == "I" {
-                        throw Diagnostic("name '\(name)' is not defined; the imaginary unit is written 1\(name)", at: offset)
-                    }
-                    throw Diagnostic("name '\(name)' is not defined (assign it first: \(name) = 1+2j)", at: offset)
-                }
-                values.append(value)
-            case .operation(let op, let lhs, let rhs, let offset):
-                do throws(OperationError) {
-                    let result = try backend.apply(op, values[lhs], rhs.map { values[$0] })
-                    values.append(result)
-                } catch {
-                    throw Diagnostic(error.message, at: offset)
-                }
-            }
-        }
-        guard let result = values.last else {
-            throw Diagnostic("nothing to evaluate", at: 0)
-        }
-        return result
+        reset()
+        add(tree)
+        evaluate(backend: backend, lookup: lookup)
+        return try lines[0].result!.get()
     }
 }

@@ -1,4 +1,8 @@
 /// Runs lines of the language against a backend, keeping variables and the last result.
+///
+/// Lines can be run one at a time (`execute`) or queued and run as a window
+/// (`enqueue`, then `runQueued`): the window's operations share the backend's round
+/// trips, and the outcomes are exactly those of running the lines one at a time.
 public final class Interpreter {
     /// What running a line produced.
     public enum Outcome: Sendable, Equatable {
@@ -17,27 +21,57 @@ public final class Interpreter {
     /// The last expression's value, read as `ans` or `_`.
     public private(set) var lastResult: Value?
 
-    var tree = SyntaxTree()
     var evaluator = Evaluator()
 
     public init(backend: any Backend) {
         self.backend = backend
     }
 
-    /// Parses and evaluates one line of UTF-8 bytes (without its newline).
-    public func execute(_ line: UnsafeBufferPointer<UInt8>) throws(Diagnostic) -> Outcome {
-        try Parser.parse(line, into: &tree)
-        if case .empty = tree.statement { return .nothing }
-        let value = try evaluator.evaluate(tree, backend: backend) { [variables, lastResult] name in
+    /// The number of lines queued and not yet run.
+    public var queuedCount: Int { evaluator.count }
+
+    /// Parses one line of UTF-8 bytes (without its newline) and queues it.
+    public func enqueue(_ line: UnsafeBufferPointer<UInt8>) {
+        evaluator.add(line)
+    }
+
+    /// Evaluates the queued lines together, then commits their outcomes in order:
+    /// `report` gets each line's index in the queue and its outcome.
+    public func runQueued(_ report: (Int, Result<Outcome, Diagnostic>) -> Void) {
+        evaluator.evaluate(backend: backend) { [variables, lastResult] name in
             if name == "ans" || name == "_" { return lastResult }
             return variables[name]
         }
-        if case .assignment(let name) = tree.statement {
-            variables[name] = value
-            return .assigned(name, value)
+        for index in 0..<evaluator.count {
+            switch evaluator.result(of: index) {
+            case .failure(let error):
+                report(index, .failure(error))
+            case .success(let value):
+                switch evaluator.statement(of: index) {
+                case .empty:
+                    report(index, .success(.nothing))
+                case .expression:
+                    lastResult = value
+                    report(index, .success(.value(value)))
+                case .assignment(let name):
+                    variables[name] = value
+                    report(index, .success(.assigned(name, value)))
+                }
+            }
         }
-        lastResult = value
-        return .value(value)
+        evaluator.reset()
+    }
+
+    /// Parses and evaluates one line of UTF-8 bytes (without its newline), together
+    /// with any lines already queued.
+    public func execute(_ line: UnsafeBufferPointer<UInt8>) throws(Diagnostic) -> Outcome {
+        enqueue(line)
+        let last = evaluator.count - 1
+        var outcome: Result<Outcome, Diagnostic> = .success(.nothing)
+        runQueued { index, result in
+            if index == last { outcome = result }
+        }
+        return try outcome.get()
     }
 
     /// Parses and evaluates one line.

@@ -30,10 +30,24 @@ public struct Parser {
     public static func parse(_ line: UnsafeBufferPointer<UInt8>, into tree: inout SyntaxTree) throws(Diagnostic) {
         tree.nodes.removeAll(keepingCapacity: true)
         tree.statement = .empty
-        var parser = Parser(line, tree: tree)
-        tree = SyntaxTree()  // the parser holds the only reference: no copy on append
-        defer { tree = parser.tree }
-        try parser.parseStatement()
+        tree.statement = try parse(line, appendingTo: &tree.nodes)
+    }
+
+    /// Parses `line` and appends its nodes to `nodes`, whose earlier nodes are other
+    /// lines' (operands index the whole array); returns what the line asks for. On an
+    /// error nothing is appended.
+    package static func parse(_ line: UnsafeBufferPointer<UInt8>, appendingTo nodes: inout [SyntaxTree.Node]) throws(Diagnostic) -> SyntaxTree.Statement {
+        let base = nodes.count
+        var parser = Parser(line, tree: SyntaxTree())
+        swap(&parser.tree.nodes, &nodes)  // the parser holds the only reference: no copy on append
+        defer { swap(&parser.tree.nodes, &nodes) }
+        do {
+            try parser.parseStatement()
+        } catch {
+            parser.tree.nodes.removeSubrange(base...)
+            throw error
+        }
+        return parser.tree.statement
     }
 
     /// Parses a `String`, for tests and one-off use.

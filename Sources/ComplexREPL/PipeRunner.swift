@@ -7,22 +7,43 @@ import ComplexLanguage
 
 /// Evaluates files or piped input line by line: one result line per expression on
 /// stdout, `file:line:column: error: message` on stderr for each failing line.
+///
+/// Lines are evaluated in windows: up to `window` lines are queued, then evaluated
+/// together, so their operations share the backend's round trips (a socket backend
+/// has them all in flight at once). Output is exactly that of one line at a time: in
+/// input order, each line once. A meta-command ends the window before it (it may
+/// switch the backend or the display), and so does waiting for input, so a program
+/// that feeds one line at a time gets each answer before it sends the next.
 public struct PipeRunner {
     /// Lines longer than this are refused rather than buffered without bound.
     public static let maximumLineLength = 16 << 20
+    /// Lines per window unless `--window` says otherwise. Measured with
+    /// `complex-repl bench --pipe FILE --window N` (docs/PERFORMANCE.md): lines/s over
+    /// `ipc` and `http` stop growing past a few hundred lines.
+    public static let defaultWindow = 256
+    /// A window also ends once its lines hold this many bytes, so a file of long lines
+    /// does not make a window of 256 × 16 MiB.
+    static let windowBytesLimit = 1 << 20
 
     let session: Session
     var out = OutputStream(fileDescriptor: 1)
     var err = OutputStream(fileDescriptor: 2, capacity: 0)
-    var scratch: [UInt8] = []
+    /// Lines queued together (1: one line at a time).
+    let window: Int
+    /// The queued lines' text, for the columns of their errors.
+    var windowText: [UInt8] = []
+    var windowLines: [(end: Int, name: String, number: Int)] = []
     /// True once any line has failed.
     public private(set) var failed = false
     var quitRequested = false
 
-    /// - Parameter output: where results go (stdout by default).
-    public init(session: Session, output: Int32 = 1) {
+    /// - Parameters:
+    ///   - output: where results go (stdout by default).
+    ///   - window: how many lines are evaluated together.
+    public init(session: Session, output: Int32 = 1, window: Int = PipeRunner.defaultWindow) {
         self.session = session
         self.out = OutputStream(fileDescriptor: output)
+        self.window = max(window, 1)
     }
 
     /// Runs the named files in order (`-` is stdin); returns the exit status:
@@ -73,8 +94,9 @@ public struct PipeRunner {
                     buffer.append(contentsOf: repeatElement(0, count: buffer.count))
                 }
             }
-            // Flush before waiting for input: a person or program feeding lines one at
+            // Answer before waiting for input: a person or program feeding lines one at
             // a time sees each answer at once, while a file still gets 64 KiB writes.
+            runWindow()
             out.flush()
             let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + end, raw.count - end) }
             if n < 0 {
@@ -113,31 +135,53 @@ public struct PipeRunner {
                 evaluate(UnsafeBufferPointer(rebasing: all[start..<end]), name: name, line: lineNumber + 1)
             }
         }
+        runWindow()
     }
 
     mutating func lineTooLong(name: String, line: Int) {
+        runWindow()
         failed = true
         report("\(name):\(line):1: error: line too long (over \(Self.maximumLineLength >> 20) MiB); split the expression")
     }
 
-    /// Evaluates one line and prints its result or its error.
+    /// Queues one line, or runs it if it is a meta-command; results and errors are
+    /// printed when its window is run (`runWindow`, `finish`).
     public mutating func evaluate(_ line: UnsafeBufferPointer<UInt8>, name: String, line number: Int) {
         var index = 0
         while index < line.count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
         if index < line.count, line[index] == UInt8(ascii: ":") {
+            runWindow()
             runMetaCommand(String(decoding: line, as: UTF8.self), name: name, line: number)
             return
         }
-        do throws(Diagnostic) {
-            if case .value(let value) = try session.interpreter.execute(line) {
-                session.formatter.append(value, to: &out.buffer)
-                out.buffer.append(0x0A)
-                out.flushIfFull()
+        session.interpreter.enqueue(line)
+        windowText.append(contentsOf: line)
+        windowLines.append((windowText.count, name, number))
+        if windowLines.count >= window || windowText.count >= Self.windowBytesLimit { runWindow() }
+    }
+
+    /// Evaluates the queued lines and prints their results and errors in order.
+    mutating func runWindow() {
+        guard !windowLines.isEmpty else { return }
+        let interpreter = session.interpreter
+        interpreter.runQueued { index, outcome in
+            switch outcome {
+            case .success(.value(let value)):
+                self.session.formatter.append(value, to: &self.out.buffer)
+                self.out.buffer.append(0x0A)
+                self.out.flushIfFull()
+            case .success:
+                break
+            case .failure(let error):
+                let line = self.windowLines[index]
+                let start = index == 0 ? 0 : self.windowLines[index - 1].end
+                let column = error.column(in: self.windowText[start..<line.end])
+                self.failed = true
+                self.report("\(line.name):\(line.number):\(column): error: \(error.message)")
             }
-        } catch {
-            failed = true
-            report("\(name):\(number):\(error.column(in: line)): error: \(error.message)")
         }
+        windowText.removeAll(keepingCapacity: true)
+        windowLines.removeAll(keepingCapacity: true)
     }
 
     mutating func runMetaCommand(_ text: String, name: String, line: Int) {
@@ -164,8 +208,9 @@ public struct PipeRunner {
 }
 
 extension PipeRunner {
-    /// Flushes output; returns the exit status.
+    /// Runs what is queued, flushes output; returns the exit status.
     public mutating func finish() -> Int32 {
+        runWindow()
         out.flush()
         return failed ? 1 : 0
     }

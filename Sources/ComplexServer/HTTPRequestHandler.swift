@@ -24,6 +24,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     /// The response body, then the whole response, reused from request to request.
     var scratch: [UInt8] = []
     var response: [UInt8] = []
+    /// Responses written since the last flush: pipelined requests read together are
+    /// answered with one flush (one `writev`) when the read is done.
+    var unflushed = false
+    var readingPaused = false
 
     /// Writes the Prometheus text of `GET /metrics`; nil: no such route.
     let metricsExposition: (@Sendable (inout [UInt8]) -> Void)?
@@ -77,7 +81,21 @@ final class HTTPRequestHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         processor.flushMetrics()
+        if unflushed {
+            unflushed = false
+            context.flush()
+        }
         context.fireChannelReadComplete()
+    }
+
+    /// Backpressure, as on the socket: a client that pipelines and never reads stops
+    /// being read once its unread replies pass the channel's high water mark.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if readingPaused && context.channel.isWritable {
+            readingPaused = false
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -217,8 +235,14 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         if processor.metrics != nil { processor.tally.sent(response.count) }
         deadlines?.requestAnswered()
         if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            unflushed = true
+            if !readingPaused && !context.channel.isWritable {
+                readingPaused = true
+                try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+            }
         } else {
+            unflushed = false
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in bound.value.close(promise: nil) }
         }

@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure what one operation costs through each backend, side by side.",
         discussion: """
-            Drives the REPL's own evaluator and backends. For each backend it warms up, times every operation (p50 … max), then runs the same count untimed for operations per second and this process's CPU time per operation. The servers it needs are started on a private socket path and stopped afterwards.
+            Drives the REPL's own evaluator and backends. For each backend it warms up, times every operation one at a time (p50 … max), runs the same count untimed for operations per second and this process's CPU time per operation, then hands the same count over as one batch, with --depth operations in flight, for throughput. With --pipe FILE it times pipe-mode evaluation of the file instead (lines/s). The servers it needs are started on a private socket path and stopped afterwards.
             """
     )
 
@@ -31,6 +31,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Time pipe-mode evaluation of FILE through each backend instead (lines/s).", valueName: "file"))
     var pipe: String?
 
+    @Option(help: ArgumentHelp("Operations in flight for the throughput table, and for ipc and http in pipe mode.", valueName: "d"))
+    var depth: Int = BackendConfiguration.defaultDepth
+
+    @Option(help: ArgumentHelp("With --pipe: lines evaluated together (complex-repl --window).", valueName: "n"))
+    var window: Int = PipeRunner.defaultWindow
+
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
@@ -45,6 +51,8 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--op \(op): unknown; operations: \(Operation.allCases.map(\.rawValue).joined(separator: " "))")
         }
         guard ops >= 1 else { throw ValidationError("--ops wants a positive count") }
+        guard depth >= 1 else { throw ValidationError("--depth wants a positive number of operations in flight, e.g. --depth 64") }
+        guard window >= 1 else { throw ValidationError("--window wants a positive number of lines, e.g. --window 256") }
         for name in backends.split(separator: ",") where !BackendRegistry.names.contains(String(name)) {
             throw ValidationError("--backends: unknown backend '\(name)'; available: \(BackendRegistry.names.joined(separator: ", "))")
         }
@@ -56,7 +64,9 @@ struct BenchCommand: ParsableCommand {
             operations: ops,
             operation: Operation(rawValue: op)!,
             pipeFile: pipe,
-            url: url)
+            url: url,
+            depth: depth,
+            window: window)
         let configuration = BackendConfiguration(
             executableDirectory: ExecutableLocation.directory(),
             environment: ProcessEnvironment.current())

@@ -53,6 +53,9 @@ struct ComplexREPLCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Shared library for --backend ffi (default: the bundled libComplexFFI.so, next to complex-repl or in ../lib when installed).", valueName: "path"))
     var library: String?
 
+    @Option(help: ArgumentHelp("Lines of a file or pipe evaluated together, their operations in flight at once (1: one line at a time).", valueName: "n"))
+    var window: Int = PipeRunner.defaultWindow
+
     @Flag(help: ArgumentHelp("The original demo's operation flags."))
     var demoOperation: DemoOperation?
 
@@ -78,6 +81,9 @@ struct ComplexREPLCommand: ParsableCommand {
         }
         if library != nil && backend != "ffi" {
             throw ValidationError("--library goes with --backend ffi")
+        }
+        if window < 1 {
+            throw ValidationError("--window wants a positive number of lines, e.g. --window 256 (1: one line at a time)")
         }
         if demoOperation == nil && (arg1 != nil || arg2 != nil) {
             throw ValidationError("--arg1/--arg2 go with one of --add, --sub, --mul, --div")
@@ -125,7 +131,7 @@ struct ComplexREPLCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         let session = Session(backend: chosen, configuration: configuration)
-        var runner = PipeRunner(session: session)
+        var runner = PipeRunner(session: session, window: window)
 
         if let demoOperation, let (first, second) = try demoOperands() {
             return runner.runDemoOperation(Operation(rawValue: demoOperation.rawValue)!, first, second)

@@ -1,3 +1,5 @@
+import ComplexREPL
+
 /// The everyday invocations of `complex-repl`, read without swift-argument-parser.
 ///
 /// ArgumentParser builds its model of a command by reflection, and with the Swift
@@ -37,7 +39,7 @@ enum QuickArguments {
             case "-e", "--expression":
                 guard let text = value(unconditional: true) else { return nil }
                 expressions.append(text)
-            case "--backend", "--socket", "--url", "--library", "--arg1", "--arg2":
+            case "--backend", "--socket", "--url", "--library", "--arg1", "--arg2", "--window":
                 let unconditional = argument == "--arg1" || argument == "--arg2"
                 guard single[argument] == nil, let text = value(unconditional: unconditional) else { return nil }
                 single[argument] = text
@@ -61,6 +63,11 @@ enum QuickArguments {
         command.demoOperation = demoOperation
         command.arg1 = single["--arg1"]
         command.arg2 = single["--arg2"]
+        command.window = PipeRunner.defaultWindow
+        if let text = single["--window"] {
+            guard let window = Int(text), window >= 1 else { return nil }  // ArgumentParser says why
+            command.window = window
+        }
         command.files = files
         return command
     }

@@ -17,6 +17,7 @@ final class InProcess: Backend {
         let backend = InProcess()
         let interpreter = Interpreter(backend: backend)
         _ = try interpreter.execute("-(1+3j) - 5j * 2 / sqrt(4) ** 2")
+        // In evaluation order: an in-process backend gets each operation once its operands are known.
         #expect(backend.log == [.add, .neg, .mul, .sqrt, .pow, .div, .sub])
     }
 

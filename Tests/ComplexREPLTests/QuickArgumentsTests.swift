@@ -8,7 +8,7 @@ import Testing
 @Suite struct QuickArgumentsTests {
     static func summary(_ c: ComplexREPLCommand) -> [String] {
         [c.expression.joined(separator: "\u{1}"), c.backend, c.socket ?? "∅", c.url ?? "∅", c.library ?? "∅",
-         c.demoOperation?.rawValue ?? "∅", c.arg1 ?? "∅", c.arg2 ?? "∅", c.files.joined(separator: "\u{1}")]
+         c.demoOperation?.rawValue ?? "∅", c.arg1 ?? "∅", c.arg2 ?? "∅", c.files.joined(separator: "\u{1}"), String(c.window)]
     }
 
     @Test(arguments: [
@@ -22,6 +22,8 @@ import Testing
         ["--add", "--arg1", "1+3j", "--arg2", "-5j"],
         ["--mul", "--arg2=-1", "--arg1", "(1-2j)", "--backend", "local"],
         ["a.txt", "-", "b.txt"],
+        ["--window", "1", "a.txt"],
+        ["--window=512", "--backend", "ipc"],
     ])
     func agreesWithArgumentParser(_ arguments: [String]) throws {
         let quick = try #require(QuickArguments.command(from: arguments))
@@ -33,6 +35,7 @@ import Testing
         ["--help"], ["-h"], ["--version"], ["-e"], ["--backend"], ["--backend", "-e"],
         ["--backend", "ipc", "--backend", "http"], ["--add", "--sub"], ["--", "-x"], ["--bogus"],
         ["--generate-completion-script", "bash"], ["-x.txt"], ["--add=1"],
+        ["--window", "0"], ["--window", "many"],
     ])
     func declinesWhatItDoesNotKnow(_ arguments: [String]) {
         #expect(QuickArguments.command(from: arguments) == nil)

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ComplexLanguage
+import ComplexWire
+
+/// The socket protocol's framing: one JSON request per line, one JSON reply per line,
+/// in order (docs/PROTOCOL.md).
+package struct LineFraming: WireFraming {
+    var writer = JSONWriter()
+
+    package init() {}
+
+    package mutating func reset() {}
+
+    package mutating func appendRequest(_ call: OperationCall, to buffer: inout [UInt8]) {
+        WireRequest(call.operation, call.a, call.b).encode(to: &buffer, writer: &writer)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    package mutating func takeReplies(
+        from buffer: inout [UInt8], count: inout Int,
+        _ reply: (Result<WireResponse, WireError>, _ keepAlive: Bool) -> Bool
+    ) throws(BlockingSocket.Failure) {
+        var start = 0
+        let end = count
+        buffer.withUnsafeMutableBufferPointer { bytes in
+            while start < end {
+                guard let found = memchr(bytes.baseAddress! + start, 0x0A, end - start) else { break }
+                let newline = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<newline])
+                start = newline + 1
+                let decoded: Result<WireResponse, WireError>
+                do throws(WireError) { decoded = .success(try WireResponse.decode(line)) } catch { decoded = .failure(error) }
+                if !reply(decoded, true) { break }
+            }
+            if start > 0 && start < end {
+                memmove(bytes.baseAddress!, bytes.baseAddress! + start, end - start)
+            }
+        }
+        count = end - start
+        if count > ServerConnection<Self>.maximumReplyLength {
+            throw BlockingSocket.Failure(reason: "reply line over \(ServerConnection<Self>.maximumReplyLength >> 20) MiB")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import ComplexLanguage
+import ComplexWire
+
+/// A client's connection to complex-server, as the `ipc` and `http` backends share it:
+/// connect on first use (starting the default server if need be), many requests in
+/// flight, replies read as they arrive, a reply deadline and size cap, and the rules
+/// for a connection that goes away.
+///
+/// Requests are written in batches of up to `depth` in one `send`, and topped up once
+/// half of them are answered, so a long batch costs few system calls on either side
+/// while the bytes in flight stay far below the socket buffers (a client that writes
+/// everything before reading would stall against the server's backpressure).
+package final class ServerConnection<Framing: WireFraming> {
+    /// The longest reply read (a server sending more is not the protocol's).
+    package static var maximumReplyLength: Int { 1 << 20 }
+    /// Seconds to wait for a reply before giving up on the connection.
+    package static var timeoutSeconds: Int { 5 }
+
+    /// The backend's name and where it connects, for messages.
+    let backend: String
+    let address: String
+    /// Opens a connection, starting the server if that is the backend's rule.
+    let open: () throws(OperationError) -> BlockingSocket
+    /// The most requests in flight at once.
+    let depth: Int
+    /// How long a read polls before it sleeps.
+    let spinMicroseconds: UInt64
+    var framing: Framing
+    var socket: BlockingSocket?
+    var request: [UInt8] = []
+    var received: [UInt8] = []
+    var receivedCount = 0
+
+    package init(
+        backend: String, address: String, framing: Framing, depth: Int, spinMicroseconds: UInt64,
+        open: @escaping () throws(OperationError) -> BlockingSocket
+    ) {
+        self.backend = backend
+        self.address = address
+        self.framing = framing
+        self.depth = max(depth, 1)
+        self.spinMicroseconds = spinMicroseconds
+        self.open = open
+    }
+
+    /// How long a read polls before it sleeps, in µs: `COMPLEX_REPL_SPIN_US`, else 50.
+    package static func spinMicroseconds(environment: [String: String]) -> UInt64 {
+        environment["COMPLEX_REPL_SPIN_US"].flatMap { UInt64($0) } ?? 50
+    }
+
+    /// One operation: a batch of one, without an array.
+    package func call(_ call: OperationCall) throws(OperationError) -> Value {
+        var answer: Result<Value, OperationError> = .failure(.backendFailure("\(backend): no answer"))
+        exchange(count: 1, call: { _ in call }, answer: { _, result in answer = result })
+        return try answer.get()
+    }
+
+    /// Many operations; `results` is replaced by their answers, in order.
+    package func call(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {
+        results.removeAll(keepingCapacity: true)
+        exchange(count: calls.count, call: { calls[$0] }, answer: { _, result in results.append(result) })
+    }
+
+    /// Sends calls `0..<count` and hands `answer` each one's result, in order, exactly
+    /// once. A connection kept from earlier that turns out closed before it answers
+    /// anything (the server's idle timeout, a restart) is replaced without a word;
+    /// operations have no side effects, so sending them again is harmless. One that
+    /// fails otherwise fails every call it had not answered, and the next call
+    /// connects again.
+    func exchange(
+        count: Int, call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void
+    ) {
+        var answered = 0
+        while answered < count {
+            let kept = socket != nil
+            let connection: BlockingSocket
+            do throws(OperationError) {
+                connection = try connected()
+            } catch {
+                while answered < count { answer(answered, .failure(error)); answered += 1 }
+                return
+            }
+            var sent = answered
+            let answeredBefore = answered
+            var closing = false
+            do throws(BlockingSocket.Failure) {
+                while answered < count && !closing {
+                    if sent < count && sent - answered <= depth / 2 {
+                        request.removeAll(keepingCapacity: true)
+                        let end = min(count, answered + depth)
+                        while sent < end {
+                            framing.appendRequest(call(sent), to: &request)
+                            sent += 1
+                        }
+                        try connection.send(request)
+                    }
+                    let n = try connection.receive(into: &received, after: receivedCount)
+                    if n == 0 { throw BlockingSocket.Failure.closedByServer }
+                    receivedCount += n
+                    try framing.takeReplies(from: &received, count: &receivedCount) { reply, keepAlive in
+                        answer(answered, value(of: reply))
+                        answered += 1
+                        if case .failure = reply { closing = true }  // out of step: start afresh
+                        if !keepAlive { closing = true }
+                        return !closing && answered < sent
+                    }
+                }
+                if closing { disconnect() }
+            } catch {
+                disconnect()
+                if kept && answered == answeredBefore && error.peerClosed { continue }
+                let failure = OperationError.backendFailure(
+                    "\(backend): lost complex-server at \(address) (\(error.reason)); the next operation reconnects")
+                while answered < count { answer(answered, .failure(failure)); answered += 1 }
+                return
+            }
+        }
+    }
+
+    /// A reply as the language sees it.
+    func value(of reply: Result<WireResponse, WireError>) -> Result<Value, OperationError> {
+        switch reply {
+        case .success(.result(let value)): return .success(value)
+        case .success(.failure(let code, let message)): return .failure(OperationError(code: code, message: message))
+        case .failure(let error):
+            return .failure(.backendFailure("\(backend): complex-server at \(address) sent a reply that is not the protocol's (\(error.message))"))
+        }
+    }
+
+    func connected() throws(OperationError) -> BlockingSocket {
+        if let socket { return socket }
+        let fresh = try open()
+        fresh.spinMicroseconds = spinMicroseconds
+        do throws(BlockingSocket.Failure) {
+            try framing.reset()
+        } catch {
+            throw .backendFailure("\(backend): \(error.reason)")
+        }
+        receivedCount = 0
+        socket = fresh
+        return fresh
+    }
+
+    func disconnect() {
+        socket = nil
+        receivedCount = 0
+    }
+}
