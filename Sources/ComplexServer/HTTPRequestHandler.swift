@@ -75,17 +75,28 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             guard let head else { return }
             self.head = nil
             respond(to: head, context: context)
-            if Self.asksToLeaveHTTP(head) { resumeDecoding(context: context) }
+            if Self.asksToLeaveHTTP(head) {
+                flush(context: context)
+                resumeDecoding(context: context)
+                // The requests the stopped decoder held are answered while it is removed,
+                // outside any read, so no read's end would flush their responses.
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.execute { bound.value.0.flush(context: bound.value.1) }
+            }
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         processor.flushMetrics()
+        flush(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func flush(context: ChannelHandlerContext) {
         if unflushed {
             unflushed = false
             context.flush()
         }
-        context.fireChannelReadComplete()
     }
 
     /// Backpressure, as on the socket: a client that pipelines and never reads stops
