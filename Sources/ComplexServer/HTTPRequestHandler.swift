@@ -24,9 +24,9 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     /// The response body, then the whole response, reused from request to request.
     var scratch: [UInt8] = []
     var response: [UInt8] = []
-    /// Responses written since the last flush: pipelined requests read together are
-    /// answered with one flush (one `writev`) when the read is done.
-    var unflushed = false
+    /// The responses of the current read, not yet written: pipelined requests read
+    /// together are answered with one write and one flush when the read is done.
+    var pending: ByteBuffer?
     var readingPaused = false
 
     /// Writes the Prometheus text of `GET /metrics`; nil: no such route.
@@ -59,9 +59,9 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             deadlines?.requestHeadReceived()
             if requestHead.version == .http1_1, requestHead.headers.first(name: "expect")?.lowercased() == "100-continue" {
                 // The client waits for this before it sends the body (RFC 9110 §10.1.1).
-                var buffer = context.channel.allocator.buffer(capacity: Self.continueResponse.count)
-                buffer.writeBytes(Self.continueResponse)
-                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+                // After the responses gathered before it, in order.
+                gather(Self.continueResponse, context: context)
+                flush(context: context)
             }
         case .body(var part):
             guard !bodyTooLarge else { return }
@@ -92,11 +92,21 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         context.fireChannelReadComplete()
     }
 
+    /// Writes and flushes the gathered responses; stops reading while the client
+    /// leaves too many unread.
     func flush(context: ChannelHandlerContext) {
-        if unflushed {
-            unflushed = false
-            context.flush()
+        guard let buffer = pending else { return }
+        pending = nil
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        if !readingPaused && !context.channel.isWritable {
+            readingPaused = true
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
         }
+    }
+
+    func gather(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        if pending == nil { pending = context.channel.allocator.buffer(capacity: Swift.max(bytes.count, 1024)) }
+        pending!.writeBytes(bytes)
     }
 
     /// Backpressure, as on the socket: a client that pipelines and never reads stops
@@ -241,19 +251,11 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             response.append(contentsOf: scratch)
             response.append(UInt8(ascii: "\n"))
         }
-        var buffer = context.channel.allocator.buffer(capacity: response.count)
-        buffer.writeBytes(response)
+        gather(response, context: context)
         if processor.metrics != nil { processor.tally.sent(response.count) }
         deadlines?.requestAnswered()
-        if keepAlive {
-            context.write(wrapOutboundOut(buffer), promise: nil)
-            unflushed = true
-            if !readingPaused && !context.channel.isWritable {
-                readingPaused = true
-                try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
-            }
-        } else {
-            unflushed = false
+        if !keepAlive, let buffer = pending {
+            pending = nil
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in bound.value.close(promise: nil) }
         }
