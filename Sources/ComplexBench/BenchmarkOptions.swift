@@ -15,13 +15,21 @@ public struct BenchmarkOptions: Sendable {
     /// The `http` backend's server: a running one (or a balancer in front of several)
     /// at this URL, instead of one the benchmark starts.
     public var url: String?
-    /// Operations in flight for the throughput table, and for socket backends in pipe mode.
-    public var depth: Int
+    /// Operations in flight: for the throughput table (default `floorDepth`), and for
+    /// socket backends in pipe mode (default: the backends' own).
+    public var depth: Int?
+    /// The C floors' pipelined strategy, so the throughput table compares like with like.
+    public static let floorDepth = 64
+
+    /// The operations in flight this run uses.
+    public var effectiveDepth: Int {
+        depth ?? (pipeFile == nil ? Self.floorDepth : BackendConfiguration.defaultDepth)
+    }
     /// Pipe mode: lines evaluated together.
     public var window: Int
 
     public init(backends: [String], operations: Int, operation: Operation, pipeFile: String?, url: String? = nil,
-                depth: Int = BackendConfiguration.defaultDepth, window: Int = PipeRunner.defaultWindow) {
+                depth: Int? = nil, window: Int = PipeRunner.defaultWindow) {
         self.backends = backends
         self.operations = operations
         self.operation = operation

@@ -49,7 +49,7 @@ public struct BenchmarkReport {
     public func text() -> String {
         var lines: [String] = []
         if let file = options.pipeFile {
-            lines.append("complex-repl bench: pipe mode over \(file), \(options.window) lines per window, up to \(options.depth) operations in flight")
+            lines.append("complex-repl bench: pipe mode over \(file), \(options.window) lines per window, up to \(options.effectiveDepth) operations in flight")
             var rows = [["backend", "lines/s", "ops/s", "cpu/op µs"]]
             for m in measurements {
                 guard let t = m.throughput else { continue }
@@ -69,7 +69,7 @@ public struct BenchmarkReport {
         }
         lines.append(contentsOf: Self.table(rows))
         lines.append("")
-        lines.append("\(options.depth) in flight: the same operations handed over as one batch")
+        lines.append("\(options.effectiveDepth) in flight: the same operations handed over as one batch")
         rows = [["backend", "ops/s", "cpu/op µs", "× one at a time"]]
         for m in measurements {
             guard let t = m.throughput else { continue }
@@ -158,7 +158,7 @@ public struct BenchmarkReport {
             return "{" + fields.joined(separator: ",") + "}"
         }
         let mode = options.pipeFile.map { "\"pipe\":\"\($0)\",\"window\":\(options.window)" } ?? "\"operation\":\"\(options.operation.rawValue)\""
-        return "{\"operations\":\(options.operations),\(mode),\"depth\":\(options.depth),\"backends\":[" + entries.joined(separator: ",") + "]}"
+        return "{\"operations\":\(options.operations),\(mode),\"depth\":\(options.effectiveDepth),\"backends\":[" + entries.joined(separator: ",") + "]}"
     }
 
     /// The chart as an SVG image.

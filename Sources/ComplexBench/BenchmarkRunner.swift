@@ -26,7 +26,7 @@ public final class BenchmarkRunner {
         var results: [BackendMeasurement] = []
         for name in options.backends {
             var configuration = self.configuration
-            configuration.depth = options.depth
+            configuration.depth = options.effectiveDepth
             if BackendRegistry.all.first(where: { $0.registryName == name }) == nil {
                 throw .backend(name, "unknown; available: \(BackendRegistry.names.joined(separator: ", "))")
             }
@@ -114,7 +114,7 @@ public final class BenchmarkRunner {
         let calls = Array(repeating: OperationCall(operation, operands[0], operands.count > 1 ? operands[1] : nil), count: count)
         var results: [Result<Value, OperationError>] = []
         backend.apply(Array(calls.prefix(warmUp)), into: &results)
-        report(backend.name, "\(options.depth) in flight", 0, 1)
+        report(backend.name, "\(options.effectiveDepth) in flight", 0, 1)
         let pipelined = try Self.timed(count) { () throws(BenchmarkError) in
             backend.apply(calls, into: &results)
         }

@@ -17,12 +17,13 @@ import ComplexLanguage
 public struct PipeRunner {
     /// Lines longer than this are refused rather than buffered without bound.
     public static let maximumLineLength = 16 << 20
-    /// Lines per window unless `--window` says otherwise. Measured with
-    /// `complex-repl bench --pipe FILE --window N` (docs/PERFORMANCE.md): lines/s over
-    /// `ipc` and `http` stop growing past a few hundred lines.
-    public static let defaultWindow = 256
+    /// Lines per window unless `--window` says otherwise. Measured with `complex-repl
+    /// bench --pipe FILE --window N` on 20,000 lines with 256 in flight: ipc 111–127k
+    /// lines/s with windows of 512, 121–139k with 1024, 111k with 2048 (a window's
+    /// last, shallow rounds leave the connection idle; fewer windows, fewer such tails).
+    public static let defaultWindow = 1024
     /// A window also ends once its lines hold this many bytes, so a file of long lines
-    /// does not make a window of 256 × 16 MiB.
+    /// does not make a window of 1024 × 16 MiB.
     static let windowBytesLimit = 1 << 20
 
     let session: Session

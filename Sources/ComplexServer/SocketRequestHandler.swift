@@ -37,11 +37,17 @@ final class SocketRequestHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .line(let line):
-            let response = line.withUnsafeReadableBytes { raw in
-                processor.respond(to: raw.bindMemory(to: UInt8.self))
+        case .lines(let lines):
+            lines.withUnsafeReadableBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                var start = 0
+                while start < bytes.count {
+                    let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                    let response = processor.respond(to: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    send(response, context: context)
+                    start = end + 1
+                }
             }
-            send(response, context: context)
         case .tooLong:
             send(WireResponse(.lineTooLong(limit: maximumLineLength)), context: context)
             answerThenHangUp(context: context)

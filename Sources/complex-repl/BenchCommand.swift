@@ -31,8 +31,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Time pipe-mode evaluation of FILE through each backend instead (lines/s).", valueName: "file"))
     var pipe: String?
 
-    @Option(help: ArgumentHelp("Operations in flight for the throughput table, and for ipc and http in pipe mode.", valueName: "d"))
-    var depth: Int = BackendConfiguration.defaultDepth
+    @Option(help: ArgumentHelp("Operations in flight for the throughput table (default \(BenchmarkOptions.floorDepth), as the C floors), and for ipc and http in pipe mode (default \(BackendConfiguration.defaultDepth)).", valueName: "d"))
+    var depth: Int?
 
     @Option(help: ArgumentHelp("With --pipe: lines evaluated together (complex-repl --window).", valueName: "n"))
     var window: Int = PipeRunner.defaultWindow
@@ -51,7 +51,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--op \(op): unknown; operations: \(Operation.allCases.map(\.rawValue).joined(separator: " "))")
         }
         guard ops >= 1 else { throw ValidationError("--ops wants a positive count") }
-        guard depth >= 1 else { throw ValidationError("--depth wants a positive number of operations in flight, e.g. --depth 64") }
+        guard (depth ?? 1) >= 1 else { throw ValidationError("--depth wants a positive number of operations in flight, e.g. --depth 64") }
         guard window >= 1 else { throw ValidationError("--window wants a positive number of lines, e.g. --window 256") }
         for name in backends.split(separator: ",") where !BackendRegistry.names.contains(String(name)) {
             throw ValidationError("--backends: unknown backend '\(name)'; available: \(BackendRegistry.names.joined(separator: ", "))")
