@@ -53,4 +53,7 @@ package final class HTTPReplyDecoder {
     package func finish() {
         _ = try? channel.finish()
     }
+
+    // An EmbeddedChannel not finished keeps its pipeline alive (they refer to each other).
+    deinit { finish() }
 }
