@@ -116,7 +116,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ComplexServerTests",
-            dependencies: ["ComplexLanguage", "ComplexWire", "TestSupport", "complex-server"]
+            dependencies: [
+                "ComplexLanguage", "ComplexWire", "ComplexServer", "TestSupport", "complex-server",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
