@@ -9,7 +9,8 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// Serves the language's operations over a Unix socket (newline-delimited JSON).
+/// Serves the language's operations over a Unix socket (newline-delimited JSON) and over
+/// HTTP/1.1, as configured (docs/PROTOCOL.md).
 ///
 /// Requests are decoded, computed and answered on the event loop that read them.
 public final class ComplexServer: Sendable {
@@ -134,7 +135,8 @@ public final class ComplexServer: Sendable {
         }
     }
 
-    /// Serves until `shutdown` is called, or (with `idleExitSeconds`) until idle.
+    /// Serves until `stop` returns (the executable's: SIGINT or SIGTERM), or (with
+    /// `idleExitSeconds`) until idle; then closes the listeners and removes the socket.
     public func run(until stop: @escaping @Sendable () async -> Void) async throws {
         let channels = try start()
         let httpPort = configuration.http == nil ? nil : channels.last?.localAddress?.port

@@ -24,10 +24,8 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     /// The response body, then the whole response, reused from request to request.
     var scratch: [UInt8] = []
     var response: [UInt8] = []
-    /// The responses of the current read, not yet written: pipelined requests read
-    /// together are answered with one write and one flush when the read is done.
-    var pending: ByteBuffer?
-    var readingPaused = false
+    /// Pipelined requests read together are answered with one write (`ResponseBatch`).
+    let responses = ResponseBatch()
 
     /// Writes the Prometheus text of `GET /metrics`; nil: no such route.
     let metricsExposition: (@Sendable (inout [UInt8]) -> Void)?
@@ -60,8 +58,8 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             if requestHead.version == .http1_1, requestHead.headers.first(name: "expect")?.lowercased() == "100-continue" {
                 // The client waits for this before it sends the body (RFC 9110 §10.1.1).
                 // After the responses gathered before it, in order.
-                gather(Self.continueResponse, context: context)
-                flush(context: context)
+                responses.append(Self.continueResponse, allocator: context.channel.allocator)
+                responses.flush(context: context)
             }
         case .body(var part):
             guard !bodyTooLarge else { return }
@@ -92,30 +90,14 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         context.fireChannelReadComplete()
     }
 
-    /// Writes and flushes the gathered responses; stops reading while the client
-    /// leaves too many unread.
     func flush(context: ChannelHandlerContext) {
-        guard let buffer = pending else { return }
-        pending = nil
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-        if !readingPaused && !context.channel.isWritable {
-            readingPaused = true
-            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
-        }
-    }
-
-    func gather(_ bytes: [UInt8], context: ChannelHandlerContext) {
-        if pending == nil { pending = context.channel.allocator.buffer(capacity: Swift.max(bytes.count, 1024)) }
-        pending!.writeBytes(bytes)
+        responses.flush(context: context)
     }
 
     /// Backpressure, as on the socket: a client that pipelines and never reads stops
     /// being read once its unread replies pass the channel's high water mark.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if readingPaused && context.channel.isWritable {
-            readingPaused = false
-            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
-        }
+        responses.writabilityChanged(context: context)
         context.fireChannelWritabilityChanged()
     }
 
@@ -251,11 +233,11 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             response.append(contentsOf: scratch)
             response.append(UInt8(ascii: "\n"))
         }
-        gather(response, context: context)
+        responses.append(response, allocator: context.channel.allocator)
         if processor.metrics != nil { processor.tally.sent(response.count) }
         deadlines?.requestAnswered()
-        if !keepAlive, let buffer = pending {
-            pending = nil
+        if !keepAlive {
+            let buffer = responses.take(allocator: context.channel.allocator)
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in bound.value.close(promise: nil) }
         }

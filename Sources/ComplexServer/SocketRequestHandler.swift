@@ -1,16 +1,9 @@
 import ComplexWire
-import Logging
 import NIOCore
 
 /// Answers newline-delimited JSON requests on one socket connection, in order, on the
-/// connection's event loop (no thread hop per request). The responses to the requests
-/// of one read are gathered in one buffer and written and flushed once when the read
-/// is done: a pipelining client's burst costs one write, not one per request
-/// (callgrind: 25,400 → … instructions per operation, docs/PERFORMANCE in README).
-///
-/// Backpressure: once the replies a client has not read pass the channel's high water
-/// mark (64 KiB), the connection stops reading until they drain. A client that writes
-/// and never reads once grew the server by 720 MB.
+/// connection's event loop (no thread hop per request), the responses of one read
+/// written together (`ResponseBatch`).
 final class SocketRequestHandler: ChannelInboundHandler {
     typealias InboundIn = LineFrameDecoder.Frame
     typealias OutboundOut = ByteBuffer
@@ -19,9 +12,7 @@ final class SocketRequestHandler: ChannelInboundHandler {
     let deadlines: ConnectionDeadlines?
     var processor = RequestProcessor()
     var scratch: [UInt8] = []
-    /// The responses of the current read, not yet written.
-    var pending: ByteBuffer?
-    var readingPaused = false
+    let responses = ResponseBatch()
 
     init(maximumLineLength: Int, deadlines: ConnectionDeadlines?, metrics: ServerMetrics.Transport? = nil) {
         self.maximumLineLength = maximumLineLength
@@ -58,25 +49,12 @@ final class SocketRequestHandler: ChannelInboundHandler {
         scratch.removeAll(keepingCapacity: true)
         response.encode(to: &scratch, writer: &processor.writer)
         scratch.append(UInt8(ascii: "\n"))
-        if pending == nil { pending = context.channel.allocator.buffer(capacity: Swift.max(scratch.count, 512)) }
-        pending!.writeBytes(scratch)
+        responses.append(scratch, allocator: context.channel.allocator)
         if let metrics = processor.metrics {
             processor.tally.sent(scratch.count)
             if case .failure(let code, _) = response { metrics.error(code) }
         }
         deadlines?.requestAnswered()
-    }
-
-    /// Writes and flushes the gathered responses; stops reading while the client
-    /// leaves too many unread.
-    func flushPending(context: ChannelHandlerContext) {
-        guard let buffer = pending else { return }
-        pending = nil
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-        if !readingPaused && !context.channel.isWritable {
-            readingPaused = true
-            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
-        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -85,16 +63,13 @@ final class SocketRequestHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if readingPaused && context.channel.isWritable {
-            readingPaused = false
-            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
-        }
+        responses.writabilityChanged(context: context)
         context.fireChannelWritabilityChanged()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         processor.flushMetrics()
-        flushPending(context: context)
+        responses.flush(context: context)
         context.fireChannelReadComplete()
     }
 
@@ -109,8 +84,7 @@ final class SocketRequestHandler: ChannelInboundHandler {
 
     /// Closes once everything written so far has reached the socket.
     func flushThenClose(context: ChannelHandlerContext) {
-        let buffer = pending ?? context.channel.allocator.buffer(capacity: 0)
-        pending = nil
+        let buffer = responses.take(allocator: context.channel.allocator)
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
             bound.value.close(promise: nil)
@@ -121,8 +95,7 @@ final class SocketRequestHandler: ChannelInboundHandler {
     /// moment: closing with unread input would make the kernel reset the connection
     /// and the client could lose the error reply.
     func answerThenHangUp(context: ChannelHandlerContext) {
-        let buffer = pending ?? context.channel.allocator.buffer(capacity: 0)
-        pending = nil
+        let buffer = responses.take(allocator: context.channel.allocator)
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
             bound.value.close(mode: .output, promise: nil)
@@ -132,7 +105,8 @@ final class SocketRequestHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // A client that vanished mid-request is routine; anything else is logged by the server.
+        // The stream is unusable (most often the client vanished mid-request, which is
+        // routine): close it. Nothing is logged; the metrics count the connection.
         context.close(promise: nil)
     }
 }

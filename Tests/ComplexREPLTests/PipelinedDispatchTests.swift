@@ -13,11 +13,7 @@ import TestSupport
     /// With `dropAfter` N, its first connection is closed after N answers, as a server
     /// that dies would; later connections are answered in full.
     static let fakeServer = #"""
-    import signal, socket, sys
-    # The test runner's threads block SIGTERM, and a child inherits that: unblock it, so
-    # the test can stop this server, and give up after a minute whatever happens.
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    signal.alarm(60)
+    import socket, sys
     kind, where_, hold, drop_after = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     if kind == "unix":
         s = socket.socket(socket.AF_UNIX); s.bind(where_)
@@ -51,18 +47,10 @@ import TestSupport
 
     func withFakeServer(_ kind: String, hold: Int, dropAfter: Int = 0, in directory: TemporaryDirectory,
                         _ body: (_ backendArguments: [String]) throws -> Void) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.fakeServer, kind, directory.path + "/fake.sock", String(hold), String(dropAfter)]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")), case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
-            line.append(chunk)
-        }
-        let address = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let peer = try ScriptedPeer(script: Self.fakeServer,
+                                    arguments: [kind, directory.path + "/fake.sock", String(hold), String(dropAfter)])
+        defer { peer.stop() }
+        let address = peer.firstLine
         try body(kind == "unix" ? ["--backend", "ipc", "--socket", address]
                                 : ["--backend", "http", "--url", "http://127.0.0.1:\(address)"])
     }

@@ -27,18 +27,9 @@ import TestSupport
     """#
 
     func withTrickler(_ kind: String, _ reply: String, in directory: TemporaryDirectory, _ body: (String) throws -> Void) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.trickler, kind, directory.path + "/trickle.sock", reply]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")), case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
-            line.append(chunk)
-        }
-        try body(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        let peer = try ScriptedPeer(script: Self.trickler, arguments: [kind, directory.path + "/trickle.sock", reply])
+        defer { peer.stop() }
+        try body(peer.firstLine)
     }
 
     @Test func aTricklingSocketServerGetsATimeoutNotAHang() throws {

@@ -1,0 +1,42 @@
+import Foundation
+
+/// A fake server written in Python for one test: started with its arguments, its first
+/// line of output (the address it listens on) read before the test goes on, and
+/// stopped when the test is done with it.
+public final class ScriptedPeer {
+    let process = Process()
+    /// The first line the script printed, without its newline.
+    public let firstLine: String
+
+    /// The test runner's threads block SIGTERM and a child inherits that, so the script
+    /// first unblocks every signal (`stop` can end it) and gives up after a minute
+    /// whatever happens.
+    static let prologue = """
+        import signal
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        signal.alarm(60)
+
+        """
+
+    public init(script: String, arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.prologue + script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")), case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
+            line.append(chunk)
+        }
+        firstLine = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Ends the script and waits for it.
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
