@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ComplexWire
 
 /// A connected stream socket used with blocking calls and time limits.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Renders measurements as a table with a log-scale bar chart, as JSON, or as SVG.
 public struct BenchmarkReport {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ComplexBackends
 
 /// A complex-server started for the benchmark on a private socket path (and a free

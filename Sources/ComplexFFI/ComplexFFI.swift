@@ -1,10 +1,6 @@
 import CComplexABI
 import ComplexLanguage
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 // The bundled FFI library (libComplexFFI.so): the C ABI of Modules/CComplexABI,
 // implemented with the same arithmetic as every other backend.

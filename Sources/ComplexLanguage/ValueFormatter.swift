@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Prints values as CPython's `repr(complex)` does: `(1-2j)`, `5j`, `(-0-3j)`,
 /// `(1e+16+1j)`, `(nan+infj)`; a real prints as CPython prints that part inside a

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where the running executable lives: sibling programs (`complex-server`) and the
 /// bundled FFI library are found next to it.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CLibedit
 
 /// The only type that touches libedit: a prompt with line editing, persistent

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A buffered writer on a file descriptor: pipe mode prints millions of lines, and one
 /// `write(2)` per line would cost more than evaluating it.

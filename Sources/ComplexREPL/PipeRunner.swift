@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ComplexLanguage
 
 /// Evaluates files or piped input line by line: one result line per expression on

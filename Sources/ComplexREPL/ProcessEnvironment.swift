@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The process environment as a dictionary, without Foundation (start-up time matters).
 public enum ProcessEnvironment {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ComplexWire
 
 /// The socket path's life cycle: refuse a live server's path, replace a stale one,

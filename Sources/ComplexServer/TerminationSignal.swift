@@ -1,9 +1,5 @@
 import Dispatch
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// SIGINT and SIGTERM as an awaitable event, so shutdown runs as ordinary code
 /// (removing the socket file) instead of inside a signal handler.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where complex-server listens by default, and where the `ipc` backend looks.
 public enum SocketLocation {

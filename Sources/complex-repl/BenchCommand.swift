@@ -3,11 +3,7 @@ import ComplexBackends
 import ComplexBench
 import ComplexLanguage
 import ComplexREPL
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `complex-repl bench`: parses arguments, runs `BenchmarkRunner`, prints the report.
 struct BenchCommand: ParsableCommand {

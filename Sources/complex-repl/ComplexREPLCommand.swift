@@ -2,11 +2,7 @@ import ArgumentParser
 import ComplexBackends
 import ComplexLanguage
 import ComplexREPL
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `complex-repl`: parses arguments and wires the session to the right front end.
 struct ComplexREPLCommand: ParsableCommand {

@@ -5,11 +5,7 @@ import ComplexWire
 import Logging
 import Metrics
 import Prometheus
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `complex-server`: parses arguments, sets up logging and signals, runs the server.
 @main
