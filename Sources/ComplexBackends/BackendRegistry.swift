@@ -13,11 +13,16 @@ public enum BackendRegistry {
     /// The names users can choose.
     public static var names: [String] { all.map { $0.registryName } }
 
-    /// Creates the backend called `name`.
-    public static func make(_ name: String, _ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
+    /// The backend called `name`, or an error that lists the names there are.
+    public static func type(named name: String) throws(BackendError) -> any RegisteredBackend.Type {
         guard let type = all.first(where: { $0.registryName == name }) else {
             throw .unknownBackend(name, available: names)
         }
-        return try type.make(configuration)
+        return type
+    }
+
+    /// Creates the backend called `name`.
+    public static func make(_ name: String, _ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
+        try type(named: name).make(configuration)
     }
 }

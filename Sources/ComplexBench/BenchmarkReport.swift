@@ -190,10 +190,6 @@ public struct BenchmarkReport {
 }
 
 extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
     func replacingBlocks() -> String {
         String(map { $0 == " " ? " " : "▒" })
     }

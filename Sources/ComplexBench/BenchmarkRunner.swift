@@ -23,8 +23,10 @@ public final class BenchmarkRunner {
         for name in options.backends {
             var configuration = self.configuration
             configuration.depth = options.effectiveDepth
-            if BackendRegistry.all.first(where: { $0.registryName == name }) == nil {
-                throw .backend(name, "unknown; available: \(BackendRegistry.names.joined(separator: ", "))")
+            do throws(BackendError) {
+                _ = try BackendRegistry.type(named: name)
+            } catch {
+                throw .setup(error.description)
             }
             if name == IPCBackend.registryName {
                 try fixture.start(executableDirectory: configuration.executableDirectory)

@@ -76,14 +76,6 @@ public final class Interpreter {
 
     /// Parses and evaluates one line.
     public func execute(_ line: String) throws(Diagnostic) -> Outcome {
-        var copy = line
-        let result: Result<Outcome, Diagnostic> = copy.withUTF8 { buffer in
-            do throws(Diagnostic) {
-                return .success(try execute(buffer))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try line.withUTF8Bytes { (buffer) throws(Diagnostic) in try execute(buffer) }
     }
 }

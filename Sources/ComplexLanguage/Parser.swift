@@ -53,16 +53,7 @@ public struct Parser {
     /// Parses a `String`, for tests and one-off use.
     public static func parse(_ line: String) throws(Diagnostic) -> SyntaxTree {
         var tree = SyntaxTree()
-        var copy = line
-        let result: Result<Void, Diagnostic> = copy.withUTF8 { buffer in
-            do throws(Diagnostic) {
-                try parse(buffer, into: &tree)
-                return .success(())
-            } catch {
-                return .failure(error)
-            }
-        }
-        try result.get()
+        try line.withUTF8Bytes { (buffer) throws(Diagnostic) in try parse(buffer, into: &tree) }
         return tree
     }
 

@@ -47,17 +47,3 @@ public struct Completer {
         return prefix
     }
 }
-
-extension String {
-    /// Without leading and trailing spaces and tabs.
-    func trimmingWhitespace() -> String {
-        let trimmed = self.drop(while: { $0 == " " || $0 == "\t" })
-        var result = String(trimmed)
-        while result.last == " " || result.last == "\t" { result.removeLast() }
-        return result
-    }
-}
-
-extension Substring {
-    func trimmingWhitespace() -> String { String(self).trimmingWhitespace() }
-}

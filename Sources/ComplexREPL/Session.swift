@@ -85,9 +85,3 @@ public final class Session {
         Keys: arrows edit and recall, Ctrl-R searches history, Tab completes, Ctrl-C drops the line.
         """
 }
-
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-}
