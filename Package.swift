@@ -105,13 +105,15 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CPseudoTerminal"], path: "Tests/TestSupport"),
         .testTarget(
             name: "ComplexLanguageTests",
-            dependencies: ["ComplexLanguage", "ComplexBackends", "ComplexWire"]
+            dependencies: ["ComplexLanguage"]
         ),
         .testTarget(
             name: "ComplexREPLTests",
             dependencies: [
-                "ComplexREPL", "ComplexLanguage", "ComplexBackends", "TestSupport", "complex-server", "complex-repl",
-                "ComplexFFI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Imported: complex_repl, TestSupport, ArgumentParser. Run as processes or
+                // loaded: complex-server and ComplexFFI, built before the tests.
+                "complex-repl", "TestSupport", "complex-server", "ComplexFFI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
