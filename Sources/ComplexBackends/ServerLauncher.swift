@@ -26,7 +26,7 @@ public enum ServerLauncher {
 
     /// Starts `complex-server` with `arguments` and waits up to 5 s for `ready()`.
     /// Returns the server's pid, or a message that says how to start it by hand.
-    public static func launch(
+    package static func launch(
         arguments: [String],
         executableDirectory: String?,
         ready: () -> Bool
@@ -94,8 +94,8 @@ public enum ServerLauncher {
         return result
     }
 
-    public struct LaunchFailure: Error {
-        public var reason: String
+    package struct LaunchFailure: Error {
+        package var reason: String
     }
 }
 

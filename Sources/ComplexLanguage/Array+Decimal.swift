@@ -1,7 +1,7 @@
 extension Array where Element == UInt8 {
     /// Appends `value` in decimal digits, without making a String of it first: the
     /// formatter and the servers do this for every number and length they write.
-    public mutating func appendDecimal(_ value: UInt64) {
+    package mutating func appendDecimal(_ value: UInt64) {
         var remaining = value
         var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for UInt64.max's 20 digits
         var count = 0

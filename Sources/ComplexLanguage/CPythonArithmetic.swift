@@ -5,17 +5,17 @@ import Glibc
 ///
 /// swift-numerics' multiply already agrees, but its divide does not (it rescales
 /// differently), so both are written out here from CPython's algorithms.
-public enum CPythonArithmetic {
+package enum CPythonArithmetic {
     /// `_Py_c_prod`: the textbook formula.
     @inlinable
-    public static func product(_ a: ComplexNumber, _ b: ComplexNumber) -> ComplexNumber {
+    package static func product(_ a: ComplexNumber, _ b: ComplexNumber) -> ComplexNumber {
         ComplexNumber(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re)
     }
 
     /// `_Py_c_quot`: Smith's method, dividing through by the larger divisor part.
     /// Returns nil when the divisor is zero.
     @inlinable
-    public static func quotient(_ a: ComplexNumber, _ b: ComplexNumber) -> ComplexNumber? {
+    package static func quotient(_ a: ComplexNumber, _ b: ComplexNumber) -> ComplexNumber? {
         let absBre = b.re < 0 ? -b.re : b.re
         let absBim = b.im < 0 ? -b.im : b.im
         if absBre >= absBim {
@@ -36,7 +36,7 @@ public enum CPythonArithmetic {
     /// `complex_pow`: repeated squaring for small integer exponents, `_Py_c_pow`'s polar
     /// form otherwise, with the errors CPython derives from `errno`: zero to a negative
     /// or complex power, and overflow (any infinite part, `Py_ADJUST_ERANGE2`).
-    public static func power(_ a: ComplexNumber, _ b: ComplexNumber) throws(OperationError) -> ComplexNumber {
+    package static func power(_ a: ComplexNumber, _ b: ComplexNumber) throws(OperationError) -> ComplexNumber {
         Glibc.errno = 0
         let p: ComplexNumber
         if b.im == 0 && b.re == floor(b.re) && Swift.abs(b.re) <= 100 {
@@ -101,7 +101,7 @@ public enum CPythonArithmetic {
     /// `float_pow`: its special cases, then the C library's `pow`, whose overflow is an
     /// error as in CPython (`2.0**10000` raises OverflowError). A negative base with a
     /// fractional exponent gives a complex result, as in Python 3.
-    public static func realPower(_ x: Double, _ y: Double) throws(OperationError) -> Value {
+    package static func realPower(_ x: Double, _ y: Double) throws(OperationError) -> Value {
         if y == 0 { return .real(1) }  // even 0**0 and nan**0
         if x.isNaN { return .real(x) }
         if y.isNaN { return .real(x == 1 ? 1 : y) }

@@ -2,7 +2,7 @@
 ///
 /// Used by the lexer and by the JSON wire reader; both have already checked that the
 /// text is a decimal literal (`digits [. digits] [e [+-] digits]`, no sign).
-public enum DecimalConversion {
+package enum DecimalConversion {
     static let powersOfTen: [Double] = (0...22).map { e in
         var p = 1.0
         for _ in 0..<e { p *= 10 }
@@ -10,7 +10,7 @@ public enum DecimalConversion {
     }
 
     /// The correctly rounded value of `text`.
-    public static func value(of text: UnsafeBufferPointer<UInt8>) -> Double {
+    package static func value(of text: UnsafeBufferPointer<UInt8>) -> Double {
         // Clinger's fast path: with at most 15 significant digits and a power of ten up
         // to 10^22, both factors are exact doubles and one rounding gives the answer.
         var mantissa: UInt64 = 0

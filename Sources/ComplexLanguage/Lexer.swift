@@ -2,16 +2,16 @@
 ///
 /// Works on raw bytes because pipe mode lexes millions of lines: no `String` is made
 /// for a token unless it is a name.
-public struct Lexer {
+package struct Lexer {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
-    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// The next token; `.end` at the end of the line or at a `#` comment.
-    public mutating func next() throws(Diagnostic) -> Token {
+    package mutating func next() throws(Diagnostic) -> Token {
         while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x09 || bytes[position] == 0x0D {
             position += 1
         }

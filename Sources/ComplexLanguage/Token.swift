@@ -1,21 +1,21 @@
 /// One lexical token of a line, located by byte offsets.
-public struct Token: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct Token: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case number, imaginary, identifier
         case plus, minus, star, slash, power
         case leftParen, rightParen, comma, equals
         case end
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// Byte offset of the first byte.
-    public var start: Int
+    package var start: Int
     /// Byte offset one past the last byte.
-    public var end: Int
+    package var end: Int
     /// The literal's value, for `.number` and `.imaginary` (the `j` coefficient).
-    public var number: Double
+    package var number: Double
 
-    public init(_ kind: Kind, _ start: Int, _ end: Int, number: Double = 0) {
+    package init(_ kind: Kind, _ start: Int, _ end: Int, number: Double = 0) {
         self.kind = kind
         self.start = start
         self.end = end
@@ -25,7 +25,7 @@ public struct Token: Sendable, Equatable {
 
 extension Token.Kind {
     /// How the token reads in a message.
-    public var spelling: String {
+    package var spelling: String {
         switch self {
         case .number, .imaginary: return "a number"
         case .identifier: return "a name"

@@ -4,7 +4,7 @@ import Glibc
 /// `write(2)` per line would cost more than evaluating it.
 public struct OutputStream {
     public let fileDescriptor: Int32
-    public var buffer: [UInt8] = []
+    package var buffer: [UInt8] = []
     let capacity: Int
 
     public init(fileDescriptor: Int32, capacity: Int = 1 << 16) {

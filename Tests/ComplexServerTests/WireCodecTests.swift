@@ -18,7 +18,7 @@ import Testing
 
     /// A NaN travels as `nan`, without its sign, as `repr` prints it.
     static let operands: [Value] = [
-        .real(1.5), .real(-0.0), .real(.infinity), .real(.nan), .real(5e-324),
+        .real(1.5), .real(-0.0), .real(.infinity), .real(.nan), .real(.leastNonzeroMagnitude),
         .complex(ComplexNumber(-0.0, .nan)), .complex(ComplexNumber(1e308, -2.5)), .complex(ComplexNumber(-.infinity, 0)),
     ]
 
