@@ -48,7 +48,7 @@ struct BenchCommand: ParsableCommand {
         }
         guard ops >= 1 else { throw ValidationError("--ops wants a positive count") }
         guard (depth ?? 1) >= 1 else { throw ValidationError("--depth wants a positive number of operations in flight, e.g. --depth 64") }
-        guard window >= 1 else { throw ValidationError("--window wants a positive number of lines, e.g. --window 256") }
+        guard window >= 1 else { throw ValidationError("--window wants a positive number of lines, e.g. --window 1024") }
         for name in backends.split(separator: ",") {
             do throws(BackendError) {
                 _ = try BackendRegistry.type(named: String(name))

@@ -79,7 +79,7 @@ struct ComplexREPLCommand: ParsableCommand {
             throw ValidationError("--library goes with --backend ffi")
         }
         if window < 1 {
-            throw ValidationError("--window wants a positive number of lines, e.g. --window 256 (1: one line at a time)")
+            throw ValidationError("--window wants a positive number of lines, e.g. --window 1024 (1: one line at a time)")
         }
         if demoOperation == nil && (arg1 != nil || arg2 != nil) {
             throw ValidationError("--arg1/--arg2 go with one of --add, --sub, --mul, --div")
