@@ -32,7 +32,7 @@ final class ConnectionRefusal: ChannelInboundHandler {
     static func body(limit: Int) -> [UInt8] {
         var out: [UInt8] = []
         var writer = JSONWriter()
-        WireResponse.failure(code: "too_many_connections", message: "the server is at its connection limit (\(limit)); try again later")
+        WireResponse.failure(.tooManyConnections, message: "the server is at its connection limit (\(limit)); try again later")
             .encode(to: &out, writer: &writer)
         return out
     }

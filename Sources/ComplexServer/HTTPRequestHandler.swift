@@ -144,7 +144,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
         if let expectedToken {
             guard Self.bearerToken(in: head).map({ Self.constantTimeEqual($0, expectedToken) }) == true else {
-                send(.failure(code: "unauthorized", message: "missing or wrong Authorization: Bearer token"), head: head, context: context)
+                send(.failure(.unauthorized, message: "missing or wrong Authorization: Bearer token"), head: head, context: context)
                 return
             }
         }
@@ -169,18 +169,18 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             if scratch.last == UInt8(ascii: "\n") { scratch.removeLast() }  // the response adds it
             write(status: .ok, head: head, context: context, close: false, allow: nil, contentHeaders: Self.prometheusContentHeaders)
         case (_, "/metrics") where metricsExposition != nil:
-            send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET, HEAD")
+            send(.failure(.methodNotAllowed, message: "\(path) answers GET"), head: head, context: context, allow: "GET, HEAD")
         case (_, "/health"), (_, "/ops"), (_, "/openapi.yaml"):
-            send(.failure(code: "method_not_allowed", message: "\(path) answers GET"), head: head, context: context, allow: "GET, HEAD")
+            send(.failure(.methodNotAllowed, message: "\(path) answers GET"), head: head, context: context, allow: "GET, HEAD")
         case (.CONNECT, _):
-            send(.failure(code: "method_not_allowed", message: "this server is no proxy: POST /<op>, GET /health"), head: head, context: context, allow: "GET, HEAD, POST")
+            send(.failure(.methodNotAllowed, message: "this server is no proxy: POST /<op>, GET /health"), head: head, context: context, allow: "GET, HEAD, POST")
         default:
             guard let operation = Self.operations[path] else {
-                send(.failure(code: "not_found", message: "no route \(path); POST /<op> (GET /ops lists them), GET /health"), head: head, context: context)
+                send(.failure(.notFound, message: "no route \(path); POST /<op> (GET /ops lists them), GET /health"), head: head, context: context)
                 return
             }
             guard head.method == .POST else {
-                send(.failure(code: "method_not_allowed", message: "\(path) answers POST"), head: head, context: context, allow: "POST")
+                send(.failure(.methodNotAllowed, message: "\(path) answers POST"), head: head, context: context, allow: "POST")
                 return
             }
             let payload = body ?? context.channel.allocator.buffer(capacity: 0)
@@ -300,7 +300,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             return
         }
         scratch.removeAll(keepingCapacity: true)
-        WireResponse.failure(code: "bad_request", message: "malformed HTTP request").encode(to: &scratch, writer: &processor.writer)
+        WireResponse.failure(.badRequest, message: "malformed HTTP request").encode(to: &scratch, writer: &processor.writer)
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["connection": "close"])
         write(status: .badRequest, head: head, context: context, close: true, allow: nil)
     }

@@ -16,16 +16,19 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An HTTP body longer than the limit.
     case bodyTooLarge(limit: Int)
 
-    public var code: String {
+    public var errorCode: WireErrorCode {
         switch self {
-        case .badJSON: return "bad_json"
-        case .badArguments: return "bad_arguments"
-        case .unknownOperation: return "unknown_operation"
-        case .operation(let error): return error.code
-        case .lineTooLong: return "line_too_long"
-        case .bodyTooLarge: return "body_too_large"
+        case .badJSON: return .badJSON
+        case .badArguments: return .badArguments
+        case .unknownOperation: return .unknownOperation
+        case .operation(let error): return WireErrorCode(error)
+        case .lineTooLong: return .lineTooLong
+        case .bodyTooLarge: return .bodyTooLarge
         }
     }
+
+    /// The code as it travels.
+    public var code: String { errorCode.rawValue }
 
     public var message: String {
         switch self {

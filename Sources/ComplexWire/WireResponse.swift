@@ -33,7 +33,7 @@ public enum WireResponse: Sendable, Equatable {
             case "result":
                 response = .result(try reader.readOperand("result"))
             case "error":
-                var code = "backend_failure", message = "the server reported an error without a message"
+                var code = WireErrorCode.backendFailure.rawValue, message = "the server reported an error without a message"
                 try reader.readObject { (reader: inout JSONReader, key: String) throws(WireError) in
                     switch key {
                     case "code": code = try reader.readString()
