@@ -4,9 +4,8 @@ import Glibc
 /// `(1e+16+1j)`, `(nan+infj)`; a real prints as CPython prints that part inside a
 /// complex repr (`6`, `3.5`, `1e+16`, `inf`).
 ///
-/// Swift's `description` already yields the shortest round-trip digits, the same
-/// digits as Python's repr; only the layout differs (Swift switches to exponent form
-/// above 2^53, Python above 1e16), so the digits are re-laid out here.
+/// The digits themselves come from `DecimalDigits`, which the wire shares; display
+/// settings (`style`, `significantDigits`) live here and never reach the wire.
 public struct ValueFormatter: Sendable {
     /// How complex results are shown.
     public enum Style: Sendable, Equatable {
@@ -21,13 +20,12 @@ public struct ValueFormatter: Sendable {
     /// round-trip digits (`repr`).
     public var significantDigits: Int?
 
-    /// Scratch for the digits of one component.
-    var digits: [UInt8] = []
+    /// Lays out each component's digits.
+    var digits = DecimalDigits()
 
     public init(style: Style = .rectangular, significantDigits: Int? = nil) {
         self.style = style
         self.significantDigits = significantDigits
-        digits.reserveCapacity(40)
     }
 
     /// The value as text.
@@ -83,113 +81,10 @@ public struct ValueFormatter: Sendable {
             out.append(UInt8(ascii: "0"))
             return
         }
-        let magnitude = Swift.abs(x)
-        if significantDigits == nil, magnitude < 9_007_199_254_740_992 {
-            if magnitude == magnitude.rounded(.towardZero) {
-                // Integers below 2^53 print as their exact digits; they are most of what
-                // people type, and the wire formats every operand, so they skip the
-                // digit scratch buffer.
-                out.appendDecimal(UInt64(magnitude))
-            } else {
-                // Below 2^53 Swift lays out a non-integer exactly as Python's repr does
-                // (fixed from 1e-4 up, exponent below with at least two digits).
-                var text = magnitude.description
-                text.withUTF8 { out.append(contentsOf: $0) }
-            }
-            return
-        }
-        let decimalPoint: Int
-        let useExponent: Bool
-        if let precision = significantDigits {
-            decimalPoint = roundedDigits(magnitude, precision)
-            useExponent = decimalPoint - 1 < -4 || decimalPoint - 1 >= precision
+        if let significantDigits {
+            digits.appendRounded(Swift.abs(x), significantDigits: significantDigits, to: &out)
         } else {
-            decimalPoint = shortestDigits(magnitude)
-            useExponent = decimalPoint <= -4 || decimalPoint > 16
+            digits.appendShortest(Swift.abs(x), to: &out)
         }
-        if useExponent {
-            out.append(digits[0])
-            if digits.count > 1 {
-                out.append(UInt8(ascii: "."))
-                out.append(contentsOf: digits[1...])
-            }
-            out.append(UInt8(ascii: "e"))
-            var exponent = decimalPoint - 1
-            out.append(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-            exponent = Swift.abs(exponent)
-            if exponent < 10 { out.append(UInt8(ascii: "0")) }
-            out.appendDecimal(UInt64(exponent))
-        } else if decimalPoint <= 0 {
-            out.append(UInt8(ascii: "0"))
-            out.append(UInt8(ascii: "."))
-            for _ in 0 ..< -decimalPoint { out.append(UInt8(ascii: "0")) }
-            out.append(contentsOf: digits)
-        } else if decimalPoint >= digits.count {
-            out.append(contentsOf: digits)
-            for _ in 0 ..< decimalPoint - digits.count { out.append(UInt8(ascii: "0")) }
-        } else {
-            out.append(contentsOf: digits[..<decimalPoint])
-            out.append(UInt8(ascii: "."))
-            out.append(contentsOf: digits[decimalPoint...])
-        }
-    }
-
-    /// Fills `digits` with the shortest round-trip digits of `x` (> 0) and returns the
-    /// decimal point position k such that x = 0.DIGITS × 10^k.
-    mutating func shortestDigits(_ x: Double) -> Int {
-        var text = x.description
-        return text.withUTF8 { parseDigits($0) }
-    }
-
-    /// Fills `digits` with `x` (> 0) rounded to `precision` significant digits (C's
-    /// correctly rounded `%.*e`), trailing zeros removed, as Python's `'g'` does.
-    mutating func roundedDigits(_ x: Double, _ precision: Int) -> Int {
-        var buffer = [CChar](repeating: 0, count: 64)
-        let count = withVaList([Int32(max(precision, 1) - 1), x]) { args in
-            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 64, "%.*e", args) }
-        }
-        return buffer.withUnsafeBufferPointer { raw in
-            raw.withMemoryRebound(to: UInt8.self) { parseDigits(UnsafeBufferPointer(rebasing: $0[..<Int(count)])) }
-        }
-    }
-
-    /// Reads `[digits][.digits][e±NN]` into `digits` (leading and trailing zeros
-    /// dropped) and returns the decimal point position.
-    mutating func parseDigits(_ text: UnsafeBufferPointer<UInt8>) -> Int {
-        digits.removeAll(keepingCapacity: true)
-        var pointPosition: Int? = nil
-        var exponent = 0
-        var index = 0
-        while index < text.count {
-            let c = text[index]
-            if c == UInt8(ascii: ".") {
-                pointPosition = digits.count
-            } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
-                var negative = false
-                index += 1
-                if index < text.count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
-                    negative = text[index] == UInt8(ascii: "-")
-                    index += 1
-                }
-                while index < text.count {
-                    exponent = exponent * 10 + Int(text[index] &- 0x30)
-                    index += 1
-                }
-                if negative { exponent = -exponent }
-                break
-            } else if c &- 0x30 < 10 {
-                digits.append(c)
-            }
-            index += 1
-        }
-        var decimalPoint = (pointPosition ?? digits.count) + exponent
-        var leading = 0
-        while leading < digits.count, digits[leading] == UInt8(ascii: "0") { leading += 1 }
-        if leading > 0 {
-            digits.removeFirst(leading)
-            decimalPoint -= leading
-        }
-        while digits.last == UInt8(ascii: "0") { digits.removeLast() }
-        return decimalPoint
     }
 }

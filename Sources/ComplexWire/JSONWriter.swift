@@ -1,10 +1,11 @@
 import ComplexLanguage
 
-/// Appends the wire's JSON to a byte buffer: numbers in their shortest round-trip form,
-/// non-finite numbers as the strings "inf", "-inf", "nan", and negative zero as `-0.0`:
-/// JSON readers such as Python's read `-0` as the integer 0 and lose the sign.
+/// Appends the wire's JSON to a byte buffer: numbers in their shortest round-trip form
+/// (`DecimalDigits`, never the REPL's display settings), non-finite numbers as the
+/// strings "inf", "-inf", "nan", and negative zero as `-0.0`: JSON readers such as
+/// Python's read `-0` as the integer 0 and lose the sign.
 public struct JSONWriter: Sendable {
-    var formatter = ValueFormatter()
+    var digits = DecimalDigits()
 
     public init() {}
 
@@ -13,10 +14,11 @@ public struct JSONWriter: Sendable {
             out.append(contentsOf: #""nan""#.utf8)
         } else if x.isInfinite {
             out.append(contentsOf: (x < 0 ? #""-inf""# : #""inf""#).utf8)
-        } else if x == 0 && x.sign == .minus {
-            out.append(contentsOf: "-0.0".utf8)
+        } else if x == 0 {
+            out.append(contentsOf: (x.sign == .minus ? "-0.0" : "0").utf8)
         } else {
-            formatter.append(.real(x), to: &out)
+            if x < 0 { out.append(UInt8(ascii: "-")) }
+            digits.appendShortest(Swift.abs(x), to: &out)
         }
     }
 

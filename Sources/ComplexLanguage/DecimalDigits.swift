@@ -1,0 +1,133 @@
+import Glibc
+
+/// The digits of a positive, finite double laid out as Python lays them out: `repr`'s
+/// shortest round-trip digits, or `format(x, '.Ng')`'s rounded ones. Without a sign and
+/// without a trailing `.0` (`6`, `3.5`, `1e+16`, `1.5e-05`).
+///
+/// The wire writes its numbers with `appendShortest` (`JSONWriter`), and the REPL's
+/// display with either (`ValueFormatter`): how results are shown cannot change the
+/// protocol. Swift's `description` already yields the shortest round-trip digits, the
+/// same digits as Python's repr; only the layout differs (Swift switches to exponent
+/// form above 2^53, Python above 1e16), so the digits are re-laid out here.
+package struct DecimalDigits: Sendable {
+    /// Scratch for the digits of one number.
+    var digits: [UInt8] = []
+
+    package init() {
+        digits.reserveCapacity(40)
+    }
+
+    /// `repr`'s digits of `magnitude` (> 0, finite).
+    package mutating func appendShortest(_ magnitude: Double, to out: inout [UInt8]) {
+        if magnitude < 9_007_199_254_740_992 {
+            if magnitude == magnitude.rounded(.towardZero) {
+                // Integers below 2^53 print as their exact digits; they are most of what
+                // people type, and the wire formats every operand, so they skip the
+                // digit scratch buffer.
+                out.appendDecimal(UInt64(magnitude))
+            } else {
+                // Below 2^53 Swift lays out a non-integer exactly as Python's repr does
+                // (fixed from 1e-4 up, exponent below with at least two digits).
+                var text = magnitude.description
+                text.withUTF8 { out.append(contentsOf: $0) }
+            }
+            return
+        }
+        let decimalPoint = shortestDigits(magnitude)
+        layOut(decimalPoint: decimalPoint, useExponent: decimalPoint <= -4 || decimalPoint > 16, to: &out)
+    }
+
+    /// `format(magnitude, '.Ng')`'s digits, N = `significantDigits` (magnitude > 0, finite).
+    package mutating func appendRounded(_ magnitude: Double, significantDigits precision: Int, to out: inout [UInt8]) {
+        let decimalPoint = roundedDigits(magnitude, precision)
+        layOut(decimalPoint: decimalPoint, useExponent: decimalPoint - 1 < -4 || decimalPoint - 1 >= precision, to: &out)
+    }
+
+    /// Lays out `digits`, whose decimal point is at `decimalPoint`.
+    mutating func layOut(decimalPoint: Int, useExponent: Bool, to out: inout [UInt8]) {
+        if useExponent {
+            out.append(digits[0])
+            if digits.count > 1 {
+                out.append(UInt8(ascii: "."))
+                out.append(contentsOf: digits[1...])
+            }
+            out.append(UInt8(ascii: "e"))
+            var exponent = decimalPoint - 1
+            out.append(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            exponent = Swift.abs(exponent)
+            if exponent < 10 { out.append(UInt8(ascii: "0")) }
+            out.appendDecimal(UInt64(exponent))
+        } else if decimalPoint <= 0 {
+            out.append(UInt8(ascii: "0"))
+            out.append(UInt8(ascii: "."))
+            for _ in 0 ..< -decimalPoint { out.append(UInt8(ascii: "0")) }
+            out.append(contentsOf: digits)
+        } else if decimalPoint >= digits.count {
+            out.append(contentsOf: digits)
+            for _ in 0 ..< decimalPoint - digits.count { out.append(UInt8(ascii: "0")) }
+        } else {
+            out.append(contentsOf: digits[..<decimalPoint])
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: digits[decimalPoint...])
+        }
+    }
+
+    /// Fills `digits` with the shortest round-trip digits of `x` (> 0) and returns the
+    /// decimal point position k such that x = 0.DIGITS × 10^k.
+    mutating func shortestDigits(_ x: Double) -> Int {
+        var text = x.description
+        return text.withUTF8 { parseDigits($0) }
+    }
+
+    /// Fills `digits` with `x` (> 0) rounded to `precision` significant digits (C's
+    /// correctly rounded `%.*e`), trailing zeros removed, as Python's `'g'` does.
+    mutating func roundedDigits(_ x: Double, _ precision: Int) -> Int {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = withVaList([Int32(max(precision, 1) - 1), x]) { args in
+            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 64, "%.*e", args) }
+        }
+        return buffer.withUnsafeBufferPointer { raw in
+            raw.withMemoryRebound(to: UInt8.self) { parseDigits(UnsafeBufferPointer(rebasing: $0[..<Int(count)])) }
+        }
+    }
+
+    /// Reads `[digits][.digits][e±NN]` into `digits` (leading and trailing zeros
+    /// dropped) and returns the decimal point position.
+    mutating func parseDigits(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        digits.removeAll(keepingCapacity: true)
+        var pointPosition: Int? = nil
+        var exponent = 0
+        var index = 0
+        while index < text.count {
+            let c = text[index]
+            if c == UInt8(ascii: ".") {
+                pointPosition = digits.count
+            } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                var negative = false
+                index += 1
+                if index < text.count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
+                    negative = text[index] == UInt8(ascii: "-")
+                    index += 1
+                }
+                while index < text.count {
+                    exponent = exponent * 10 + Int(text[index] &- 0x30)
+                    index += 1
+                }
+                if negative { exponent = -exponent }
+                break
+            } else if c &- 0x30 < 10 {
+                digits.append(c)
+            }
+            index += 1
+        }
+        var decimalPoint = (pointPosition ?? digits.count) + exponent
+        var leading = 0
+        while leading < digits.count, digits[leading] == UInt8(ascii: "0") { leading += 1 }
+        if leading > 0 {
+            digits.removeFirst(leading)
+            decimalPoint -= leading
+        }
+        while digits.last == UInt8(ascii: "0") { digits.removeLast() }
+        return decimalPoint
+    }
+}
