@@ -22,7 +22,7 @@ final class ActivityMonitor: Sendable {
         var idleSince = ContinuousClock.now
     }
 
-    let state = Mutex(State())
+    private let state = Mutex(State())
     let maximumConnections: Int
     let metrics: ServerMetrics?
 

@@ -26,6 +26,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     var response: [UInt8] = []
     /// Pipelined requests read together are answered with one write (`ResponseBatch`).
     let responses = ResponseBatch()
+    var writer = JSONWriter()
 
     /// Writes the Prometheus text of `GET /metrics`; nil: no such route.
     let metricsExposition: (@Sendable (inout [UInt8]) -> Void)?
@@ -195,7 +196,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     func send(_ response: WireResponse, head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool = false, allow: String? = nil) {
         if case .failure(let code, _) = response { processor.metrics?.error(code) }
         scratch.removeAll(keepingCapacity: true)
-        response.encode(to: &scratch, writer: &processor.writer)
+        response.encode(to: &scratch, writer: &writer)
         write(status: HTTPStatusMapping.status(for: response), head: head, context: context, close: close, allow: allow)
     }
 
@@ -300,7 +301,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             return
         }
         scratch.removeAll(keepingCapacity: true)
-        WireResponse.failure(.badRequest, message: "malformed HTTP request").encode(to: &scratch, writer: &processor.writer)
+        WireResponse.failure(.badRequest, message: "malformed HTTP request").encode(to: &scratch, writer: &writer)
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["connection": "close"])
         write(status: .badRequest, head: head, context: context, close: true, allow: nil)
     }

@@ -4,7 +4,6 @@ import ComplexWire
 /// Turns a request body into a response: decode, compute in-process, report.
 /// Shared by the socket and HTTP listeners so both speak the same operations and errors.
 struct RequestProcessor {
-    var writer = JSONWriter()
     /// Where requests are counted by operation, and error replies by code.
     var metrics: ServerMetrics.Transport?
     /// This connection's counts since the last read; the handler flushes them.

@@ -13,6 +13,7 @@ final class SocketRequestHandler: ChannelInboundHandler {
     var processor = RequestProcessor()
     var scratch: [UInt8] = []
     let responses = ResponseBatch()
+    var writer = JSONWriter()
 
     init(maximumLineLength: Int, deadlines: ConnectionDeadlines?, metrics: ServerMetrics.Transport? = nil) {
         self.maximumLineLength = maximumLineLength
@@ -47,7 +48,7 @@ final class SocketRequestHandler: ChannelInboundHandler {
 
     func send(_ response: WireResponse, context: ChannelHandlerContext) {
         scratch.removeAll(keepingCapacity: true)
-        response.encode(to: &scratch, writer: &processor.writer)
+        response.encode(to: &scratch, writer: &writer)
         scratch.append(UInt8(ascii: "\n"))
         responses.append(scratch, allocator: context.channel.allocator)
         if let metrics = processor.metrics {
