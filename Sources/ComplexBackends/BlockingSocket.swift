@@ -3,8 +3,9 @@ import ComplexWire
 
 /// A connected stream socket used with blocking calls and time limits.
 ///
-/// The REPL evaluates one operation at a time, so a blocking socket on the caller's
-/// thread is the fastest client there is: no event loop, no thread hop per operation.
+/// The REPL waits for its answers anyway (one, or a batch in flight), so a blocking
+/// socket on the caller's thread is the fastest client there is: no event loop, no
+/// thread hop per operation.
 package final class BlockingSocket {
     /// Why a socket call failed, with errno's text.
     package struct Failure: Error {
