@@ -33,8 +33,11 @@ let package = Package(
         // The wire formats shared by clients and the server: JSON requests and responses.
         .target(
             name: "ComplexWire",
-            dependencies: ["ComplexLanguage"]
+            dependencies: ["ComplexLanguage", "CSharedMemory"]
         ),
+        // Atomics, futexes and memfds for the shm channel's region, which Swift cannot
+        // reach directly: one header of inline functions, no code.
+        .systemLibrary(name: "CSharedMemory", path: "Modules/CSharedMemory"),
         // The C ABI of FFI libraries: one header, no code.
         .systemLibrary(name: "CComplexABI", path: "Modules/CComplexABI"),
         // The bundled library implementing that ABI with the language's arithmetic.

@@ -8,6 +8,7 @@ public enum BackendRegistry {
         IPCBackend.self,
         HTTPBackend.self,
         FFIBackend.self,
+        SharedMemoryBackend.self,
     ]
 
     /// The names users can choose.

@@ -161,4 +161,29 @@ package final class BlockingSocket {
             throw .errno("recv")
         }
     }
+
+    /// One line (without its newline) of at most `maximumLength` bytes, within the reply
+    /// deadline: a handshake's answer, which nothing may follow.
+    func receiveLine(maximumLength: Int) throws(Failure) -> [UInt8] {
+        var buffer: [UInt8] = []
+        var count = 0
+        while true {
+            let n = try receive(into: &buffer, after: count)
+            if n == 0 { throw .closedByServer }
+            count += n
+            if let end = buffer[..<count].firstIndex(of: UInt8(ascii: "\n")) {
+                guard end == count - 1 else { throw Failure(reason: "the server sent more than one line") }
+                return Array(buffer[..<end])
+            }
+            if count > maximumLength { throw Failure(reason: "a line longer than \(maximumLength) bytes") }
+        }
+    }
+
+    /// True when the other end has closed the connection, or sent something where
+    /// nothing was due: a look without waiting.
+    func peerHasClosed() -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return false }
+        return true
+    }
 }

@@ -7,6 +7,7 @@ import ComplexLanguage
 public final class FFIBackend: Backend, RegisteredBackend {
     public static let registryName = "ffi"
     public static let help = "a C-ABI shared library in this process; ARG: library path (default: the bundled libComplexFFI.so)"
+    public static let argumentKind: BackendArgumentKind? = .library
     /// The bundled library's file name, next to the executable.
     public static let bundledLibrary = "libComplexFFI.so"
 

@@ -10,6 +10,7 @@ import ComplexWire
 public final class HTTPBackend: Backend, RegisteredBackend {
     public static let registryName = "http"
     public static let help = "complex-server over HTTP/1.1; ARG: URL (default http://127.0.0.1:3000, auto-started)"
+    public static let argumentKind: BackendArgumentKind? = .url
     public static let defaultURL = "http://127.0.0.1:3000"
 
     public var name: String { Self.registryName }

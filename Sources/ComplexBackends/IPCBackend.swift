@@ -7,6 +7,7 @@ import ComplexWire
 public final class IPCBackend: Backend, RegisteredBackend {
     public static let registryName = "ipc"
     public static let help = "complex-server over a Unix socket; ARG: socket path (default one auto-starts a server)"
+    public static let argumentKind: BackendArgumentKind? = .socket
 
     public var name: String { Self.registryName }
     public var summary: String { "ipc (\(path))" }

@@ -4,6 +4,7 @@ import ComplexLanguage
 public final class LocalBackend: Backend, RegisteredBackend {
     public static let registryName = "local"
     public static let help = "in-process; no server needed"
+    public static let argumentKind: BackendArgumentKind? = nil
 
     public var name: String { Self.registryName }
     public var summary: String { "local (in-process)" }

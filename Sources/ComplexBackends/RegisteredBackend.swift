@@ -6,6 +6,9 @@ public protocol RegisteredBackend: SendableMetatype {
     static var registryName: String { get }
     /// One line for `:backend` and `--help`.
     static var help: String { get }
+    /// What the backend's argument is, and so the command-line option that sets it
+    /// (`--socket`, `--url`, `--library`) and what the benchmark gives it; nil: none.
+    static var argumentKind: BackendArgumentKind? { get }
     /// Creates the backend; fails with a message that says how to fix the configuration.
     static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend
 }

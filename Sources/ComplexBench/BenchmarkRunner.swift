@@ -23,21 +23,25 @@ public final class BenchmarkRunner {
         for name in options.backends {
             var configuration = self.configuration
             configuration.depth = options.effectiveDepth
+            let type: any RegisteredBackend.Type
             do throws(BackendError) {
-                _ = try BackendRegistry.type(named: name)
+                type = try BackendRegistry.type(named: name)
             } catch {
                 throw .setup(error.description)
             }
-            if name == IPCBackend.registryName {
+            switch type.argumentKind {
+            case .socket:
                 try fixture.start(executableDirectory: configuration.executableDirectory)
                 configuration.argument = fixture.socketPath
-            } else if name == HTTPBackend.registryName {
+            case .url:
                 if let url = options.url {
                     configuration.argument = url
                 } else {
                     try fixture.start(executableDirectory: configuration.executableDirectory)
                     configuration.argument = fixture.url
                 }
+            case .library, nil:
+                break
             }
             let backend: any Backend
             do throws(BackendError) {

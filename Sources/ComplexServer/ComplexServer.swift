@@ -15,9 +15,11 @@ public final class ComplexServer: Sendable {
     let group: MultiThreadedEventLoopGroup
     let activity: ActivityMonitor
     let metrics = ServerMetrics()
+    let channelLimit: SharedMemoryChannel.Limit
 
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
+        self.channelLimit = SharedMemoryChannel.Limit(maximum: configuration.maximumSharedMemoryChannels)
         self.activity = ActivityMonitor(maximumConnections: configuration.maximumConnections, metrics: metrics)
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(configuration.threads, 1))
@@ -47,6 +49,7 @@ public final class ComplexServer: Sendable {
         let activity = self.activity
         let configuration = self.configuration
         let metrics = self.metrics.socket
+        let channels = SharedMemoryChannels(limit: channelLimit, metrics: self.metrics.shm)
         let refusal = SocketRequestHandler.refusal(limit: activity.maximumConnections)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -58,7 +61,8 @@ public final class ComplexServer: Sendable {
                     let connectionDeadlines = configuration.deadlines(admission, metrics)
                     try sync.addHandler(connectionDeadlines)
                     try Self.addSocketProtocolHandlers(
-                        to: sync, maximumLineLength: maximumLineLength, deadlines: connectionDeadlines, metrics: metrics)
+                        to: sync, maximumLineLength: maximumLineLength, deadlines: connectionDeadlines, metrics: metrics,
+                        channels: channels)
                 }
             }
         do {
@@ -78,10 +82,11 @@ public final class ComplexServer: Sendable {
 
     static func addSocketProtocolHandlers(
         to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int, deadlines: ConnectionDeadlines?,
-        metrics: ServerMetrics.Transport? = nil
+        metrics: ServerMetrics.Transport? = nil, channels: SharedMemoryChannels? = nil
     ) throws {
         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
-        try pipeline.addHandler(SocketRequestHandler(maximumLineLength: maximumLineLength, deadlines: deadlines, metrics: metrics))
+        try pipeline.addHandler(SocketRequestHandler(
+            maximumLineLength: maximumLineLength, deadlines: deadlines, metrics: metrics, channels: channels))
     }
 
     /// HTTP's handlers (NIO's request decoder, request handling), as every connection

@@ -101,6 +101,15 @@ final class ConnectionDeadlines: ChannelInboundHandler {
         headReceived = true
     }
 
+    /// The connection has become a shm channel's lifeline: it carries nothing more, and
+    /// stays open while the channel is used, however long (the channels have their own
+    /// limit).
+    func becameLifeline() {
+        check?.cancel()
+        check = nil
+        requestAnswered()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         check?.cancel()
         check = nil

@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     /// Connections served at once (socket and HTTP together); more are answered with
     /// `too_many_connections` (HTTP 503) and closed.
     public var maximumConnections = 1024
+    /// shm channels open at once (each holds a thread that serves it); more are
+    /// answered with `too_many_channels`. 0: the server offers none.
+    public var maximumSharedMemoryChannels = 64
     /// Longest request line on the socket, in bytes; a longer one gets
     /// `line_too_long` and the connection is closed.
     public var maximumLineLength = 64 * 1024

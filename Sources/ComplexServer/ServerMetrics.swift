@@ -75,6 +75,7 @@ final class ServerMetrics: Sendable {
 
     let socket = Transport("socket")
     let http = Transport("http")
+    let shm = Transport("shm")
     let openConnections = Gauge(label: "complex_server_open_connections")
     let refusedConnections = Counter(label: "complex_server_refused_connections_total")
     let evictedConnections = Counter(label: "complex_server_evicted_connections_total")

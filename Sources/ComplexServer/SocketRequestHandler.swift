@@ -1,4 +1,5 @@
 import ComplexWire
+import Glibc
 import NIOCore
 
 /// Answers newline-delimited JSON requests on one socket connection, in order, on the
@@ -14,11 +15,20 @@ final class SocketRequestHandler: ChannelInboundHandler {
     var scratch: [UInt8] = []
     let responses = ResponseBatch()
     var writer = JSONWriter()
+    /// Where shm channels come from; nil: this connection is offered none.
+    let channels: SharedMemoryChannels?
+    /// The region offered to this connection's client, and the descriptor it opens it by,
+    /// until the client says it has mapped it.
+    var offered: (region: SharedMemoryRegion, descriptor: Int32)?
+    /// The channel this connection is the lifeline of.
+    var channel: SharedMemoryChannel?
 
-    init(maximumLineLength: Int, deadlines: ConnectionDeadlines?, metrics: ServerMetrics.Transport? = nil) {
+    init(maximumLineLength: Int, deadlines: ConnectionDeadlines?, metrics: ServerMetrics.Transport? = nil,
+         channels: SharedMemoryChannels? = nil) {
         self.maximumLineLength = maximumLineLength
         self.deadlines = deadlines
         self.processor.metrics = metrics
+        self.channels = channels
         scratch.reserveCapacity(256)
     }
 
@@ -35,8 +45,14 @@ final class SocketRequestHandler: ChannelInboundHandler {
                 var start = 0
                 while start < bytes.count {
                     let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-                    let response = processor.respond(to: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                    send(response, context: context)
+                    let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    if line.count == SharedMemoryHandshake.openLine.count && line.elementsEqual(SharedMemoryHandshake.openLine) {
+                        offerChannel(context: context)
+                    } else if line.count == SharedMemoryHandshake.mappedLine.count && line.elementsEqual(SharedMemoryHandshake.mappedLine) {
+                        openChannel(context: context)
+                    } else {
+                        send(processor.respond(to: line), context: context)
+                    }
                     start = end + 1
                 }
             }
@@ -58,7 +74,62 @@ final class SocketRequestHandler: ChannelInboundHandler {
         deadlines?.requestAnswered()
     }
 
+    /// The client asked for a shm channel: offer a region, or say why not.
+    func offerChannel(context: ChannelHandlerContext) {
+        guard offered == nil, channel == nil else {
+            send(.failure(.badRequest, message: "shm: this connection already has a channel; open another connection for another"), context: context)
+            return
+        }
+        guard let channels, channels.limit.reserve() else {
+            let maximum = channels?.limit.maximum ?? 0
+            send(.failure(.tooManyChannels, message: maximum == 0
+                    ? "shm: this server offers no shm channels (started with --max-shm-channels 0)"
+                    : "shm: the server has its most shm channels open (\(maximum), --max-shm-channels); use ipc, or try again when one closes"),
+                 context: context)
+            return
+        }
+        do throws(SharedMemoryError) {
+            let (region, descriptor) = try SharedMemoryRegion.create()
+            offered = (region, descriptor)
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: SharedMemoryHandshake.Offer(pid: getpid(), descriptor: descriptor).line)
+            scratch.append(UInt8(ascii: "\n"))
+            responses.append(scratch, allocator: context.channel.allocator)
+            deadlines?.requestAnswered()
+        } catch {
+            channels.limit.release()
+            send(.failure(.badRequest, message: "shm: the server cannot make a shared region (\(error)); use ipc"), context: context)
+        }
+    }
+
+    /// The client has mapped the region offered: close its descriptor and serve it.
+    func openChannel(context: ChannelHandlerContext) {
+        guard let (region, descriptor) = offered, let channels else {
+            send(.failure(.badRequest, message: #"shm: no region was offered on this connection; send {"shm":"open"} first"#), context: context)
+            return
+        }
+        Glibc.close(descriptor)
+        offered = nil
+        let connection = context.channel
+        let served = SharedMemoryChannel(region: region, limit: channels.limit, metrics: channels.metrics) {
+            connection.close(promise: nil)
+        }
+        guard served.start() else {
+            context.close(promise: nil)
+            return
+        }
+        channel = served
+        deadlines?.becameLifeline()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        if let (_, descriptor) = offered {
+            Glibc.close(descriptor)
+            channels?.limit.release()
+            offered = nil
+        }
+        channel?.close()
+        channel = nil
         processor.flushMetrics()
         context.fireChannelInactive()
     }

@@ -17,6 +17,8 @@ public enum WireErrorCode: String, CaseIterable, Sendable {
     case unauthorized
     case badRequest = "bad_request"
     case tooManyConnections = "too_many_connections"
+    /// (socket only) A shm channel was asked for while the server has its most open.
+    case tooManyChannels = "too_many_channels"
     /// The clients' own code, never sent by the server: no server answered, or it
     /// answered something that is not the protocol.
     case backendFailure = "backend_failure"
@@ -31,7 +33,7 @@ public enum WireErrorCode: String, CaseIterable, Sendable {
         case .bodyTooLarge: return 413
         case .divisionByZero, .domainError, .overflow: return 422
         case .tooManyConnections: return 503
-        case .lineTooLong, .backendFailure: return nil
+        case .lineTooLong, .tooManyChannels, .backendFailure: return nil
         }
     }
 

@@ -40,7 +40,7 @@ struct ComplexREPLCommand: ParsableCommand {
 
     static let defaultBackend = LocalBackend.registryName
 
-    @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp; a server is started there on demand).", valueName: "path"))
+    @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc or shm (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp; a server is started there on demand).", valueName: "path"))
     var socket: String?
 
     @Option(help: ArgumentHelp("URL of complex-server, for --backend http (default http://127.0.0.1:3000; a server is started there on demand).", valueName: "url"))
@@ -69,14 +69,9 @@ struct ComplexREPLCommand: ParsableCommand {
             throw ValidationError("--\(demoOperation!.rawValue) needs --arg1 and --arg2, e.g. --add --arg1 1+3j --arg2 -5j")
         }
         _ = try demoOperands()
-        if socket != nil && backend != "ipc" {
-            throw ValidationError("--socket goes with --backend ipc")
-        }
-        if url != nil && backend != "http" {
-            throw ValidationError("--url goes with --backend http")
-        }
-        if library != nil && backend != "ffi" {
-            throw ValidationError("--library goes with --backend ffi")
+        let given: [(BackendArgumentKind, String?)] = [(.socket, socket), (.url, url), (.library, library)]
+        for case let (kind, _?) in given where !kind.backends.contains(backend) {
+            throw ValidationError("--\(kind.rawValue) goes with --backend \(kind.backends.joined(separator: " or "))")
         }
         if window < 1 {
             throw ValidationError("--window wants a positive number of lines, e.g. --window 1024 (1: one line at a time)")

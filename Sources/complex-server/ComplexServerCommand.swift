@@ -44,6 +44,9 @@ struct ComplexServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Connections served at once; more get too_many_connections (HTTP 503).", valueName: "n"))
     var maxConnections: Int = 1024
 
+    @Option(help: ArgumentHelp("Shared-memory channels open at once, each served by a thread of its own (--backend shm); more get too_many_channels. 0: offer none.", valueName: "n"))
+    var maxShmChannels: Int = 64
+
     @Option(help: ArgumentHelp("Close a connection idle this long between requests.", valueName: "seconds"))
     var idleTimeout: Double = 30
 
@@ -65,6 +68,9 @@ struct ComplexServerCommand: AsyncParsableCommand {
         }
         if let exitWhenIdle, exitWhenIdle < 1 {
             throw ValidationError("--exit-when-idle wants a positive number of seconds")
+        }
+        if maxShmChannels < 0 {
+            throw ValidationError("--max-shm-channels wants 0 (none) or a positive number")
         }
         if maxConnections < 1 || idleTimeout <= 0 || requestTimeout <= 0 || headerTimeout <= 0 {
             throw ValidationError("--max-connections, --idle-timeout, --request-timeout and --header-timeout want positive values")
@@ -146,6 +152,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
             token: token,
             idleExitSeconds: exitWhenIdle)
         configuration.maximumConnections = maxConnections
+        configuration.maximumSharedMemoryChannels = maxShmChannels
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.requestTimeoutSeconds = requestTimeout
         configuration.headerTimeoutSeconds = headerTimeout

@@ -5,8 +5,11 @@ import Foundation
 /// stopped when the test is done with it.
 public final class ScriptedPeer {
     let process = Process()
+    let output = Pipe()
     /// The first line the script printed, without its newline.
     public let firstLine: String
+    /// What came after the first line in the same read.
+    var rest = Data()
 
     /// The test runner's threads block SIGTERM and a child inherits that, so the script
     /// first unblocks every signal (`stop` can end it) and gives up after a minute
@@ -21,14 +24,25 @@ public final class ScriptedPeer {
     public init(script: String, arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", Self.prologue + script] + arguments
-        let output = Pipe()
         process.standardOutput = output
         try process.run()
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")), case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
             line.append(chunk)
         }
-        firstLine = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let end = line.firstIndex(of: UInt8(ascii: "\n")) ?? line.endIndex
+        firstLine = String(decoding: line[..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        rest = end < line.endIndex ? line[line.index(after: end)...] : Data()
+    }
+
+    /// Waits for the script to end on its own (stopping it after `timeout` seconds) and
+    /// returns what it printed after its first line.
+    public func finish(timeout: Double = 30) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        stop()
+        rest.append(output.fileHandleForReading.readDataToEndOfFile())
+        return String(decoding: rest, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Ends the script and waits for it.

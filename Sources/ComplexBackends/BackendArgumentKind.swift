@@ -1,0 +1,15 @@
+/// What a backend's one argument names. Each kind has its command-line option, named
+/// after the raw value (`--socket PATH`), which the backends of that kind share.
+public enum BackendArgumentKind: String, CaseIterable, Sendable {
+    /// complex-server's Unix socket path.
+    case socket
+    /// complex-server's HTTP URL.
+    case url
+    /// A shared library's path.
+    case library
+
+    /// The backends whose argument is of this kind, by name.
+    public var backends: [String] {
+        BackendRegistry.all.filter { $0.argumentKind == self }.map { $0.registryName }
+    }
+}

@@ -1,0 +1,230 @@
+import ComplexLanguage
+import ComplexWire
+import Glibc
+
+/// Sends every operation to complex-server through shared memory: a request ring and a
+/// reply ring in a region both processes map (docs/PROTOCOL.md, "Shared memory"), set
+/// up over the Unix socket, which then stays open as the channel's lifeline.
+///
+/// A call writes its slot, publishes it, and polls the reply ring; only a side that
+/// has polled for a while goes to sleep on a futex, and only a sleeper is woken with
+/// a system call, so a busy stream makes none.
+public final class SharedMemoryBackend: Backend, RegisteredBackend {
+    public static let registryName = "shm"
+    public static let help = "complex-server through shared memory, set up over its Unix socket; ARG: socket path (default one auto-starts a server)"
+    public static let argumentKind: BackendArgumentKind? = .socket
+
+    public var name: String { Self.registryName }
+    public var summary: String { "shm (\(path))" }
+    public var pipelines: Bool { true }
+
+    /// How long a sleeping client sleeps before it looks at its lifeline again: the
+    /// longest it takes to notice a server that died without a word.
+    static let lifelineCheckNanoseconds: Int64 = 100_000_000
+
+    let path: String
+    let isDefaultPath: Bool
+    let configuration: BackendConfiguration
+    /// The most requests unanswered at once.
+    let depth: UInt32
+    let spinNanoseconds: UInt64
+    var lifeline: BlockingSocket?
+    var region: SharedMemoryRegion?
+    /// Requests published on this channel, and replies read, modulo 2³².
+    var sent: UInt32 = 0
+    var answered: UInt32 = 0
+
+    init(path: String, isDefaultPath: Bool, configuration: BackendConfiguration) {
+        self.path = path
+        self.isDefaultPath = isDefaultPath
+        self.configuration = configuration
+        self.depth = UInt32(min(max(configuration.depth, 1), SharedMemoryLayout.slotCount))
+        self.spinNanoseconds = ServerConnection<LineFraming>.spinMicroseconds(environment: configuration.environment) * 1000
+    }
+
+    public static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
+        let defaultPath = SocketLocation.defaultPath(environment: configuration.environment)
+        let path = configuration.argument ?? defaultPath
+        guard path.utf8.count <= SocketLocation.maximumPathLength else {
+            throw .invalidArgument(backend: registryName, argument: path,
+                                   hint: "a Unix socket path holds at most \(SocketLocation.maximumPathLength) bytes")
+        }
+        return SharedMemoryBackend(path: path, isDefaultPath: path == defaultPath, configuration: configuration)
+    }
+
+    public func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+        var answer: Result<Value, OperationError>?
+        exchange(count: 1, call: { _ in OperationCall(operation, a, b) }, answer: { answer = $0 })
+        return try answer!.get()  // `exchange` answers every call exactly once
+    }
+
+    public func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {
+        results.removeAll(keepingCapacity: true)
+        exchange(count: calls.count, call: { calls[$0] }, answer: { results.append($0) })
+    }
+
+    /// Why a channel stopped answering.
+    struct Lost: Error {
+        var reason: String
+        /// The server closed the channel or its connection: on a channel kept from
+        /// earlier, the server's restart rather than this request.
+        var peerClosed: Bool
+    }
+
+    /// Sends calls `0..<count` and hands `answer` each one's result, in order, exactly
+    /// once, with the ipc backend's rules for a connection that goes away: a kept
+    /// channel found closed before it answers anything is replaced without a word; one
+    /// lost otherwise fails every call it had not answered, and the next call connects again.
+    func exchange(count: Int, call: (Int) -> OperationCall, answer: (Result<Value, OperationError>) -> Void) {
+        var done = 0
+        while done < count {
+            let kept = region != nil
+            let region: SharedMemoryRegion
+            do throws(OperationError) {
+                region = try connected()
+            } catch {
+                while done < count { answer(.failure(error)); done += 1 }
+                return
+            }
+            let doneBefore = done
+            var next = done
+            do throws(Lost) {
+                if region.load(SharedMemoryLayout.closedOffset) != 0 {
+                    throw Lost(reason: "the server closed the channel", peerClosed: true)
+                }
+                while done < count {
+                    if next < count && sent &- answered < depth {
+                        while next < count && sent &- answered < depth {
+                            SharedMemorySlot.writeRequest(call(next), to: region.requestSlot(sent))
+                            sent &+= 1
+                            next += 1
+                        }
+                        region.storeFenced(SharedMemoryLayout.requestHeadOffset, sent)
+                        if region.load(SharedMemoryLayout.serverSleepingOffset) != 0 {
+                            region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 0)
+                            region.wake(SharedMemoryLayout.serverSleepingOffset)
+                        }
+                    }
+                    let head = try awaitReplies(region)
+                    guard head &- answered <= sent &- answered else {
+                        throw Lost(reason: "the server's reply count \(head) is past its requests", peerClosed: false)
+                    }
+                    while answered != head {
+                        answer(SharedMemorySlot.readReply(from: region.replySlot(answered)))
+                        answered &+= 1
+                        done += 1
+                    }
+                }
+            } catch {
+                disconnect()
+                if kept && done == doneBefore && error.peerClosed { continue }
+                let failure = OperationError.backendFailure(
+                    "\(Self.registryName): lost complex-server at \(path) (\(error.reason)); the next operation reconnects")
+                while done < count { answer(.failure(failure)); done += 1 }
+                return
+            }
+        }
+    }
+
+    /// The server's reply count once it passes `answered`: polled for `spinNanoseconds`,
+    /// then slept for, looking at the lifeline before each sleep.
+    func awaitReplies(_ region: SharedMemoryRegion) throws(Lost) -> UInt32 {
+        var head = region.load(SharedMemoryLayout.replyHeadOffset)
+        if head != answered { return head }
+        let start = Self.now()
+        var polls: UInt32 = 0
+        repeat {
+            SharedMemoryRegion.pause()
+            head = region.load(SharedMemoryLayout.replyHeadOffset)
+            if head != answered { return head }
+            polls &+= 1
+            // The server may be queued on this very CPU: let it run.
+            if polls & 1023 == 0 { sched_yield() }
+        } while polls & 63 != 0 || Self.now() - start < spinNanoseconds
+        let deadline = start + UInt64(ServerConnection<LineFraming>.timeoutSeconds) * 1_000_000_000
+        while true {
+            try checkLifeline(region)
+            // Say we sleep, then look once more: the server publishes, then looks
+            // whether we sleep, so one of the two sees the other.
+            region.storeFenced(SharedMemoryLayout.clientSleepingOffset, 1)
+            head = region.load(SharedMemoryLayout.replyHeadOffset)
+            if head == answered {
+                region.wait(SharedMemoryLayout.clientSleepingOffset, while: 1, nanoseconds: Self.lifelineCheckNanoseconds)
+                head = region.load(SharedMemoryLayout.replyHeadOffset)
+            }
+            region.store(SharedMemoryLayout.clientSleepingOffset, 0)
+            if head != answered { return head }
+            if Self.now() > deadline {
+                throw Lost(reason: "no reply within \(ServerConnection<LineFraming>.timeoutSeconds) s", peerClosed: false)
+            }
+        }
+    }
+
+    /// Fails when the server gave the channel up or its connection is gone.
+    func checkLifeline(_ region: SharedMemoryRegion) throws(Lost) {
+        if region.load(SharedMemoryLayout.closedOffset) != 0 {
+            throw Lost(reason: "the server closed the channel", peerClosed: true)
+        }
+        guard let lifeline else { throw Lost(reason: "no connection", peerClosed: true) }
+        if lifeline.peerHasClosed() {
+            throw Lost(reason: "the server closed the connection", peerClosed: true)
+        }
+    }
+
+    /// The channel's region, set up first if need be.
+    func connected() throws(OperationError) -> SharedMemoryRegion {
+        if let region { return region }
+        let socket = try ServerLauncher.connectOrStart(
+            backend: Self.registryName, address: path, isDefault: isDefaultPath,
+            serverArguments: ["--socket", path, "--no-http"], configuration: configuration
+        ) { () throws(BlockingSocket.Failure) in
+            try BlockingSocket.connect(unixPath: path, timeoutSeconds: ServerConnection<LineFraming>.timeoutSeconds)
+        }
+        let line: [UInt8]
+        do throws(BlockingSocket.Failure) {
+            try socket.send(SharedMemoryHandshake.openLine + [UInt8(ascii: "\n")])
+            line = try socket.receiveLine(maximumLength: 4096)
+        } catch {
+            throw .backendFailure("\(Self.registryName): complex-server at \(path) did not set up a channel (\(error.reason))")
+        }
+        let answer: SharedMemoryHandshake.Answer
+        do throws(WireError) {
+            answer = try line.withUnsafeBufferPointer { (bytes) throws(WireError) in try SharedMemoryHandshake.decodeAnswer(bytes) }
+        } catch {
+            throw .backendFailure("\(Self.registryName): complex-server at \(path) answered the channel request with something that is not the protocol's (\(error.message)); an older server? Use ipc")
+        }
+        let offer: SharedMemoryHandshake.Offer
+        switch answer {
+        case .offer(let made): offer = made
+        case .refused(let code, let message):
+            throw .backendFailure("\(Self.registryName): complex-server at \(path) refused a channel: \(message) (\(code))")
+        }
+        let mapped: SharedMemoryRegion
+        do throws(SharedMemoryError) {
+            mapped = try SharedMemoryRegion.open(pid: offer.pid, descriptor: offer.descriptor)
+        } catch {
+            throw .backendFailure("\(Self.registryName): cannot map complex-server's region (\(error)); the server must run on this machine as your user; use ipc otherwise")
+        }
+        do throws(BlockingSocket.Failure) {
+            try socket.send(SharedMemoryHandshake.mappedLine + [UInt8(ascii: "\n")])
+        } catch {
+            throw .backendFailure("\(Self.registryName): lost complex-server at \(path) while setting up a channel (\(error.reason))")
+        }
+        lifeline = socket
+        region = mapped
+        sent = 0
+        answered = 0
+        return mapped
+    }
+
+    func disconnect() {
+        region = nil
+        lifeline = nil
+    }
+
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+}

@@ -1,0 +1,171 @@
+import ComplexLanguage
+import ComplexWire
+import Glibc
+import Synchronization
+
+/// Serves one client's shm channel (docs/PROTOCOL.md, "Shared memory") on a thread of
+/// its own: it polls the request ring for a while, then sleeps on a futex until the
+/// client wakes it, so a busy stream costs no system call and an idle one no CPU.
+///
+/// Nothing read from the region is trusted: the thread keeps its own count of requests
+/// served, answers only the `slotCount` slots a well-behaved client may have written,
+/// and gives the channel up (closing its lifeline) when the client's count says more.
+/// Each request slot is copied before it is checked. The region is this client's own,
+/// so whatever a client writes there can only garble its own answers.
+final class SharedMemoryChannel: Sendable {
+    /// How long the thread polls before it sleeps. The next request of a client that
+    /// calls in a loop arrives within a microsecond, and one at a prompt seconds later.
+    static let pollNanoseconds: UInt64 = 50_000
+
+    /// The most shm channels open at once, and how many are: each holds a thread.
+    final class Limit: Sendable {
+        let maximum: Int
+        private let open = Atomic<Int>(0)
+
+        init(maximum: Int) {
+            self.maximum = maximum
+        }
+
+        /// Takes a place; false when every place is taken.
+        func reserve() -> Bool {
+            var current = open.load(ordering: .relaxed)
+            while current < maximum {
+                let (exchanged, original) = open.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+                if exchanged { return true }
+                current = original
+            }
+            return false
+        }
+
+        func release() {
+            open.subtract(1, ordering: .releasing)
+        }
+
+        /// Channels open now.
+        var count: Int { open.load(ordering: .acquiring) }
+    }
+
+    let region: SharedMemoryRegion
+    let limit: Limit
+    let metrics: ServerMetrics.Transport?
+    /// Closes the channel's socket connection: when the client broke the protocol.
+    let hangUp: @Sendable () -> Void
+    private let closed = Atomic<Bool>(false)
+
+    /// A channel over `region`, which holds one of `limit`'s places until its thread ends.
+    init(region: SharedMemoryRegion, limit: Limit, metrics: ServerMetrics.Transport?, hangUp: @escaping @Sendable () -> Void) {
+        self.region = region
+        self.limit = limit
+        self.metrics = metrics
+        self.hangUp = hangUp
+    }
+
+    /// Starts the channel's thread; false (and the place given back) when none can be made.
+    func start() -> Bool {
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&thread, nil, { context in
+            let channel = Unmanaged<SharedMemoryChannel>.fromOpaque(context!).takeRetainedValue()
+            channel.serve()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<SharedMemoryChannel>.fromOpaque(context).release()
+            limit.release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+    }
+
+    /// Ends the channel: the client's connection closed, or the server stops. Wakes the
+    /// thread if it sleeps, and the client, which then finds the channel closed.
+    func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        region.storeFenced(SharedMemoryLayout.closedOffset, 1)
+        // Changing the futex word before waking makes a sleeper that has not yet
+        // reached the kernel return at once instead of missing the wake.
+        region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 0)
+        region.wake(SharedMemoryLayout.serverSleepingOffset)
+        region.storeFenced(SharedMemoryLayout.clientSleepingOffset, 0)
+        region.wake(SharedMemoryLayout.clientSleepingOffset)
+    }
+
+    var isClosed: Bool { closed.load(ordering: .acquiring) }
+
+    func serve() {
+        defer { limit.release() }
+        var served: UInt32 = 0
+        var tally = ServerMetrics.Transport.Tally()
+        while let head = nextHead(after: served, tally: &tally) {
+            // Requests outstanding, by the client's count: never more than the ring holds.
+            guard head &- served <= UInt32(SharedMemoryLayout.slotCount) else {
+                close()
+                hangUp()
+                break
+            }
+            let first = served
+            while served != head {
+                let result: Result<Value, OperationError>
+                switch SharedMemorySlot.readRequest(from: region.requestSlot(served)) {
+                case .success(let call):
+                    if metrics != nil { tally.request(call.operation) }
+                    do throws(OperationError) {
+                        result = .success(try call.operation.perform(call.a, call.b))
+                    } catch {
+                        result = .failure(error)
+                    }
+                case .failure(let error):
+                    result = .failure(error)
+                }
+                if case .failure(let error) = result, let metrics { metrics.error(WireErrorCode(error).rawValue) }
+                SharedMemorySlot.writeReply(result, to: region.replySlot(served))
+                served &+= 1
+                region.store(SharedMemoryLayout.replyHeadOffset, served)
+            }
+            // A stream that never pauses still shows in the metrics, every 4,096 requests.
+            if (first ^ served) >> 12 != 0, let metrics { tally.flush(into: metrics) }
+            SharedMemoryRegion.fence()
+            if region.load(SharedMemoryLayout.clientSleepingOffset) != 0 {
+                region.storeFenced(SharedMemoryLayout.clientSleepingOffset, 0)
+                region.wake(SharedMemoryLayout.clientSleepingOffset)
+            }
+        }
+        if let metrics { tally.flush(into: metrics) }
+    }
+
+    /// The client's request count once it differs from `served`: polled for
+    /// `pollNanoseconds`, then slept for; nil once the channel is closed.
+    func nextHead(after served: UInt32, tally: inout ServerMetrics.Transport.Tally) -> UInt32? {
+        while !isClosed {
+            var head = region.load(SharedMemoryLayout.requestHeadOffset)
+            if head != served { return head }
+            let deadline = Self.now() + Self.pollNanoseconds
+            var polls: UInt32 = 0
+            repeat {
+                SharedMemoryRegion.pause()
+                head = region.load(SharedMemoryLayout.requestHeadOffset)
+                if head != served { return head }
+                polls &+= 1
+                // On two vCPUs a poller that never yields can hold the client's CPU.
+                if polls & 1023 == 0 { sched_yield() }
+            } while polls & 63 != 0 || Self.now() < deadline
+            if let metrics { tally.flush(into: metrics) }
+            // Say we sleep, then look once more: the client publishes, then looks
+            // whether we sleep, so one of the two sees the other.
+            region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 1)
+            head = region.load(SharedMemoryLayout.requestHeadOffset)
+            if head == served && !isClosed {
+                region.wait(SharedMemoryLayout.serverSleepingOffset, while: 1, nanoseconds: -1)
+            }
+            region.store(SharedMemoryLayout.serverSleepingOffset, 0)
+        }
+        return nil
+    }
+
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+}

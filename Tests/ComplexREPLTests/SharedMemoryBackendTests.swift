@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The REPL with `--backend shm` against a real complex-server: the channel's results,
+/// its lifeline, its limit, its idle cost, and a hostile neighbour.
+@Suite struct SharedMemoryBackendTests {
+    let repl = ProcessRunner.product("complex-repl")
+
+    @Test func resultsAreByteIdenticalToLocal() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
+        try BackendIdentity.expectIdenticalToLocal(["--backend", "shm", "--socket", path], in: directory,
+                                                   exact: (3000, 199), functions: (1500, 200))
+        _ = server
+    }
+
+    @Test func aServerThatDiesGivesAClearErrorAndTheREPLReconnects() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        var server: ServerProcess? = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
+        let terminal = try PseudoTerminal(repl, ["--backend", "shm", "--socket", path, "-"], environment: ["TERM": "dumb"])
+        terminal.send("1+1\n")
+        try terminal.expect("\n2\r\n")
+        server?.stop(signal: SIGKILL)
+        server = nil
+        // The kept channel is dead; the one more try finds no server.
+        terminal.send("2+2\n")
+        try terminal.expect("<stdin>:2:2: error: shm: no complex-server at \(path)")
+        try terminal.expect("start one with: complex-server --socket \(path)")
+        server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
+        terminal.send("3+3\n")
+        try terminal.expect("\n6\r\n")
+        // A server restarted between two lines is reached without a word.
+        server?.stop(signal: SIGKILL)
+        server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
+        terminal.send("4+4\n")
+        try terminal.expect("\n8\r\n")
+        terminal.send("\u{04}")
+        #expect(terminal.waitForExit() == 1)  // line 2 failed
+        #expect(!terminal.transcript.contains("<stdin>:4"), "\(terminal.transcript)")
+    }
+
+    @Test func theChannelOutlivesTheServersIdleTimeout() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--no-http"] + KeptConnectionCheck.idleTimeout, socketPath: path, in: directory)
+        try KeptConnectionCheck.survivesTheServersIdleTimeout(repl: repl, backendArguments: ["--backend", "shm", "--socket", path])
+        _ = server
+    }
+
+    @Test func theDefaultSocketStartsAServerOnDemand() throws {
+        let directory = try TemporaryDirectory()
+        let environment = ["XDG_RUNTIME_DIR": directory.path, "PATH": "/usr/bin:/bin"]
+        let run = try ProcessRunner.run(repl, ["--backend", "shm", "-e", "(1+3j) - 5j * 2"], environment: environment, timeout: 20)
+        #expect(run.stdout == "(1-7j)\n")
+        #expect(run.stderr.contains("started complex-server on \(directory.path)/complex-repl.sock"))
+        // ipc and shm share the default server.
+        let again = try ProcessRunner.run(repl, ["--backend", "ipc", "-e", "2*3"], environment: environment)
+        #expect(again.stdout == "6\n" && again.stderr.isEmpty)
+        if let pid = run.stderr.split(separator: "(pid ").last?.prefix(while: \.isNumber), let number = Int32(pid) {
+            kill(number, SIGTERM)
+        } else {
+            Issue.record("no pid in \(run.stderr)")
+        }
+    }
+
+    @Test func aMissingNonDefaultSocketIsNotAutoStarted() throws {
+        let run = try ProcessRunner.run(repl, ["--backend", "shm", "--socket", "/nonexistent/s.sock", "-e", "1+1"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("shm: no complex-server at /nonexistent/s.sock"))
+    }
+
+    /// The server holds at most `--max-shm-channels`; one more gets a clear error, and a
+    /// client that dies gives its channel back.
+    @Test func theChannelLimitHoldsAndADeadClientsChannelIsFreed() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--no-http", "--max-shm-channels", "1"], socketPath: path, in: directory)
+        let holder = try PseudoTerminal(repl, ["--backend", "shm", "--socket", path, "-"], environment: ["TERM": "dumb"])
+        holder.send("1+1\n")
+        try holder.expect("\n2\r\n")
+        let refused = try ProcessRunner.run(repl, ["--backend", "shm", "--socket", path, "-e", "2+2"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("shm: complex-server at \(path) refused a channel: shm: the server has its most shm channels open (1, --max-shm-channels); use ipc"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("(too_many_channels)"))
+        kill(holder.pid, SIGKILL)
+        _ = holder.waitForExit()
+        // The server frees the channel once the dead client's connection closes.
+        let deadline = Date().addingTimeInterval(5)
+        var answered = try ProcessRunner.run(repl, ["--backend", "shm", "--socket", path, "-e", "3+3"])
+        while answered.status != 0 && Date() < deadline {
+            usleep(50_000)
+            answered = try ProcessRunner.run(repl, ["--backend", "shm", "--socket", path, "-e", "3+3"])
+        }
+        #expect(answered.stdout == "6\n", "\(answered.stderr)")
+        _ = server
+    }
+
+    /// Once the polling window is over, a REPL waiting at its prompt and its server's
+    /// channel thread sleep: neither process uses CPU over 5 s.
+    @Test func anIdleChannelUsesNoCPU() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
+        let terminal = try PseudoTerminal(repl, ["--backend", "shm", "--socket", path, "-"], environment: ["TERM": "dumb"])
+        terminal.send("(1+2j)*3\n")
+        try terminal.expect("\n(3+6j)\r\n")
+        usleep(200_000)
+        let pids = [terminal.pid, server.process.processIdentifier]
+        let before = pids.map(Self.cpuTicks)
+        usleep(5_000_000)
+        let after = pids.map(Self.cpuTicks)
+        // Clock ticks are 10 ms: a process that polled for even 2% of the time would show 10.
+        #expect(after[0] - before[0] <= 2, "the REPL used \(after[0] - before[0]) ticks of CPU while idle")
+        #expect(after[1] - before[1] <= 2, "the server used \(after[1] - before[1]) ticks of CPU while idle")
+        terminal.send("ans*2\n")
+        try terminal.expect("\n(6+12j)\r\n")
+        terminal.send("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    /// utime + stime from /proc/PID/stat, in clock ticks.
+    static func cpuTicks(_ pid: pid_t) -> Int {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return -1 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command's closing parenthesis: state is field 0, utime 11, stime 12.
+        return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+    }
+
+    /// A client that writes random bytes all over its shared region as fast as it can,
+    /// for 10 s (and opens a new channel whenever the server gives one up), while two
+    /// honest clients, over shm and ipc, evaluate a program again and again: the server
+    /// never crashes or stalls, and every honest answer is right.
+    @Test func aHostileClientCannotHurtTheServerOrOtherClients() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
+        let program = directory.path + "/program.txt"
+        try BackendIdentity.program(seed: 7, lines: 400).write(toFile: program, atomically: true, encoding: .utf8)
+        let expected = try ProcessRunner.run(repl, [program])
+        let hostile = try ScriptedPeer(script: Self.hostileScript, arguments: [path, "10"])
+        #expect(hostile.firstLine == "mapped", "the hostile client did not get a channel: \(hostile.firstLine)")
+        let end = Date().addingTimeInterval(10)
+        var runs = 0
+        while Date() < end {
+            for backend in ["shm", "ipc"] {
+                let run = try ProcessRunner.run(repl, ["--backend", backend, "--socket", path, program], timeout: 20)
+                #expect(run.stdout == expected.stdout && run.stderr == expected.stderr && run.status == expected.status,
+                        "\(backend) answered differently beside a hostile client")
+                runs += 1
+            }
+        }
+        let report = hostile.finish()
+        #expect(server.process.isRunning, "the server died: \(server.log)")
+        #expect(runs >= 4)
+        // The script says how many channels it had and how many bytes it wrote: proof
+        // that it was hostile for the whole time, not refused at once.
+        let numbers = report.split(separator: " ").compactMap { Int($0) }
+        #expect(numbers.count == 2 && numbers[0] >= 1 && numbers[1] > 1_000_000, "hostile client: \(report)")
+        let after = try ProcessRunner.run(repl, ["--backend", "shm", "--socket", path, "-e", "(1+3j) - 5j * 2"])
+        #expect(after.stdout == "(1-7j)\n")
+    }
+
+    /// Connects, opens a channel, and scribbles: half of its rounds random bytes
+    /// anywhere (heads, futex words, slots), half random slots with a request count
+    /// just ahead of the server's, so the server decodes garbage requests too.
+    static let hostileScript = """
+        import json, mmap, os, random, socket, sys, time
+        path, seconds = sys.argv[1], float(sys.argv[2])
+        end = time.time() + seconds
+        channels = written = 0
+        first = True
+        while time.time() < end:
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(path)
+            s.sendall(b'{"shm":"open"}\\n')
+            offer = json.loads(s.makefile("rb").readline())["shm"]
+            fd = os.open("/proc/%d/fd/%d" % (offer["pid"], offer["fd"]), os.O_RDWR)
+            region = mmap.mmap(fd, 0)
+            os.close(fd)
+            s.sendall(b'{"shm":"mapped"}\\n')
+            channels += 1
+            if first:
+                print("mapped", flush=True)
+                first = False
+            s.setblocking(False)
+            size = len(region)
+            while time.time() < end:
+                for _ in range(500):
+                    if random.random() < 0.5:
+                        at = random.randrange(size - 64)
+                        region[at:at + 64] = os.urandom(64)
+                    else:
+                        at = 512 + random.randrange(256) * 64
+                        region[at:at + 64] = os.urandom(64)
+                        served = int.from_bytes(region[128:132], "little")
+                        region[64:68] = ((served + random.randrange(1, 200)) % 2**32).to_bytes(4, "little")
+                    written += 64
+                try:
+                    if s.recv(1) == b"":
+                        break
+                except BlockingIOError:
+                    pass
+            region.close()
+            s.close()
+        print(channels, written, flush=True)
+        """
+}

@@ -1,0 +1,149 @@
+import ComplexLanguage
+@testable import ComplexServer
+import ComplexWire
+import Foundation
+import NIOCore
+import NIOEmbedded
+import Testing
+
+/// The shm channel's pieces: its slots, its handshake, and the socket handler that
+/// offers a region and serves it on a thread, on NIO's EmbeddedChannel.
+@Suite struct SharedMemoryChannelTests {
+    static let operands: [Value] = [
+        .real(2.5), .real(-0.0), .real(.nan), .real(-.infinity),
+        .complex(ComplexNumber(1, -2)), .complex(ComplexNumber(-0.0, .nan)), .complex(ComplexNumber(.infinity, 0)),
+    ]
+
+    @Test func everyRequestRoundTripsThroughASlotBitForBit() {
+        let slot = UnsafeMutableRawPointer.allocate(byteCount: SharedMemoryLayout.requestSlotSize, alignment: 64)
+        defer { slot.deallocate() }
+        for operation in Operation.allCases {
+            for a in Self.operands {
+                for b in [nil] + Self.operands.map(Optional.some) where operation.arity.contains(b == nil ? 1 : 2) {
+                    SharedMemorySlot.writeRequest(OperationCall(operation, a, b), to: slot)
+                    guard case .success(let call) = SharedMemorySlot.readRequest(from: slot) else {
+                        Issue.record("\(operation) \(a) \(String(describing: b)) did not decode")
+                        continue
+                    }
+                    #expect(call.operation == operation)
+                    #expect(call.a.isIdentical(to: a))
+                    #expect(call.b == nil && b == nil || call.b!.isIdentical(to: b!))
+                }
+            }
+        }
+    }
+
+    @Test func aRequestSlotThatIsNotTheProtocolsIsAnsweredWithItsError() {
+        let slot = UnsafeMutableRawPointer.allocate(byteCount: SharedMemoryLayout.requestSlotSize, alignment: 64)
+        defer { slot.deallocate() }
+        func decode(_ word: UInt64) -> OperationError? {
+            slot.storeBytes(of: word, as: UInt64.self)
+            guard case .failure(let error) = SharedMemorySlot.readRequest(from: slot) else { return nil }
+            return error
+        }
+        #expect(decode(200 | 1 << 8) == .unsupported("shm: operation code 200 names no operation (0 to \(Operation.allCases.count - 1))"))
+        #expect(decode(0 | 3 << 8) == .badArguments("shm: add request with 3 operands (1 or 2)"))
+        #expect(decode(0 | 0 << 8) == .badArguments("shm: add request with 0 operands (1 or 2)"))
+        #expect(decode(UInt64(Operation.sqrt.index) | 1 << 8 | 2 << 16) == .badArguments("shm: sqrt request with unused bits set in bytes 2–7"))
+        #expect(decode(0 | 2 << 8 | 1 << 40) == .badArguments("shm: add request with unused bits set in bytes 2–7"))
+        // The operation's own check of its operand count still applies.
+        #expect(decode(0 | 1 << 8) == nil)
+    }
+
+    @Test func everyReplyRoundTripsThroughASlot() {
+        let slot = UnsafeMutableRawPointer.allocate(byteCount: SharedMemoryLayout.replySlotSize, alignment: 64)
+        defer { slot.deallocate() }
+        for value in Self.operands {
+            SharedMemorySlot.writeReply(.success(value), to: slot)
+            guard case .success(let read) = SharedMemorySlot.readReply(from: slot) else {
+                Issue.record("\(value) did not decode")
+                continue
+            }
+            #expect(read.isIdentical(to: value))
+        }
+        let errors: [OperationError] = [
+            .divisionByZero("division by zero"), .domainError("math domain error"), .overflow("math range error"),
+            .badArguments("rect() takes real arguments (a modulus and a phase), not complex ones"),
+            .unsupported("no such thing"),
+        ]
+        for error in errors {
+            SharedMemorySlot.writeReply(.failure(error), to: slot)
+            guard case .failure(let read) = SharedMemorySlot.readReply(from: slot) else {
+                Issue.record("\(error) did not decode")
+                continue
+            }
+            #expect(read == error)
+        }
+        // A message too long for the slot is cut at a character boundary.
+        let long = String(repeating: "a", count: SharedMemorySlot.maximumMessageLength - 1) + "é and more"
+        SharedMemorySlot.writeReply(.failure(.domainError(long)), to: slot)
+        #expect(SharedMemorySlot.readReply(from: slot) == .failure(.domainError(String(repeating: "a", count: SharedMemorySlot.maximumMessageLength - 1))))
+        slot.storeBytes(of: UInt8(99), as: UInt8.self)
+        #expect(SharedMemorySlot.readReply(from: slot) == .failure(.backendFailure("shm: a reply with status 99, which is not the protocol's")))
+    }
+
+    @Test func theHandshakeAnswersDecode() throws {
+        func decode(_ text: String) throws(WireError) -> SharedMemoryHandshake.Answer {
+            try Array(text.utf8).withUnsafeBufferPointer { (bytes) throws(WireError) in try SharedMemoryHandshake.decodeAnswer(bytes) }
+        }
+        let offer = SharedMemoryHandshake.Offer(pid: 42, descriptor: 7)
+        #expect(try decode(String(decoding: offer.line, as: UTF8.self)) == .offer(offer))
+        #expect(try decode(#"{"error":{"code":"too_many_channels","message":"full"}}"#) == .refused(code: "too_many_channels", message: "full"))
+        #expect(throws: WireError.self) { try decode(#"{"shm":{"pid":-1,"fd":3,"version":1}}"#) }
+        #expect(throws: WireError.self) { try decode(#"{"result":1}"#) }
+    }
+
+    /// The handler offers a region, serves it on its own thread once the client says it
+    /// has mapped it, refuses a channel over the limit, and gives its place back when
+    /// the connection closes.
+    @Test func theSocketHandlerOffersServesAndFreesAChannel() throws {
+        let limit = SharedMemoryChannel.Limit(maximum: 1)
+        func connection() throws -> EmbeddedChannel {
+            let channel = EmbeddedChannel()
+            try ComplexServer.addSocketProtocolHandlers(
+                to: channel.pipeline.syncOperations, maximumLineLength: 1024, deadlines: nil,
+                channels: SharedMemoryChannels(limit: limit, metrics: nil))
+            return channel
+        }
+        func readLine(_ channel: EmbeddedChannel) throws -> [UInt8] {
+            guard var buffer = try channel.readOutbound(as: ByteBuffer.self) else { return [] }
+            return Array(buffer.readBytes(length: buffer.readableBytes)!.dropLast())
+        }
+        let first = try connection()
+        try first.writeInbound(ByteBuffer(bytes: SharedMemoryHandshake.openLine + [10]))
+        let answer = try readLine(first).withUnsafeBufferPointer { try SharedMemoryHandshake.decodeAnswer($0) }
+        guard case .offer(let offer) = answer else {
+            Issue.record("no offer: \(answer)")
+            return
+        }
+        #expect(offer.pid == getpid())
+        let region = try SharedMemoryRegion.open(pid: offer.pid, descriptor: offer.descriptor)
+        try first.writeInbound(ByteBuffer(bytes: SharedMemoryHandshake.mappedLine + [10]))
+        #expect(fcntl(offer.descriptor, F_GETFD) == -1, "the server kept the region's descriptor open")
+
+        // Two requests, as a client writes them.
+        SharedMemorySlot.writeRequest(OperationCall(.mul, .complex(ComplexNumber(1, 2)), .real(3)), to: region.requestSlot(0))
+        SharedMemorySlot.writeRequest(OperationCall(.log, .real(0), nil), to: region.requestSlot(1))
+        region.storeFenced(SharedMemoryLayout.requestHeadOffset, 2)
+        region.wake(SharedMemoryLayout.serverSleepingOffset)
+        let deadline = Date().addingTimeInterval(5)
+        while region.load(SharedMemoryLayout.replyHeadOffset) != 2 && Date() < deadline { usleep(100) }
+        #expect(SharedMemorySlot.readReply(from: region.replySlot(0)) == .success(.complex(ComplexNumber(3, 6))))
+        #expect(SharedMemorySlot.readReply(from: region.replySlot(1)) == .failure(.domainError("math domain error")))
+
+        let second = try connection()
+        try second.writeInbound(ByteBuffer(bytes: SharedMemoryHandshake.openLine + [10]))
+        let refusal = String(decoding: try readLine(second), as: UTF8.self)
+        #expect(refusal.contains(#""code":"too_many_channels""#), "\(refusal)")
+        // The refused connection still answers JSON requests.
+        try second.writeInbound(ByteBuffer(string: #"{"op":"add","a":1,"b":2}"# + "\n"))
+        #expect(String(decoding: try readLine(second), as: UTF8.self) == #"{"result":3}"#)
+
+        // Closing the connection ends the channel: its thread gives the place back.
+        _ = try first.finish()
+        #expect(region.load(SharedMemoryLayout.closedOffset) == 1)
+        while limit.count != 0 && Date() < deadline.addingTimeInterval(5) { usleep(1000) }
+        #expect(limit.count == 0)
+        _ = try second.finish()
+    }
+}
