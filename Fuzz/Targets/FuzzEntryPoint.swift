@@ -10,6 +10,7 @@ let harnesses: [String: @Sendable (UnsafePointer<UInt8>, Int) -> Int32] = [
     "fuzz-http-body": fuzzHTTPBody,
     "fuzz-http": fuzzHTTP,
     "fuzz-replies": fuzzReplies,
+    "fuzz-shm": fuzzSharedMemory,
 ]
 
 let harness: @Sendable (UnsafePointer<UInt8>, Int) -> Int32 = {

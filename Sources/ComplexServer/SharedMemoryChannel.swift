@@ -12,7 +12,7 @@ import Synchronization
 /// and gives the channel up (closing its lifeline) when the client's count says more.
 /// Each request slot is copied before it is checked. The region is this client's own,
 /// so whatever a client writes there can only garble its own answers.
-final class SharedMemoryChannel: Sendable {
+package final class SharedMemoryChannel: Sendable {
     /// How long the thread polls before it sleeps. The next request of a client that
     /// calls in a loop arrives within a microsecond, and one at a prompt seconds later.
     static let pollNanoseconds: UInt64 = 50_000
@@ -98,33 +98,12 @@ final class SharedMemoryChannel: Sendable {
         var served: UInt32 = 0
         var tally = ServerMetrics.Transport.Tally()
         while let head = nextHead(after: served, tally: &tally) {
-            // Requests outstanding, by the client's count: never more than the ring holds.
-            guard head &- served <= UInt32(SharedMemoryLayout.slotCount) else {
+            guard let next = answer(through: head, after: served, tally: &tally) else {
                 close()
                 hangUp()
                 break
             }
-            let first = served
-            while served != head {
-                let result: Result<Value, OperationError>
-                switch SharedMemorySlot.readRequest(from: region.requestSlot(served)) {
-                case .success(let call):
-                    if metrics != nil { tally.request(call.operation) }
-                    do throws(OperationError) {
-                        result = .success(try call.operation.perform(call.a, call.b))
-                    } catch {
-                        result = .failure(error)
-                    }
-                case .failure(let error):
-                    result = .failure(error)
-                }
-                if case .failure(let error) = result, let metrics { metrics.error(WireErrorCode(error).rawValue) }
-                SharedMemorySlot.writeReply(result, to: region.replySlot(served))
-                served &+= 1
-                region.store(SharedMemoryLayout.replyHeadOffset, served)
-            }
-            // A stream that never pauses still shows in the metrics, every 4,096 requests.
-            if (first ^ served) >> 12 != 0, let metrics { tally.flush(into: metrics) }
+            served = next
             SharedMemoryRegion.fence()
             if region.load(SharedMemoryLayout.clientSleepingOffset) != 0 {
                 region.storeFenced(SharedMemoryLayout.clientSleepingOffset, 0)
@@ -132,6 +111,45 @@ final class SharedMemoryChannel: Sendable {
             }
         }
         if let metrics { tally.flush(into: metrics) }
+    }
+
+    /// Answers requests `served..<head` (modulo 2³²) and publishes each reply; returns
+    /// the new count, or nil, answering nothing, when `head` is not a count a client
+    /// could have written: more requests outstanding than the ring holds.
+    func answer(through head: UInt32, after served: UInt32, tally: inout ServerMetrics.Transport.Tally) -> UInt32? {
+        guard head &- served <= UInt32(SharedMemoryLayout.slotCount) else { return nil }
+        var served = served
+        let first = served
+        while served != head {
+            let result: Result<Value, OperationError>
+            switch SharedMemorySlot.readRequest(from: region.requestSlot(served)) {
+            case .success(let call):
+                if metrics != nil { tally.request(call.operation) }
+                do throws(OperationError) {
+                    result = .success(try call.operation.perform(call.a, call.b))
+                } catch {
+                    result = .failure(error)
+                }
+            case .failure(let error):
+                result = .failure(error)
+            }
+            if case .failure(let error) = result, let metrics { metrics.error(WireErrorCode(error).rawValue) }
+            SharedMemorySlot.writeReply(result, to: region.replySlot(served))
+            served &+= 1
+            region.store(SharedMemoryLayout.replyHeadOffset, served)
+        }
+        // A stream that never pauses still shows in the metrics, every 4,096 requests.
+        if (first ^ served) >> 12 != 0, let metrics { tally.flush(into: metrics) }
+        return served
+    }
+
+    /// What the channel's thread does on waking, once, without a thread: answers the
+    /// requests the region's count says wait after `served`. For the fuzz target
+    /// `fuzz-shm`, which fills the region with arbitrary bytes.
+    package static func answerOnce(region: SharedMemoryRegion, after served: UInt32) -> UInt32? {
+        let channel = SharedMemoryChannel(region: region, limit: Limit(maximum: 1), metrics: nil) {}
+        var tally = ServerMetrics.Transport.Tally()
+        return channel.answer(through: region.load(SharedMemoryLayout.requestHeadOffset), after: served, tally: &tally)
     }
 
     /// The client's request count once it differs from `served`: polled for

@@ -121,6 +121,28 @@ import TestSupport
         #expect(terminal.waitForExit() == 0)
     }
 
+    /// docs/PROTOCOL.md is enough to write a client: the C example, built from it, gets
+    /// its answers from a real server.
+    @Test func theCExampleClientWorks() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/shm/shm_client.c").path
+        let client = directory.path + "/shm_client"
+        let cc = try ProcessRunner.run("/usr/bin/env", ["cc", "-O2", "-Wall", "-Werror", "-o", client, source])
+        #expect(cc.status == 0, "\(cc.stderr)")
+        let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
+        let run = try ProcessRunner.run(client, [path])
+        #expect(run.stdout == """
+            (1+2j) * (3-4j) = (11, 2)
+            (0.1+0j) + (0.2+0j) = (0.30000000000000004, 0)
+            sqrt(-4+0j) = (0, 2)
+            (1+0j) / 0j: error 2: division by zero
+
+            """, "\(run.stderr)")
+        _ = server
+    }
+
     /// utime + stime from /proc/PID/stat, in clock ticks.
     static func cpuTicks(_ pid: pid_t) -> Int {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
