@@ -16,6 +16,9 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
 
     public var name: String { Self.registryName }
     public var summary: String { "shm (\(path))" }
+    /// Batches fill the ring, so the server computes while the client writes and reads:
+    /// pipe mode over 10,000 lines ran at 430–650k lines/s with batches and 280–460k
+    /// with one call at a time (`bench --pipe`, three alternations).
     public var pipelines: Bool { true }
 
     /// How long a sleeping client sleeps before it looks at its lifeline again: the
