@@ -9,7 +9,7 @@ import NIOEmbedded
 func fuzzHTTP(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     let channel = EmbeddedChannel()
-    try! ComplexServer.addHTTPProtocolHandlers(to: channel.pipeline.syncOperations, maximumBodyLength: 512,
+    try! Server.addHTTPProtocolHandlers(to: channel.pipeline.syncOperations, maximumBodyLength: 512,
                                                token: data[0] & 0x80 != 0 ? "s3cret" : nil)
     _ = try? channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     let bytes = UnsafeBufferPointer(start: data, count: size)

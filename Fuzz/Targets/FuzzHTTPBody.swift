@@ -6,7 +6,7 @@ import ComplexWire
 // unchanged (bit for bit, NaN and -0.0 included), and any response must decode.
 func fuzzHTTPBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
-    let operations = Operation.allCases
+    let operations = MathOperation.allCases
     let operation = operations[Int(data[0]) % operations.count]
     let body = UnsafeBufferPointer(start: data + 1, count: size - 1)
     var writer = JSONWriter()

@@ -9,7 +9,7 @@ import NIOEmbedded
 func fuzzSocket(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     let channel = EmbeddedChannel()
-    try! ComplexServer.addSocketProtocolHandlers(to: channel.pipeline.syncOperations, maximumLineLength: 512)
+    try! Server.addSocketProtocolHandlers(to: channel.pipeline.syncOperations, maximumLineLength: 512)
     _ = try? channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     let bytes = UnsafeBufferPointer(start: data, count: size)
     let chunk = Int(bytes[0] % 64) + 1

@@ -12,4 +12,9 @@ public enum BackendArgumentKind: String, CaseIterable, Sendable {
     public var backends: [String] {
         BackendRegistry.all.filter { $0.argumentKind == self }.map { $0.registryName }
     }
+
+    /// Those backends as options name them: `--backend ipc or shm`.
+    public var backendChoice: String {
+        "--backend " + backends.joined(separator: " or ")
+    }
 }

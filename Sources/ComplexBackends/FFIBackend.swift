@@ -38,7 +38,7 @@ public final class FFIBackend: Backend, RegisteredBackend {
         applyReal = symbol("complex_apply_real", as: ApplyReal.self)
         compute = symbol("compute", as: Compute.self)
         lastError = symbol("complex_last_error_message", as: LastError.self)
-        names = Operation.allCases.map { strdup($0.rawValue)! }
+        names = MathOperation.allCases.map { strdup($0.rawValue)! }
         guard apply != nil || compute != nil else {
             throw .unavailable(backend: Self.registryName,
                                reason: "\(path) exports neither complex_apply nor compute (see docs/FFI.md)")
@@ -77,7 +77,7 @@ public final class FFIBackend: Backend, RegisteredBackend {
         return try FFIBackend(path: path, handle: handle)
     }
 
-    public func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         let name = names[operation.index]
         var out = CComplexABI.Complex(re: 0, im: 0)
         if let applyReal, case .real(let x) = a, b == nil || b!.isReal {
@@ -115,7 +115,7 @@ public final class FFIBackend: Backend, RegisteredBackend {
         return .complex(ComplexNumber(out.re, out.im))
     }
 
-    func check(_ status: Int32, _ operation: Operation) throws(OperationError) {
+    func check(_ status: Int32, _ operation: MathOperation) throws(OperationError) {
         guard status != 0 else { return }
         let message = lastError?().map { String(cString: $0) }
         switch Int(status) {

@@ -54,7 +54,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         return HTTPBackend(url: url, address: address, isDefault: url == defaultURL, configuration: configuration)
     }
 
-    public func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         try connection.call(OperationCall(operation, a, b))
     }
 

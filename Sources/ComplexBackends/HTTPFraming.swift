@@ -5,7 +5,7 @@ import ComplexWire
 /// keep-alive HTTP/1.1 connection, pipelined (the server answers in order); replies
 /// are read by NIO's response decoder (`HTTPReplyDecoder`).
 package struct HTTPFraming: WireFraming {
-    /// `POST /<op>` for each operation, by `Operation.index`.
+    /// `POST /<op>` for each operation, by `MathOperation.index`.
     let requestLines: [[UInt8]]
     /// Everything between the path and the Content-Length value.
     let requestHeaders: [UInt8]
@@ -14,7 +14,7 @@ package struct HTTPFraming: WireFraming {
     var writer = JSONWriter()
 
     package init(address: HTTPAddress, authorization: String?) {
-        requestLines = Operation.allCases.map { Array("POST /\($0.rawValue)".utf8) }
+        requestLines = MathOperation.allCases.map { Array("POST /\($0.rawValue)".utf8) }
         var headers = " HTTP/1.1\r\nHost: \(address)\r\nContent-Type: application/json\r\n"
         if let authorization { headers += "Authorization: \(authorization)\r\n" }
         headers += "Content-Length: "

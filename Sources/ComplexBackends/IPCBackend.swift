@@ -42,7 +42,7 @@ public final class IPCBackend: Backend, RegisteredBackend {
         return IPCBackend(path: path, isDefaultPath: path == defaultPath, configuration: configuration)
     }
 
-    public func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         try connection.call(OperationCall(operation, a, b))
     }
 

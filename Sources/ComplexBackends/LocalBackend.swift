@@ -19,7 +19,7 @@ public final class LocalBackend: Backend, RegisteredBackend {
     }
 
     @inlinable
-    public func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         try operation.perform(a, b)
     }
 }

@@ -55,7 +55,7 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
         return SharedMemoryBackend(path: path, isDefaultPath: path == defaultPath, configuration: configuration)
     }
 
-    public func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         var answer: Result<Value, OperationError>?
         exchange(count: 1, call: { _ in OperationCall(operation, a, b) }, answer: { answer = $0 })
         return try answer!.get()  // `exchange` answers every call exactly once

@@ -9,7 +9,7 @@ public struct BenchmarkOptions: Sendable {
     /// Timed operations per backend (the same number again untimed, for throughput).
     public var operations: Int
     /// The operation to time.
-    public var operation: Operation
+    public var operation: MathOperation
     /// With `pipeFile`: time pipe mode over this file instead of single operations.
     public var pipeFile: String?
     /// The `http` backend's server: a running one (or a balancer in front of several)
@@ -28,7 +28,7 @@ public struct BenchmarkOptions: Sendable {
     /// Pipe mode: lines evaluated together.
     public var window: Int
 
-    public init(backends: [String], operations: Int, operation: Operation, pipeFile: String?, url: String? = nil,
+    public init(backends: [String], operations: Int, operation: MathOperation, pipeFile: String?, url: String? = nil,
                 depth: Int? = nil, window: Int = PipeRunner.defaultWindow) {
         self.backends = backends
         self.operations = operations

@@ -19,7 +19,7 @@ final class TimingBackend: Backend {
     var summary: String { inner.summary }
     var pipelines: Bool { inner.pipelines }
 
-    func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         operations += 1
         let start = Stopwatch.now()
         defer { _ = histogram.record(Stopwatch.now() - start) }

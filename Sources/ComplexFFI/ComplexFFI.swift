@@ -15,16 +15,16 @@ let lastErrorKey: pthread_key_t = {
 /// Operation names to operations without making a Swift String per call: the
 /// candidates are grouped by first byte and compared byte by byte.
 enum OperationTable {
-    static let byFirstByte: [[(name: [UInt8], operation: ComplexLanguage.Operation)]] = {
-        var table = Array(repeating: [(name: [UInt8], operation: ComplexLanguage.Operation)](), count: 128)
-        for op in ComplexLanguage.Operation.allCases {
+    static let byFirstByte: [[(name: [UInt8], operation: MathOperation)]] = {
+        var table = Array(repeating: [(name: [UInt8], operation: MathOperation)](), count: 128)
+        for op in MathOperation.allCases {
             table[Int(op.rawValue.utf8.first!)].append((Array(op.rawValue.utf8), op))
         }
         return table
     }()
 
     @inline(__always)
-    static func lookup(_ name: UnsafePointer<CChar>?) -> ComplexLanguage.Operation? {
+    static func lookup(_ name: UnsafePointer<CChar>?) -> MathOperation? {
         guard let name else { return nil }
         let first = Int(UInt8(bitPattern: name[0]))
         guard first < 128 else { return nil }
@@ -51,7 +51,7 @@ func record(_ error: OperationError) -> Int32 {
 }
 
 @inline(__always)
-func run(_ op: ComplexLanguage.Operation, _ a: Value, _ b: Value?, _ out: UnsafeMutablePointer<CComplexABI.Complex>?, _ isReal: UnsafeMutablePointer<Int32>?) -> Int32 {
+func run(_ op: MathOperation, _ a: Value, _ b: Value?, _ out: UnsafeMutablePointer<CComplexABI.Complex>?, _ isReal: UnsafeMutablePointer<Int32>?) -> Int32 {
     do throws(OperationError) {
         let result = try op.perform(a, b)
         switch result {

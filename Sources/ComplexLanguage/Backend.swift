@@ -14,7 +14,7 @@ public protocol Backend: AnyObject {
     /// calls `apply` for each operation as soon as its operands are known.
     var pipelines: Bool { get }
     /// Computes `operation` on `a` (and `b` for binary operations).
-    func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value
+    func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value
     /// Computes independent operations: `results` is replaced by one answer per call,
     /// in the calls' order. A backend that loses its server answers each call it could
     /// not complete with `.backendFailure`.

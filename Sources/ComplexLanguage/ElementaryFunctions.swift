@@ -11,7 +11,7 @@ enum ElementaryFunctions {
     static let domainError = OperationError.domainError("math domain error")
     static let rangeError = OperationError.overflow("math range error")
 
-    static func apply(_ op: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    static func apply(_ op: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         switch (op, a, b) {
         case (.complex, _, _):
             return .complex(construct(a, b))
@@ -42,7 +42,7 @@ enum ElementaryFunctions {
 
     // MARK: Real arguments
 
-    static func real(_ op: Operation, _ x: Double) throws(OperationError) -> Value {
+    static func real(_ op: MathOperation, _ x: Double) throws(OperationError) -> Value {
         switch op {
         case .abs: return .real(Swift.abs(x))
         case .arg: return try complex(.arg, ComplexNumber(x, 0))
@@ -58,7 +58,7 @@ enum ElementaryFunctions {
 
     /// Python's `math` function for `op`: its value, nil where `math` raises ValueError
     /// (the caller then goes to `cmath`), and `rangeError` where it raises OverflowError.
-    static func mathFunction(_ op: Operation, _ x: Double) throws(OperationError) -> Double? {
+    static func mathFunction(_ op: MathOperation, _ x: Double) throws(OperationError) -> Double? {
         // The C function, and whether an infinite result from a finite argument is an
         // overflow (OverflowError) rather than a singularity (ValueError): mathmodule.c's
         // FUNC1 table.
@@ -112,7 +112,7 @@ enum ElementaryFunctions {
 
     // MARK: Complex arguments
 
-    static func complex(_ op: Operation, _ z: ComplexNumber) throws(OperationError) -> Value {
+    static func complex(_ op: MathOperation, _ z: ComplexNumber) throws(OperationError) -> Value {
         var signal = CMath.Signal.none
         let result: ComplexNumber
         switch op {

@@ -107,7 +107,7 @@ public struct Parser {
         if constants[name] != nil {
             throw Diagnostic("cannot assign to '\(name)': it is a constant", at: offset)
         }
-        if Operation.function(named: name) != nil {
+        if MathOperation.function(named: name) != nil {
             throw Diagnostic("cannot assign to '\(name)': it is a function", at: offset)
         }
         if name == "ans" || name == "_" {
@@ -135,7 +135,7 @@ public struct Parser {
     mutating func parseExpression() throws(Diagnostic) -> Int {
         var lhs = try parseTerm()
         while token.kind == .plus || token.kind == .minus {
-            let op: Operation = token.kind == .plus ? .add : .sub
+            let op: MathOperation = token.kind == .plus ? .add : .sub
             let offset = token.start
             try advance()
             let rhs = try parseTerm()
@@ -147,7 +147,7 @@ public struct Parser {
     mutating func parseTerm() throws(Diagnostic) -> Int {
         var lhs = try parseFactor()
         while token.kind == .star || token.kind == .slash {
-            let op: Operation = token.kind == .star ? .mul : .div
+            let op: MathOperation = token.kind == .star ? .mul : .div
             let offset = token.start
             try advance()
             let rhs = try parseFactor()
@@ -203,7 +203,7 @@ public struct Parser {
             if let constant = Self.constants[name] {
                 return append(.literal(constant))
             }
-            if Operation.function(named: name) != nil {
+            if MathOperation.function(named: name) != nil {
                 throw Diagnostic("'\(name)' is a function: call it as \(name)(x)", at: t.start)
             }
             return append(.name(name, offset: t.start))
@@ -223,11 +223,11 @@ public struct Parser {
     }
 
     mutating func parseCall(_ name: String, at offset: Int) throws(Diagnostic) -> Int {
-        guard let function = Operation.function(named: name) else {
+        guard let function = MathOperation.function(named: name) else {
             if Self.constants[name] != nil {
                 throw Diagnostic("'\(name)' is a constant, not a function (there is no implicit multiplication: write \(name)*(...))", at: offset)
             }
-            throw Diagnostic("unknown function '\(name)' (\(Operation.functionNames.joined(separator: " ")); there is no implicit multiplication: write \(name)*(...))", at: offset)
+            throw Diagnostic("unknown function '\(name)' (\(MathOperation.functionNames.joined(separator: " ")); there is no implicit multiplication: write \(name)*(...))", at: offset)
         }
         try advance()  // '('
         if token.kind == .rightParen {

@@ -8,7 +8,7 @@ public struct SyntaxTree: Sendable {
         /// A variable, `ans` or `_`, looked up at evaluation time.
         case name(String, offset: Int)
         /// An operation on one or two earlier nodes; `offset` locates its operator.
-        case operation(Operation, lhs: Int, rhs: Int?, offset: Int)
+        case operation(MathOperation, lhs: Int, rhs: Int?, offset: Int)
     }
 
     /// What the line asks for.

@@ -32,7 +32,7 @@ public struct Completer {
         }
         guard let first = word.first, first.isLetter || first == "_" else { return [] }
         var result: [String] = []
-        result += Operation.functionNames.filter { $0.hasPrefix(word) }.map { $0 + "(" }
+        result += MathOperation.functionNames.filter { $0.hasPrefix(word) }.map { $0 + "(" }
         result += Parser.constants.keys.sorted().filter { $0.hasPrefix(word) }
         result += (variables + ["ans"]).sorted().filter { $0.hasPrefix(word) }
         return result

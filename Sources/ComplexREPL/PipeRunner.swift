@@ -215,7 +215,7 @@ extension PipeRunner {
     /// The original demo's `--add --arg1 A --arg2 B`: one operation on two complex
     /// values (read with Python's `complex(str)` by the caller), so exactly one
     /// operation reaches the backend, as in the demo.
-    public mutating func runDemoOperation(_ operation: Operation, _ first: ComplexNumber, _ second: ComplexNumber) -> Int32 {
+    public mutating func runDemoOperation(_ operation: MathOperation, _ first: ComplexNumber, _ second: ComplexNumber) -> Int32 {
         let operands: [Value] = [.complex(first), .complex(second)]
         do throws(OperationError) {
             let result = try session.interpreter.backend.apply(operation, operands[0], operands[1])

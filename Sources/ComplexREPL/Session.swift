@@ -72,7 +72,7 @@ public final class Session {
           numbers    3  2.5  1e-3  .5   imaginary: 3j 2.5e3i
           constants  \(Parser.constants.keys.sorted().joined(separator: " "))
           operators  + - * / ** (also ^)   with Python's precedence; -2**2 is -4
-          functions  \(Operation.functionNames.joined(separator: " "))
+          functions  \(MathOperation.functionNames.joined(separator: " "))
                      as Python's cmath; log(z, base), rect(r, phi), complex(re, im)
           variables  x = 1+2j   then x*2;  ans and _ hold the last result;  # comment
         Commands:

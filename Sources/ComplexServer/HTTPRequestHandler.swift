@@ -158,7 +158,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         case (.GET, "/health"), (.HEAD, "/health"):
             sendRaw(#"{"status":"ok"}"#, head: head, context: context)
         case (.GET, "/ops"), (.HEAD, "/ops"):
-            let list = Operation.allCases.map { #"{"name":"\#($0.rawValue)","arity":\#($0.arity.upperBound),"min_arity":\#($0.arity.lowerBound)}"# }
+            let list = MathOperation.allCases.map { #"{"name":"\#($0.rawValue)","arity":\#($0.arity.upperBound),"min_arity":\#($0.arity.lowerBound)}"# }
             sendRaw(#"{"operations":["# + list.joined(separator: ",") + "]}", head: head, context: context)
         case (.GET, "/openapi.yaml"), (.HEAD, "/openapi.yaml"):
             scratch.removeAll(keepingCapacity: true)
@@ -246,7 +246,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
 
     /// `/add` → `.add`, and so on: one hash of the path instead of slicing it and
     /// comparing it with every operation's name.
-    static let operations = Dictionary(uniqueKeysWithValues: Operation.allCases.map { ("/" + $0.rawValue, $0) })
+    static let operations = Dictionary(uniqueKeysWithValues: MathOperation.allCases.map { ("/" + $0.rawValue, $0) })
     static let contentHeaders = Array("\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
     static let yamlContentHeaders = Array("\r\nContent-Type: application/yaml\r\nContent-Length: ".utf8)
     static let prometheusContentHeaders = Array("\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ".utf8)

@@ -63,7 +63,7 @@ enum OpenAPIDocument {
             "              schema: {type: string}",
             "        '401': {$ref: '#/components/responses/Failure'}",
         ]
-        for operation in Operation.allCases {
+        for operation in MathOperation.allCases {
             let required = operation.arity.lowerBound == 2 ? "[a, b]" : "[a]"
             let operand = operation.takesRealOperandsOnly ? "Number" : "Operand"
             lines += [

@@ -11,7 +11,7 @@ struct RequestProcessor {
 
     /// The response to one JSON request; `operation` is given when the transport
     /// names it outside the body (the HTTP path).
-    mutating func respond(to body: UnsafeBufferPointer<UInt8>, operation: Operation? = nil) -> WireResponse {
+    mutating func respond(to body: UnsafeBufferPointer<UInt8>, operation: MathOperation? = nil) -> WireResponse {
         do throws(WireError) {
             let request = try WireRequest.decode(body, operation: operation)
             if metrics != nil { tally.request(request.operation) }

@@ -1,6 +1,6 @@
 import ComplexWire
 
-/// What `ComplexServer` listens on and the limits it enforces.
+/// What `Server` listens on and the limits it enforces.
 public struct ServerConfiguration: Sendable {
     /// The Unix socket path, or nil for no socket listener.
     public var socketPath: String?

@@ -11,7 +11,7 @@ final class ServerMetrics: Sendable {
     /// The metrics of one transport (`socket` or `http`).
     final class Transport: Sendable {
         let name: String
-        /// Requests by operation, indexed by `Operation.index`.
+        /// Requests by operation, indexed by `MathOperation.index`.
         let requests: [Counter]
         let duration: Timer
         let bytesReceived: Counter
@@ -20,7 +20,7 @@ final class ServerMetrics: Sendable {
 
         init(_ name: String) {
             self.name = name
-            requests = Operation.allCases.map {
+            requests = MathOperation.allCases.map {
                 Counter(label: "complex_server_requests_total", dimensions: [("operation", $0.rawValue), ("transport", name)])
             }
             duration = Timer(label: "complex_server_request_duration_seconds", dimensions: [("transport", name)])
@@ -34,11 +34,11 @@ final class ServerMetrics: Sendable {
         /// per-request increments and clock read cost 0.16 µs of server CPU per
         /// pipelined request, 17% of it).
         struct Tally {
-            var requests = [Int](repeating: 0, count: Operation.allCases.count)
+            var requests = [Int](repeating: 0, count: MathOperation.allCases.count)
             var pending = false
             var bytesSent = 0
 
-            mutating func request(_ operation: Operation) {
+            mutating func request(_ operation: MathOperation) {
                 requests[operation.index] += 1
                 pending = true
             }

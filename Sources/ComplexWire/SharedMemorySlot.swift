@@ -2,7 +2,7 @@ import ComplexLanguage
 
 /// Reads and writes the shm channel's slots (docs/PROTOCOL.md, "Shared memory").
 ///
-/// A request slot: byte 0 the operation's code (its position in `Operation.allCases`),
+/// A request slot: byte 0 the operation's code (its position in `MathOperation.allCases`),
 /// byte 1 the operand count (1 or 2), byte 2 which operands are complex (bit 0: `a`,
 /// bit 1: `b`), bytes 8–39 `a.re`, `a.im`, `b.re`, `b.im` as doubles (a real operand's
 /// imaginary part is ignored).
@@ -53,10 +53,10 @@ public enum SharedMemorySlot {
         var copy = (UInt64(0), 0.0, 0.0, 0.0, 0.0)
         withUnsafeMutableBytes(of: &copy) { $0.copyMemory(from: UnsafeRawBufferPointer(start: slot, count: 40)) }
         let code = Int(copy.0 & 0xFF), count = Int(copy.0 >> 8 & 0xFF), kinds = copy.0 >> 16 & 0xFF
-        guard code < Operation.allCases.count else {
-            return .failure(.unsupported("shm: operation code \(code) names no operation (0 to \(Operation.allCases.count - 1))"))
+        guard code < MathOperation.allCases.count else {
+            return .failure(.unsupported("shm: operation code \(code) names no operation (0 to \(MathOperation.allCases.count - 1))"))
         }
-        let operation = Operation.allCases[code]
+        let operation = MathOperation.allCases[code]
         guard count == 1 || count == 2 else {
             return .failure(.badArguments("shm: \(operation.rawValue) request with \(count) operands (1 or 2)"))
         }

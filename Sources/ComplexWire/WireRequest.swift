@@ -5,11 +5,11 @@ import ComplexLanguage
 /// `command` is accepted for `op` (the original demo's spelling); for HTTP the
 /// operation comes from the path and the body carries only the operands.
 public struct WireRequest: Sendable, Equatable {
-    public var operation: Operation
+    public var operation: MathOperation
     public var a: Value
     public var b: Value?
 
-    public init(_ operation: Operation, _ a: Value, _ b: Value?) {
+    public init(_ operation: MathOperation, _ a: Value, _ b: Value?) {
         self.operation = operation
         self.a = a
         self.b = b
@@ -17,7 +17,7 @@ public struct WireRequest: Sendable, Equatable {
 
     /// Decodes a request; `operation`, when given, comes from elsewhere (an HTTP path)
     /// and the body must not need to name it.
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, operation fixed: Operation? = nil) throws(WireError) -> WireRequest {
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, operation fixed: MathOperation? = nil) throws(WireError) -> WireRequest {
         var reader = JSONReader(bytes)
         var name: String?
         var a: Value?
@@ -36,13 +36,13 @@ public struct WireRequest: Sendable, Equatable {
             }
         }
         try reader.expectEnd()
-        let operation: Operation
+        let operation: MathOperation
         if let fixed {
             operation = fixed
         } else {
             guard let name else { throw .badArguments("the request has no \"op\" (or \"command\") field") }
-            guard let named = Operation(rawValue: name) else {
-                throw .unknownOperation("unknown operation \"\(name)\"; operations: \(Operation.allCases.map(\.rawValue).joined(separator: " "))")
+            guard let named = MathOperation(rawValue: name) else {
+                throw .unknownOperation("unknown operation \"\(name)\"; operations: \(MathOperation.allCases.map(\.rawValue).joined(separator: " "))")
             }
             operation = named
         }

@@ -21,13 +21,13 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Timed operations per backend.", valueName: "n"))
     var ops: Int = 20_000
 
-    @Option(help: ArgumentHelp("The operation: \(Operation.allCases.map(\.rawValue).joined(separator: " ")).", valueName: "name"))
+    @Option(help: ArgumentHelp("The operation: \(MathOperation.allCases.map(\.rawValue).joined(separator: " ")).", valueName: "name"))
     var op: String = "add"
 
     @Option(help: ArgumentHelp("Time pipe-mode evaluation of FILE through each backend instead (lines/s).", valueName: "file"))
     var pipe: String?
 
-    @Option(help: ArgumentHelp("Operations in flight for the throughput table (default \(BenchmarkOptions.floorDepth), as the C floors), and for ipc and http in pipe mode (default \(BackendConfiguration.defaultDepth)).", valueName: "d"))
+    @Option(help: ArgumentHelp("Operations in flight for the throughput table (default \(BenchmarkOptions.floorDepth), as the C floors), and for the server backends in pipe mode (default \(BackendConfiguration.defaultDepth)).", valueName: "d"))
     var depth: Int?
 
     @Option(help: ArgumentHelp("With --pipe: lines evaluated together (complex-repl --window).", valueName: "n"))
@@ -43,8 +43,8 @@ struct BenchCommand: ParsableCommand {
     var url: String?
 
     func validate() throws {
-        guard Operation(rawValue: op) != nil else {
-            throw ValidationError("--op \(op): unknown; operations: \(Operation.allCases.map(\.rawValue).joined(separator: " "))")
+        guard MathOperation(rawValue: op) != nil else {
+            throw ValidationError("--op \(op): unknown; operations: \(MathOperation.allCases.map(\.rawValue).joined(separator: " "))")
         }
         guard ops >= 1 else { throw ValidationError("--ops wants a positive count") }
         guard (depth ?? 1) >= 1 else { throw ValidationError("--depth wants a positive number of operations in flight, e.g. --depth 64") }
@@ -62,7 +62,7 @@ struct BenchCommand: ParsableCommand {
         let options = BenchmarkOptions(
             backends: backends.split(separator: ",").map(String.init),
             operations: ops,
-            operation: Operation(rawValue: op)!,
+            operation: MathOperation(rawValue: op)!,
             pipeFile: pipe,
             url: url,
             depth: depth,

@@ -40,13 +40,13 @@ struct ComplexREPLCommand: ParsableCommand {
 
     static let defaultBackend = LocalBackend.registryName
 
-    @Option(help: ArgumentHelp("Socket of complex-server, for --backend ipc or shm (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp; a server is started there on demand).", valueName: "path"))
+    @Option(help: ArgumentHelp("Socket of complex-server, for \(BackendArgumentKind.socket.backendChoice) (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp; a server is started there on demand).", valueName: "path"))
     var socket: String?
 
-    @Option(help: ArgumentHelp("URL of complex-server, for --backend http (default http://127.0.0.1:3000; a server is started there on demand).", valueName: "url"))
+    @Option(help: ArgumentHelp("URL of complex-server, for \(BackendArgumentKind.url.backendChoice) (default http://127.0.0.1:3000; a server is started there on demand).", valueName: "url"))
     var url: String?
 
-    @Option(help: ArgumentHelp("Shared library for --backend ffi (default: the bundled libComplexFFI.so, next to complex-repl or in ../lib when installed).", valueName: "path"))
+    @Option(help: ArgumentHelp("Shared library for \(BackendArgumentKind.library.backendChoice) (default: the bundled libComplexFFI.so, next to complex-repl or in ../lib when installed).", valueName: "path"))
     var library: String?
 
     @Option(help: ArgumentHelp("Lines of a file or pipe evaluated together, their operations in flight at once (1: one line at a time).", valueName: "n"))
@@ -71,7 +71,7 @@ struct ComplexREPLCommand: ParsableCommand {
         _ = try demoOperands()
         let given: [(BackendArgumentKind, String?)] = [(.socket, socket), (.url, url), (.library, library)]
         for case let (kind, _?) in given where !kind.backends.contains(backend) {
-            throw ValidationError("--\(kind.rawValue) goes with --backend \(kind.backends.joined(separator: " or "))")
+            throw ValidationError("--\(kind.rawValue) goes with \(kind.backendChoice)")
         }
         if window < 1 {
             throw ValidationError("--window wants a positive number of lines, e.g. --window 1024 (1: one line at a time)")
@@ -125,7 +125,7 @@ struct ComplexREPLCommand: ParsableCommand {
         var runner = PipeRunner(session: session, window: window)
 
         if let demoOperation, let (first, second) = try demoOperands() {
-            return runner.runDemoOperation(Operation(rawValue: demoOperation.rawValue)!, first, second)
+            return runner.runDemoOperation(MathOperation(rawValue: demoOperation.rawValue)!, first, second)
         }
         if !expression.isEmpty {
             for (index, text) in expression.enumerated() {

@@ -157,7 +157,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
         configuration.requestTimeoutSeconds = requestTimeout
         configuration.headerTimeoutSeconds = headerTimeout
         configuration.metricsExposition = { registry.emit(into: &$0) }
-        let server = ComplexServer(configuration: configuration, logger: logger)
+        let server = Server(configuration: configuration, logger: logger)
         let termination = TerminationSignal()
         do {
             try await server.run(until: { await termination.wait() })

@@ -5,8 +5,8 @@ import Testing
 final class InProcess: Backend {
     var name: String { "test" }
     var summary: String { "test" }
-    var log: [Operation] = []
-    func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    var log: [MathOperation] = []
+    func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         log.append(operation)
         return try operation.perform(a, b)
     }
@@ -74,14 +74,14 @@ final class InProcess: Backend {
     }
 
     @Test func operationArityIsChecked() {
-        #expect(throws: OperationError.self) { try Operation.add.perform(.real(1), nil) }
-        #expect(throws: OperationError.self) { try Operation.sqrt.perform(.real(1), .real(2)) }
+        #expect(throws: OperationError.self) { try MathOperation.add.perform(.real(1), nil) }
+        #expect(throws: OperationError.self) { try MathOperation.sqrt.perform(.real(1), .real(2)) }
     }
 }
 
 @Suite struct OperationTests {
     @Test func indexIsThePositionInAllCases() {
-        for (position, op) in Operation.allCases.enumerated() {
+        for (position, op) in MathOperation.allCases.enumerated() {
             #expect(op.index == position)
         }
     }

@@ -6,11 +6,11 @@ final class Batching: Backend {
     var name: String { "batching" }
     var summary: String { "batching" }
     var pipelines: Bool { true }
-    var batches: [[Operation]] = []
+    var batches: [[MathOperation]] = []
     /// Operations that fail as a lost server would.
-    var lost: Set<Operation> = []
+    var lost: Set<MathOperation> = []
 
-    func apply(_ operation: Operation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         batches.append([operation])
         if lost.contains(operation) { throw .backendFailure("lost") }
         return try operation.perform(a, b)

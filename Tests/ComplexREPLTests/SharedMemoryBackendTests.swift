@@ -72,6 +72,16 @@ import TestSupport
         #expect(run.stderr.contains("shm: no complex-server at /nonexistent/s.sock"))
     }
 
+    /// A backend's argument option is the one its kind declares: `--socket` serves ipc
+    /// and shm, and no other backend.
+    @Test func theSocketOptionGoesWithTheSocketBackendsOnly() throws {
+        let run = try ProcessRunner.run(repl, ["--backend", "http", "--socket", "/tmp/x.sock", "-e", "1+1"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--socket goes with --backend ipc or shm"), "\(run.stderr)")
+        let help = try ProcessRunner.run(repl, ["--help"])
+        #expect(help.stdout.contains("for --backend ipc or shm"))
+    }
+
     /// The server holds at most `--max-shm-channels`; one more gets a clear error, and a
     /// client that dies gives its channel back.
     @Test func theChannelLimitHoldsAndADeadClientsChannelIsFreed() throws {

@@ -38,8 +38,8 @@ import Testing
         for cells in try Self.rows() where cells.count == 2 {
             if let code = Int(cells[0]), cells[1].hasPrefix("`") { codes[code] = String(cells[1].dropFirst().dropLast()) }
         }
-        #expect(codes.count == Operation.allCases.count)
-        for operation in Operation.allCases {
+        #expect(codes.count == MathOperation.allCases.count)
+        for operation in MathOperation.allCases {
             #expect(codes[operation.index] == operation.rawValue, "code \(operation.index)")
         }
     }
@@ -48,7 +48,7 @@ import Testing
         var statuses: [UInt8: String] = [:]
         for cells in try Self.rows() where cells.count == 2 {
             // The operation-code table has the same shape: its names are operations.
-            if let status = UInt8(cells[0]), Operation(rawValue: String(cells[1].dropFirst().dropLast())) == nil {
+            if let status = UInt8(cells[0]), MathOperation(rawValue: String(cells[1].dropFirst().dropLast())) == nil {
                 statuses[status] = cells[1]
             }
         }

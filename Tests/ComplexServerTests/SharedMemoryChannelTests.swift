@@ -17,7 +17,7 @@ import Testing
     @Test func everyRequestRoundTripsThroughASlotBitForBit() {
         let slot = UnsafeMutableRawPointer.allocate(byteCount: SharedMemoryLayout.requestSlotSize, alignment: 64)
         defer { slot.deallocate() }
-        for operation in Operation.allCases {
+        for operation in MathOperation.allCases {
             for a in Self.operands {
                 for b in [nil] + Self.operands.map(Optional.some) where operation.arity.contains(b == nil ? 1 : 2) {
                     SharedMemorySlot.writeRequest(OperationCall(operation, a, b), to: slot)
@@ -41,10 +41,10 @@ import Testing
             guard case .failure(let error) = SharedMemorySlot.readRequest(from: slot) else { return nil }
             return error
         }
-        #expect(decode(200 | 1 << 8) == .unsupported("shm: operation code 200 names no operation (0 to \(Operation.allCases.count - 1))"))
+        #expect(decode(200 | 1 << 8) == .unsupported("shm: operation code 200 names no operation (0 to \(MathOperation.allCases.count - 1))"))
         #expect(decode(0 | 3 << 8) == .badArguments("shm: add request with 3 operands (1 or 2)"))
         #expect(decode(0 | 0 << 8) == .badArguments("shm: add request with 0 operands (1 or 2)"))
-        #expect(decode(UInt64(Operation.sqrt.index) | 1 << 8 | 2 << 16) == .badArguments("shm: sqrt request with unused bits set in bytes 2–7"))
+        #expect(decode(UInt64(MathOperation.sqrt.index) | 1 << 8 | 2 << 16) == .badArguments("shm: sqrt request with unused bits set in bytes 2–7"))
         #expect(decode(0 | 2 << 8 | 1 << 40) == .badArguments("shm: add request with unused bits set in bytes 2–7"))
         // The operation's own check of its operand count still applies.
         #expect(decode(0 | 1 << 8) == nil)
@@ -100,7 +100,7 @@ import Testing
         let limit = SharedMemoryChannel.Limit(maximum: 1)
         func connection() throws -> EmbeddedChannel {
             let channel = EmbeddedChannel()
-            try ComplexServer.addSocketProtocolHandlers(
+            try Server.addSocketProtocolHandlers(
                 to: channel.pipeline.syncOperations, maximumLineLength: 1024, deadlines: nil,
                 channels: SharedMemoryChannels(limit: limit, metrics: nil))
             return channel

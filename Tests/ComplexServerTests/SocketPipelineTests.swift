@@ -55,7 +55,7 @@ import Testing
 
     @Test func aBurstOfRequestsIsAnsweredInOrderWithOneWrite() throws {
         let channel = EmbeddedChannel()
-        try ComplexServer.addSocketProtocolHandlers(to: channel.pipeline.syncOperations, maximumLineLength: 1024)
+        try Server.addSocketProtocolHandlers(to: channel.pipeline.syncOperations, maximumLineLength: 1024)
         var burst = ""
         for i in 0..<50 { burst += #"{"op":"add","a":\#(i),"b":1}"# + "\n" }
         burst += "not json\n"
@@ -85,7 +85,7 @@ extension LineFrameDecoder.Frame: Equatable {
 @Suite struct HTTPPipelineTests {
     func channel(token: String? = nil) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        try ComplexServer.addHTTPProtocolHandlers(to: channel.pipeline.syncOperations, maximumBodyLength: 1024, token: token)
+        try Server.addHTTPProtocolHandlers(to: channel.pipeline.syncOperations, maximumBodyLength: 1024, token: token)
         return channel
     }
 

@@ -13,7 +13,7 @@ import TestSupport
         try body(server, directory)
     }
 
-    func expected(_ op: ComplexLanguage.Operation, _ a: Value, _ b: Value?) -> String {
+    func expected(_ op: MathOperation, _ a: Value, _ b: Value?) -> String {
         var out: [UInt8] = []
         var writer = JSONWriter()
         let response: WireResponse
@@ -29,7 +29,7 @@ import TestSupport
     @Test func everyOperationMatchesTheLanguage() throws {
         try withServer { server, _ in
             let client = try LineClient(socketPath: server.socketPath!)
-            for op in ComplexLanguage.Operation.allCases {
+            for op in MathOperation.allCases {
                 for count in op.arity {
                 for (a, b) in [("[1.5,-2]", "[0.25,3]"), ("2", "-0.5"), ("[0,0]", "[0,0]")] {
                     let request = count == 2 ? #"{"op":"\#(op.rawValue)","a":\#(a),"b":\#(b)}"# : #"{"op":"\#(op.rawValue)","a":\#(a)}"#

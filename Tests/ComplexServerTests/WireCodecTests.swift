@@ -5,7 +5,7 @@ import Testing
 /// The wire codec on its own: requests and responses survive a round trip bit for bit,
 /// and every malformed request gets its protocol error code.
 @Suite struct WireCodecTests {
-    static func decodeRequest(_ text: String, operation: Operation? = nil) -> Result<WireRequest, WireError> {
+    static func decodeRequest(_ text: String, operation: MathOperation? = nil) -> Result<WireRequest, WireError> {
         Result { () throws(WireError) in try text.withUTF8Bytes { (bytes) throws(WireError) in try WireRequest.decode(bytes, operation: operation) } }
     }
 
@@ -22,7 +22,7 @@ import Testing
         .complex(ComplexNumber(-0.0, .nan)), .complex(ComplexNumber(1e308, -2.5)), .complex(ComplexNumber(-.infinity, 0)),
     ]
 
-    @Test(arguments: Operation.allCases) func requestsRoundTripBitForBit(operation: Operation) throws {
+    @Test(arguments: MathOperation.allCases) func requestsRoundTripBitForBit(operation: MathOperation) throws {
         for a in Self.operands {
             let b: Value? = operation.arity.lowerBound == 2 ? Self.operands.reversed().first { !$0.isIdentical(to: a) } : nil
             let request = WireRequest(operation, a, b)

@@ -2,7 +2,7 @@
 ///
 /// The evaluator, the server's routes, the socket protocol and the FFI ABI all name
 /// operations with this type, so an operation added here reaches all of them.
-public enum Operation: String, CaseIterable, Sendable {
+public enum MathOperation: String, CaseIterable, Sendable {
     case add, sub, mul, div, pow, neg
     case abs, arg, conj, re, im
     case sqrt, exp, log, log10
@@ -114,15 +114,15 @@ public enum Operation: String, CaseIterable, Sendable {
     }
 
     /// Other names the language accepts for a function: `phase` is cmath's name for `arg`.
-    public static let aliases: [String: Operation] = ["phase": .arg]
+    public static let aliases: [String: MathOperation] = ["phase": .arg]
 
     /// The names callable as functions in the language: the operations in declaration
     /// order, then the aliases.
     public static let functionNames: [String] = allCases.filter(\.isFunction).map(\.rawValue) + aliases.keys.sorted()
 
     /// The function named `name`, if the language has one.
-    public static func function(named name: String) -> Operation? {
-        if let op = Operation(rawValue: name), op.isFunction { return op }
+    public static func function(named name: String) -> MathOperation? {
+        if let op = MathOperation(rawValue: name), op.isFunction { return op }
         return aliases[name]
     }
 }

@@ -5,11 +5,13 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// Serves the language's operations over a Unix socket (newline-delimited JSON) and over
-/// HTTP/1.1, as configured (docs/PROTOCOL.md).
+/// Serves the language's operations over a Unix socket (newline-delimited JSON, and the
+/// shared-memory channels set up on it) and over HTTP/1.1, as configured
+/// (docs/PROTOCOL.md).
 ///
-/// Requests are decoded, computed and answered on the event loop that read them.
-public final class ComplexServer: Sendable {
+/// Socket and HTTP requests are decoded, computed and answered on the event loop that
+/// read them; a shm channel's, on a thread of its own (`SharedMemoryChannel`).
+public final class Server: Sendable {
     public let configuration: ServerConfiguration
     let logger: Logger
     let group: MultiThreadedEventLoopGroup

@@ -1,4 +1,4 @@
-extension Operation {
+extension MathOperation {
     /// Computes the operation in this process, with CPython's semantics.
     ///
     /// This is the arithmetic itself: the local backend calls it directly, and the
@@ -29,7 +29,7 @@ extension Operation {
     }
 
     @inline(__always)
-    static func realBinary(_ op: Operation, _ x: Double, _ y: Double) throws(OperationError) -> Value {
+    static func realBinary(_ op: MathOperation, _ x: Double, _ y: Double) throws(OperationError) -> Value {
         switch op {
         case .add: return .real(x + y)
         case .sub: return .real(x - y)
@@ -43,7 +43,7 @@ extension Operation {
     }
 
     @inline(__always)
-    static func complexBinary(_ op: Operation, _ a: ComplexNumber, _ b: ComplexNumber) throws(OperationError) -> Value {
+    static func complexBinary(_ op: MathOperation, _ a: ComplexNumber, _ b: ComplexNumber) throws(OperationError) -> Value {
         switch op {
         case .add: return .complex(ComplexNumber(a.re + b.re, a.im + b.im))
         case .sub: return .complex(ComplexNumber(a.re - b.re, a.im - b.im))
@@ -59,7 +59,7 @@ extension Operation {
     }
 }
 
-extension Operation {
+extension MathOperation {
     /// The operands as a transport that carries only complex numbers sends them (the FFI
     /// ABI's `complex_apply`), chosen so that the operation gives the same result as on
     /// the operands themselves. A real is promoted as CPython promotes a float, `x+0j`,
