@@ -13,33 +13,23 @@ public final class IPCBackend: Backend, RegisteredBackend {
     public var summary: String { "ipc (\(path))" }
     public var pipelines: Bool { true }
 
-    let path: String
+    var path: String { address.path }
+    let address: SocketServerAddress
     let connection: ServerConnection<LineFraming>
 
-    init(path: String, isDefaultPath: Bool, configuration: BackendConfiguration) {
-        self.path = path
+    init(address: SocketServerAddress, configuration: BackendConfiguration) {
+        self.address = address
         self.connection = ServerConnection(
-            backend: Self.registryName, address: path, framing: LineFraming(),
+            backend: Self.registryName, address: address.path, framing: LineFraming(),
             depth: configuration.depth,
             spinMicroseconds: ServerConnection<LineFraming>.spinMicroseconds(environment: configuration.environment)
         ) { () throws(OperationError) in
-            try ServerLauncher.connectOrStart(
-                backend: Self.registryName, address: path, isDefault: isDefaultPath,
-                serverArguments: ["--socket", path, "--no-http"], configuration: configuration
-            ) { () throws(BlockingSocket.Failure) in
-                try BlockingSocket.connect(unixPath: path, timeoutSeconds: ServerConnection<LineFraming>.timeoutSeconds)
-            }
+            try address.connect(backend: Self.registryName, configuration: configuration)
         }
     }
 
     public static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
-        let defaultPath = SocketLocation.defaultPath(environment: configuration.environment)
-        let path = configuration.argument ?? defaultPath
-        guard path.utf8.count <= SocketLocation.maximumPathLength else {
-            throw .invalidArgument(backend: registryName, argument: path,
-                                   hint: "a Unix socket path holds at most \(SocketLocation.maximumPathLength) bytes")
-        }
-        return IPCBackend(path: path, isDefaultPath: path == defaultPath, configuration: configuration)
+        IPCBackend(address: try SocketServerAddress(configuration, backend: registryName), configuration: configuration)
     }
 
     public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {

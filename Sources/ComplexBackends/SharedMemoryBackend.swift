@@ -15,7 +15,7 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
     public static let argumentKind: BackendArgumentKind? = .socket
 
     public var name: String { Self.registryName }
-    public var summary: String { "shm (\(path))" }
+    public var summary: String { "shm (\(address.path))" }
     /// Batches fill the ring, so the server computes while the client writes and reads:
     /// pipe mode over 10,000 lines ran at 430–650k lines/s with batches and 280–460k
     /// with one call at a time (`bench --pipe`, three alternations).
@@ -25,8 +25,8 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
     /// longest it takes to notice a server that died without a word.
     static let lifelineCheckNanoseconds: Int64 = 100_000_000
 
-    let path: String
-    let isDefaultPath: Bool
+    let address: SocketServerAddress
+    var path: String { address.path }
     let configuration: BackendConfiguration
     /// The most requests unanswered at once.
     let depth: UInt32
@@ -37,22 +37,15 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
     var sent: UInt32 = 0
     var answered: UInt32 = 0
 
-    init(path: String, isDefaultPath: Bool, configuration: BackendConfiguration) {
-        self.path = path
-        self.isDefaultPath = isDefaultPath
+    init(address: SocketServerAddress, configuration: BackendConfiguration) {
+        self.address = address
         self.configuration = configuration
         self.depth = UInt32(min(max(configuration.depth, 1), SharedMemoryLayout.slotCount))
         self.spinNanoseconds = ServerConnection<LineFraming>.spinMicroseconds(environment: configuration.environment) * 1000
     }
 
     public static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
-        let defaultPath = SocketLocation.defaultPath(environment: configuration.environment)
-        let path = configuration.argument ?? defaultPath
-        guard path.utf8.count <= SocketLocation.maximumPathLength else {
-            throw .invalidArgument(backend: registryName, argument: path,
-                                   hint: "a Unix socket path holds at most \(SocketLocation.maximumPathLength) bytes")
-        }
-        return SharedMemoryBackend(path: path, isDefaultPath: path == defaultPath, configuration: configuration)
+        SharedMemoryBackend(address: try SocketServerAddress(configuration, backend: registryName), configuration: configuration)
     }
 
     public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
@@ -132,19 +125,11 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
     /// The server's reply count once it passes `answered`: polled for `spinNanoseconds`,
     /// then slept for, looking at the lifeline before each sleep.
     func awaitReplies(_ region: SharedMemoryRegion) throws(Lost) -> UInt32 {
-        var head = region.load(SharedMemoryLayout.replyHeadOffset)
-        if head != answered { return head }
-        let start = Self.now()
-        var polls: UInt32 = 0
-        repeat {
-            SharedMemoryRegion.pause()
-            head = region.load(SharedMemoryLayout.replyHeadOffset)
-            if head != answered { return head }
-            polls &+= 1
-            // The server may be queued on this very CPU: let it run.
-            if polls & 1023 == 0 { sched_yield() }
-        } while polls & 63 != 0 || Self.now() - start < spinNanoseconds
-        let deadline = start + UInt64(ServerConnection<LineFraming>.timeoutSeconds) * 1_000_000_000
+        if let head = region.poll(SharedMemoryLayout.replyHeadOffset, whileEqualTo: answered, nanoseconds: spinNanoseconds) {
+            return head
+        }
+        var head: UInt32
+        let deadline = SharedMemoryRegion.monotonicNanoseconds() + UInt64(ServerConnection<LineFraming>.timeoutSeconds) * 1_000_000_000
         while true {
             try checkLifeline(region)
             // Say we sleep, then look once more: the server publishes, then looks
@@ -157,7 +142,7 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
             }
             region.store(SharedMemoryLayout.clientSleepingOffset, 0)
             if head != answered { return head }
-            if Self.now() > deadline {
+            if SharedMemoryRegion.monotonicNanoseconds() > deadline {
                 throw Lost(reason: "no reply within \(ServerConnection<LineFraming>.timeoutSeconds) s", peerClosed: false)
             }
         }
@@ -177,12 +162,7 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
     /// The channel's region, set up first if need be.
     func connected() throws(OperationError) -> SharedMemoryRegion {
         if let region { return region }
-        let socket = try ServerLauncher.connectOrStart(
-            backend: Self.registryName, address: path, isDefault: isDefaultPath,
-            serverArguments: ["--socket", path, "--no-http"], configuration: configuration
-        ) { () throws(BlockingSocket.Failure) in
-            try BlockingSocket.connect(unixPath: path, timeoutSeconds: ServerConnection<LineFraming>.timeoutSeconds)
-        }
+        let socket = try address.connect(backend: Self.registryName, configuration: configuration)
         let line: [UInt8]
         do throws(BlockingSocket.Failure) {
             try socket.send(SharedMemoryHandshake.openLine + [UInt8(ascii: "\n")])
@@ -225,9 +205,4 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
         lifeline = nil
     }
 
-    static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
 }

@@ -156,24 +156,14 @@ package final class SharedMemoryChannel: Sendable {
     /// `pollNanoseconds`, then slept for; nil once the channel is closed.
     func nextHead(after served: UInt32, tally: inout ServerMetrics.Transport.Tally) -> UInt32? {
         while !isClosed {
-            var head = region.load(SharedMemoryLayout.requestHeadOffset)
-            if head != served { return head }
-            let deadline = Self.now() + Self.pollNanoseconds
-            var polls: UInt32 = 0
-            repeat {
-                SharedMemoryRegion.pause()
-                head = region.load(SharedMemoryLayout.requestHeadOffset)
-                if head != served { return head }
-                polls &+= 1
-                // On two vCPUs a poller that never yields can hold the client's CPU.
-                if polls & 1023 == 0 { sched_yield() }
-            } while polls & 63 != 0 || Self.now() < deadline
+            if let head = region.poll(SharedMemoryLayout.requestHeadOffset, whileEqualTo: served, nanoseconds: Self.pollNanoseconds) {
+                return head
+            }
             if let metrics { tally.flush(into: metrics) }
             // Say we sleep, then look once more: the client publishes, then looks
             // whether we sleep, so one of the two sees the other.
             region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 1)
-            head = region.load(SharedMemoryLayout.requestHeadOffset)
-            if head == served && !isClosed {
+            if region.load(SharedMemoryLayout.requestHeadOffset) == served && !isClosed {
                 region.wait(SharedMemoryLayout.serverSleepingOffset, while: 1, nanoseconds: -1)
             }
             region.store(SharedMemoryLayout.serverSleepingOffset, 0)
@@ -181,9 +171,4 @@ package final class SharedMemoryChannel: Sendable {
         return nil
     }
 
-    static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
 }

@@ -101,9 +101,32 @@ public final class SharedMemoryRegion: @unchecked Sendable {
     @inline(__always)
     public static func fence() { cx_fence() }
 
-    /// A hint to the CPU that this thread is polling.
+    /// Polls the word at `offset` until it is no longer `value`, for at most
+    /// `nanoseconds`: its new value, or nil when the time ran out. Between polls it
+    /// hints the CPU, and it yields every 1,024 polls: on two vCPUs the other side may
+    /// be queued on this very CPU, and a poller that never yields keeps it waiting.
     @inline(__always)
-    public static func pause() { cx_spin_pause() }
+    public func poll(_ offset: Int, whileEqualTo value: UInt32, nanoseconds: UInt64) -> UInt32? {
+        var current = load(offset)
+        if current != value { return current }
+        let start = Self.monotonicNanoseconds()
+        var polls: UInt32 = 0
+        repeat {
+            cx_spin_pause()
+            current = load(offset)
+            if current != value { return current }
+            polls &+= 1
+            if polls & 1023 == 0 { sched_yield() }
+        } while polls & 63 != 0 || Self.monotonicNanoseconds() - start < nanoseconds
+        return nil
+    }
+
+    /// CLOCK_MONOTONIC in nanoseconds.
+    public static func monotonicNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
 
     /// Sleeps while the word at `offset` is `expected`, at most `nanoseconds` (negative:
     /// until woken). Returns early for any wake, signal or change.

@@ -17,26 +17,17 @@ import TestSupport
 
     @Test func aServerThatDiesGivesAClearErrorAndTheREPLReconnects() throws {
         let directory = try TemporaryDirectory()
-        var server: ServerProcess? = try ServerProcess(["--no-socket", "--http", "127.0.0.1:0"], socketPath: nil, in: directory)
-        let port = try server!.httpPort()
-        let url = "http://127.0.0.1:\(port)"
-        let terminal = try PseudoTerminal(repl, ["--backend", "http", "--url", url, "-"], environment: ["TERM": "dumb"])
-        terminal.send("1+1\n")
-        try terminal.expect("\n2\r\n")
-        server?.stop(signal: SIGKILL)
-        server = nil
-        // The kept connection is dead; the one more try on a new connection finds no server.
-        terminal.send("2+2\n")
-        try terminal.expect("<stdin>:2:2: error: http: no complex-server at \(url)")
-        terminal.send("3+3\n")
-        try terminal.expect("<stdin>:3:2: error: http: no complex-server at \(url)")
-        try terminal.expect("start one with: complex-server --no-socket --http 127.0.0.1:\(port)")
-        server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:\(port)"], socketPath: nil, in: directory)
-        _ = try server?.httpPort()
-        terminal.send("4+4\n")
-        try terminal.expect("\n8\r\n")
-        terminal.send("\u{04}")
-        #expect(terminal.waitForExit() == 1)
+        let server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:0"], socketPath: nil, in: directory)
+        let port = try server.httpPort()
+        try ServerLossCheck.aServerThatDiesGivesAClearErrorAndTheREPLReconnects(
+            repl: repl, backend: "http", backendArguments: ["--url", "http://127.0.0.1:\(port)"],
+            address: "http://127.0.0.1:\(port)", startCommand: "complex-server --no-socket --http 127.0.0.1:\(port)",
+            server: server
+        ) {
+            let again = try ServerProcess(["--no-socket", "--http", "127.0.0.1:\(port)"], socketPath: nil, in: directory)
+            _ = try again.httpPort()
+            return again
+        }
     }
 
     @Test func aConnectionTheServerClosedWhileIdleIsReplacedUnnoticed() throws {

@@ -2,85 +2,11 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The REPL with `--backend shm` against a real complex-server: the channel's results,
-/// its lifeline, its limit, its idle cost, and a hostile neighbour.
+/// What only `--backend shm` has, against a real complex-server: the channel limit,
+/// its idle cost, a hostile neighbour, and a client written from the protocol document.
+/// What it shares with `ipc` is in `SocketBackendTests`.
 @Suite struct SharedMemoryBackendTests {
     let repl = ProcessRunner.product("complex-repl")
-
-    @Test func resultsAreByteIdenticalToLocal() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.path + "/s.sock"
-        let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
-        try BackendIdentity.expectIdenticalToLocal(["--backend", "shm", "--socket", path], in: directory,
-                                                   exact: (3000, 199), functions: (1500, 200))
-        _ = server
-    }
-
-    @Test func aServerThatDiesGivesAClearErrorAndTheREPLReconnects() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.path + "/s.sock"
-        var server: ServerProcess? = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
-        let terminal = try PseudoTerminal(repl, ["--backend", "shm", "--socket", path, "-"], environment: ["TERM": "dumb"])
-        terminal.send("1+1\n")
-        try terminal.expect("\n2\r\n")
-        server?.stop(signal: SIGKILL)
-        server = nil
-        // The kept channel is dead; the one more try finds no server.
-        terminal.send("2+2\n")
-        try terminal.expect("<stdin>:2:2: error: shm: no complex-server at \(path)")
-        try terminal.expect("start one with: complex-server --socket \(path)")
-        server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
-        terminal.send("3+3\n")
-        try terminal.expect("\n6\r\n")
-        // A server restarted between two lines is reached without a word.
-        server?.stop(signal: SIGKILL)
-        server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
-        terminal.send("4+4\n")
-        try terminal.expect("\n8\r\n")
-        terminal.send("\u{04}")
-        #expect(terminal.waitForExit() == 1)  // line 2 failed
-        #expect(!terminal.transcript.contains("<stdin>:4"), "\(terminal.transcript)")
-    }
-
-    @Test func theChannelOutlivesTheServersIdleTimeout() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.path + "/s.sock"
-        let server = try ServerProcess(["--socket", path, "--no-http"] + KeptConnectionCheck.idleTimeout, socketPath: path, in: directory)
-        try KeptConnectionCheck.survivesTheServersIdleTimeout(repl: repl, backendArguments: ["--backend", "shm", "--socket", path])
-        _ = server
-    }
-
-    @Test func theDefaultSocketStartsAServerOnDemand() throws {
-        let directory = try TemporaryDirectory()
-        let environment = ["XDG_RUNTIME_DIR": directory.path, "PATH": "/usr/bin:/bin"]
-        let run = try ProcessRunner.run(repl, ["--backend", "shm", "-e", "(1+3j) - 5j * 2"], environment: environment, timeout: 20)
-        #expect(run.stdout == "(1-7j)\n")
-        #expect(run.stderr.contains("started complex-server on \(directory.path)/complex-repl.sock"))
-        // ipc and shm share the default server.
-        let again = try ProcessRunner.run(repl, ["--backend", "ipc", "-e", "2*3"], environment: environment)
-        #expect(again.stdout == "6\n" && again.stderr.isEmpty)
-        if let pid = run.stderr.split(separator: "(pid ").last?.prefix(while: \.isNumber), let number = Int32(pid) {
-            kill(number, SIGTERM)
-        } else {
-            Issue.record("no pid in \(run.stderr)")
-        }
-    }
-
-    @Test func aMissingNonDefaultSocketIsNotAutoStarted() throws {
-        let run = try ProcessRunner.run(repl, ["--backend", "shm", "--socket", "/nonexistent/s.sock", "-e", "1+1"])
-        #expect(run.status == 1)
-        #expect(run.stderr.contains("shm: no complex-server at /nonexistent/s.sock"))
-    }
-
-    /// A backend's argument option is the one its kind declares: `--socket` serves ipc
-    /// and shm, and no other backend.
-    @Test func theSocketOptionGoesWithTheSocketBackendsOnly() throws {
-        let run = try ProcessRunner.run(repl, ["--backend", "http", "--socket", "/tmp/x.sock", "-e", "1+1"])
-        #expect(run.status == 64)
-        #expect(run.stderr.contains("--socket goes with --backend ipc or shm"), "\(run.stderr)")
-        let help = try ProcessRunner.run(repl, ["--help"])
-        #expect(help.stdout.contains("for --backend ipc or shm"))
-    }
 
     /// The server holds at most `--max-shm-channels`; one more gets a clear error, and a
     /// client that dies gives its channel back.
