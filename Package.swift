@@ -50,9 +50,6 @@ let package = Package(
             name: "ComplexBackends",
             dependencies: [
                 "ComplexLanguage", "ComplexWire", "CComplexABI",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The server: the operations over a Unix socket (and HTTP), on SwiftNIO.
@@ -109,6 +106,10 @@ let package = Package(
         .testTarget(
             name: "ComplexLanguageTests",
             dependencies: ["ComplexLanguage"]
+        ),
+        .testTarget(
+            name: "ComplexBackendsTests",
+            dependencies: ["ComplexBackends"]
         ),
         .testTarget(
             name: "ComplexREPLTests",

@@ -3,8 +3,8 @@ import ComplexLanguage
 import ComplexWire
 
 // What a server sends back, as the clients read it: the `ipc` backend's line framing
-// and the `http` backend's (NIO's response decoder, the collector, then the JSON
-// body), on arbitrary bytes cut into reads where the input says, with up to 64
+// and the `http` backend's (`HTTPReplyParser`, then the JSON body), on arbitrary bytes
+// cut into reads where the input says, with up to 64
 // requests in flight. A hostile or broken server must get an error, never a crash; a
 // reply that decodes must encode and decode to the same thing.
 func fuzzReplies(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

@@ -3,13 +3,13 @@ import ComplexWire
 
 /// The HTTP transport's framing: `POST /<op>` with the operands as a JSON body on a
 /// keep-alive HTTP/1.1 connection, pipelined (the server answers in order); replies
-/// are read by NIO's response decoder (`HTTPReplyDecoder`).
+/// are read by `HTTPReplyParser`.
 package struct HTTPFraming: WireFraming {
     /// `POST /<op>` for each operation, by `MathOperation.index`.
     let requestLines: [[UInt8]]
     /// Everything between the path and the Content-Length value.
     let requestHeaders: [UInt8]
-    var replies: HTTPReplyDecoder?
+    var replies = HTTPReplyParser()
     var body: [UInt8] = []
     var writer = JSONWriter()
 
@@ -22,16 +22,10 @@ package struct HTTPFraming: WireFraming {
     }
 
     package mutating func reset() throws(BlockingSocket.Failure) {
-        replies?.finish()
-        do {
-            replies = try HTTPReplyDecoder()
-        } catch {
-            throw BlockingSocket.Failure(reason: "cannot set up the HTTP codec: \(error)")
-        }
+        replies = HTTPReplyParser()
     }
 
-    /// Lays the request out here (a fixed shape, no encoder), and tells the reply
-    /// decoder a POST went out, so it frames the reply.
+    /// Lays the request out here: a fixed shape, no encoder.
     package mutating func appendRequest(_ call: OperationCall, to buffer: inout [UInt8]) {
         body.removeAll(keepingCapacity: true)
         WireRequest(call.operation, call.a, call.b).encode(to: &body, writer: &writer, includeOperation: false)
@@ -40,22 +34,27 @@ package struct HTTPFraming: WireFraming {
         buffer.appendDecimal(UInt64(body.count))
         buffer.append(contentsOf: "\r\n\r\n".utf8)
         buffer.append(contentsOf: body)
-        replies?.expectReply()
     }
 
     package mutating func takeReplies(
         from buffer: inout [UInt8], count: inout Int,
         _ reply: (Result<WireResponse, WireError>, _ keepAlive: Bool) -> Bool
     ) throws(BlockingSocket.Failure) {
-        guard let replies else { throw BlockingSocket.Failure(reason: "no HTTP codec") }
-        try replies.feed(buffer[..<count])
-        count = 0  // the decoder keeps what is left of a partial response
-        while let response = replies.next() {
-            let decoded: Result<WireResponse, WireError> = response.body.withUnsafeReadableBytes { raw in
+        replies.feed(buffer[..<count])
+        count = 0  // the parser keeps what is left of a partial response
+        while true {
+            let next: HTTPReplyParser.Response?
+            do throws(HTTPReplyParser.Malformed) {
+                next = try replies.next()
+            } catch {
+                throw BlockingSocket.Failure(reason: "the reply is not valid HTTP: \(error)")
+            }
+            guard let response = next else { return }
+            let decoded: Result<WireResponse, WireError> = response.body.withUnsafeBufferPointer { bytes in
                 do throws(WireError) {
-                    return .success(try WireResponse.decode(raw.bindMemory(to: UInt8.self)))
+                    return .success(try WireResponse.decode(bytes))
                 } catch {
-                    return .failure(.badJSON("a \(response.status.code) reply: \(error.message)"))
+                    return .failure(.badJSON("a \(response.status) reply: \(error.message)"))
                 }
             }
             if !reply(decoded, response.keepAlive) { return }

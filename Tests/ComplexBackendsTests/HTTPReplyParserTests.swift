@@ -1,0 +1,76 @@
+@testable import ComplexBackends
+import Testing
+
+/// The `http` backend's reply parser on what servers and proxies send: pipelined
+/// responses cut anywhere, chunked bodies, interim responses, and what is not HTTP.
+@Suite struct HTTPReplyParserTests {
+    static let pipelined = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"result\":3}\n"
+        + "HTTP/1.1 100 Continue\r\n\r\n"
+        + "HTTP/1.1 422 Unprocessable Content\r\ntransfer-encoding: Chunked\r\n\r\n5;ext=1\r\n{\"err\r\nA\r\nor\":null}\n\r\n0\r\nX-Trailer: 1\r\n\r\n"
+        + "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok"
+        + "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+
+    static let expected: [HTTPReplyParser.Response] = [
+        .init(status: 200, body: Array("{\"result\":3}\n".utf8)[...], keepAlive: true),
+        .init(status: 422, body: Array("{\"error\":null}\n".utf8)[...], keepAlive: true),
+        .init(status: 200, body: Array("ok".utf8)[...], keepAlive: true),
+        .init(status: 204, body: [], keepAlive: false),
+    ]
+
+    func parse(_ text: String, cutEvery step: Int) throws -> [HTTPReplyParser.Response] {
+        var parser = HTTPReplyParser()
+        var responses: [HTTPReplyParser.Response] = []
+        let bytes = Array(text.utf8)
+        for start in stride(from: 0, to: bytes.count, by: step) {
+            parser.feed(bytes[start..<min(start + step, bytes.count)])
+            while let response = try parser.next() {
+                responses.append(HTTPReplyParser.Response(status: response.status, body: Array(response.body)[...], keepAlive: response.keepAlive))
+            }
+        }
+        return responses
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 64, 4096])
+    func pipelinedResponsesCutAnywhereParseTheSame(step: Int) throws {
+        #expect(try parse(Self.pipelined, cutEvery: step) == Self.expected)
+    }
+
+    @Test func anHTTP10ResponseClosesUnlessItSaysKeepAlive() throws {
+        let responses = try parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", cutEvery: 100)
+        #expect(responses.map(\.keepAlive) == [false])
+    }
+
+    @Test(arguments: [
+        ("HTTP/1.1 200 OK\r\n\r\n{}", "a response without Content-Length"),
+        ("HTTP/2 200 OK\r\nContent-Length: 0\r\n\r\n", "a status line that is not HTTP/1.x's"),
+        ("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", "a status that is not three digits"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "two different Content-Lengths"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "a Content-Length that is not a number"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n", "a reply body over 1 MiB"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", "a transfer coding other than chunked"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "a chunk size that is not hexadecimal"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n", "a chunk not followed by CRLF"),
+        ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", "the server switched protocols"),
+        ("HTTP/1.1 200 OK\r\nBroken header\r\n\r\n", "a header line without a colon"),
+    ])
+    func whatIsNotAReplyIsRefusedWithItsReason(text: String, reason: String) {
+        #expect(throws: HTTPReplyParser.Malformed.self) { _ = try parse(text, cutEvery: 5) }
+        do {
+            _ = try parse(text, cutEvery: 5)
+        } catch {
+            #expect("\(error)".hasPrefix(reason), "\(error)")
+        }
+    }
+
+    @Test func anEndlessHeadIsRefusedAtItsLimit() {
+        var parser = HTTPReplyParser()
+        parser.feed(Array("HTTP/1.1 200 OK\r\n".utf8)[...])
+        let header = Array("X-Padding: \(String(repeating: "a", count: 1000))\r\n".utf8)
+        var refused = false
+        for _ in 0..<100 where !refused {
+            parser.feed(header[...])
+            do { _ = try parser.next() } catch { refused = true }
+        }
+        #expect(refused)
+    }
+}
