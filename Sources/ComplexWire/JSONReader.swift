@@ -51,12 +51,12 @@ struct JSONReader {
     }
 
     /// Calls `body` with each key of an object; `body` must read or skip the value.
-    mutating func readObject(_ body: (inout JSONReader, String) throws(WireError) -> Void) throws(WireError) {
+    mutating func readObject(_ body: (inout JSONReader, JSONText) throws(WireError) -> Void) throws(WireError) {
         try consume(UInt8(ascii: "{"), "'{' (a JSON object)")
         if peek() == UInt8(ascii: "}") { index += 1; return }
         while true {
             guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string key") }
-            let key = try readString()
+            let key = try readText()
             try consume(UInt8(ascii: ":"), "':'")
             try body(&self, key)
             switch peek() {
@@ -65,6 +65,22 @@ struct JSONReader {
             default: throw failure("expected ',' or '}'")
             }
         }
+    }
+
+    /// A string, as its bytes when they are plain ASCII without escapes, else decoded.
+    mutating func readText() throws(WireError) -> JSONText {
+        try consume(UInt8(ascii: "\""), "'\"'")
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+              bytes[index] >= 0x20, bytes[index] < 0x80 {
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            index += 1
+            return JSONText(bytes: UnsafeBufferPointer(rebasing: bytes[start..<index - 1]), decoded: nil)
+        }
+        index = start - 1
+        return JSONText(bytes: UnsafeBufferPointer(start: nil, count: 0), decoded: try readString())
     }
 
     mutating func readString() throws(WireError) -> String {
@@ -238,7 +254,7 @@ struct JSONReader {
         guard depth < Self.maximumDepth else { throw .badJSON("JSON nested deeper than \(Self.maximumDepth) levels") }
         switch peek() {
         case UInt8(ascii: "{"):
-            try readObject { (reader: inout JSONReader, _: String) throws(WireError) in try reader.skipValue(depth: depth + 1) }
+            try readObject { (reader: inout JSONReader, _: JSONText) throws(WireError) in try reader.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             index += 1
             if peek() == UInt8(ascii: "]") { index += 1; return }

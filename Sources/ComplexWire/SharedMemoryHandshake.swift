@@ -39,11 +39,11 @@ public enum SharedMemoryHandshake {
         var reader = JSONReader(bytes)
         var offer: Offer?
         var isError = false
-        try reader.readObject { (reader: inout JSONReader, key: String) throws(WireError) in
+        try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in
             switch key {
             case "shm":
                 var version: Double?, pid: Double?, fd: Double?
-                try reader.readObject { (reader: inout JSONReader, key: String) throws(WireError) in
+                try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in
                     switch key {
                     case "version": version = try reader.readNumber()
                     case "pid": pid = try reader.readNumber()

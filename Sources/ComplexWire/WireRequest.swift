@@ -17,19 +17,36 @@ public struct WireRequest: Sendable, Equatable {
 
     /// Decodes a request; `operation`, when given, comes from elsewhere (an HTTP path)
     /// and the body must not need to name it.
+    /// The operations' names as bytes, by first byte: finding one costs a few byte
+    /// comparisons, not a String (a tenth of the server's decoding under callgrind).
+    static let operationsByFirstByte: [[(name: [UInt8], operation: MathOperation)]] = {
+        var table = Array(repeating: [(name: [UInt8], operation: MathOperation)](), count: 128)
+        for operation in MathOperation.allCases {
+            let name = Array(operation.rawValue.utf8)
+            table[Int(name[0])].append((name, operation))
+        }
+        return table
+    }()
+
+    static func operation(named name: JSONText) -> MathOperation? {
+        if let decoded = name.decoded { return MathOperation(rawValue: decoded) }
+        guard let first = name.bytes.first, first < 128 else { return nil }
+        return operationsByFirstByte[Int(first)].first { $0.name.elementsEqual(name.bytes) }?.operation
+    }
+
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, operation fixed: MathOperation? = nil) throws(WireError) -> WireRequest {
         var reader = JSONReader(bytes)
-        var name: String?
+        var name: JSONText?
         var a: Value?
         var b: Value?
         guard reader.peek() == UInt8(ascii: "{") else {
             throw reader.failure("expected a JSON object like {\"op\":\"add\",\"a\":[1,3],\"b\":[0,-5]}")
         }
-        try reader.readObject { (reader: inout JSONReader, key: String) throws(WireError) in
+        try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in
             switch key {
             case "op", "command":
                 guard reader.peek() == UInt8(ascii: "\"") else { throw .badArguments("\"\(key)\" must be a string") }
-                name = try reader.readString()
+                name = try reader.readText()
             case "a": a = try reader.readOperand("a")
             case "b": b = try reader.readOperand("b")
             default: try reader.skipValue()
@@ -41,7 +58,7 @@ public struct WireRequest: Sendable, Equatable {
             operation = fixed
         } else {
             guard let name else { throw .badArguments("the request has no \"op\" (or \"command\") field") }
-            guard let named = MathOperation(rawValue: name) else {
+            guard let named = Self.operation(named: name) else {
                 throw .unknownOperation("unknown operation \"\(name)\"; operations: \(MathOperation.allCases.map(\.rawValue).joined(separator: " "))")
             }
             operation = named

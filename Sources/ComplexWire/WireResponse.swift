@@ -28,13 +28,13 @@ public enum WireResponse: Sendable, Equatable {
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireError) -> WireResponse {
         var reader = JSONReader(bytes)
         var response: WireResponse?
-        try reader.readObject { (reader: inout JSONReader, key: String) throws(WireError) in
+        try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in
             switch key {
             case "result":
                 response = .result(try reader.readOperand("result"))
             case "error":
                 var code = WireErrorCode.backendFailure.rawValue, message = "the server reported an error without a message"
-                try reader.readObject { (reader: inout JSONReader, key: String) throws(WireError) in
+                try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in
                     switch key {
                     case "code": code = try reader.readString()
                     case "message": message = try reader.readString()
