@@ -79,6 +79,25 @@ import TestSupport
         _ = server
     }
 
+    /// The server counts a channel's requests and errors under the transport `shm`.
+    @Test func theMetricsCountAChannelsRequests() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--http", "127.0.0.1:0"], socketPath: path, in: directory)
+        let run = try ProcessRunner.run(repl, ["--backend", "shm", "--socket", path, "-e", "sqrt(4)", "-e", "sqrt(9)", "-e", "1/0"])
+        #expect(run.stdout == "2\n3\n" && run.status == 1)
+        // The channel's thread adds its counts when it goes to sleep, 50 µs after the last request.
+        let http = try HTTPTestClient(port: try server.httpPort())
+        var metrics = ""
+        let deadline = Date().addingTimeInterval(5)
+        repeat {
+            metrics = try http.request("GET", "/metrics").body.replacingOccurrences(of: " ", with: "")
+        } while !metrics.contains(#"operation="div",transport="shm"}1"#) && Date() < deadline
+        #expect(metrics.contains(#"complex_server_requests_total{operation="sqrt",transport="shm"}2"#), "\(metrics)")
+        #expect(metrics.contains(#"complex_server_requests_total{operation="div",transport="shm"}1"#))
+        #expect(metrics.contains(#"complex_server_errors_total{code="division_by_zero",transport="shm"}1"#))
+    }
+
     /// utime + stime from /proc/PID/stat, in clock ticks.
     static func cpuTicks(_ pid: pid_t) -> Int {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
