@@ -11,9 +11,11 @@ public struct ProcessRunner {
 
     public enum Failure: Error, CustomStringConvertible {
         case timedOut(String, seconds: Double)
+        case cannotStart(String, String)
         public var description: String {
             switch self {
             case .timedOut(let what, let seconds): return "\(what) did not finish within \(seconds) s"
+            case .cannotStart(let what, let reason): return "cannot start \(what): \(reason)"
             }
         }
     }
@@ -61,24 +63,44 @@ public struct ProcessRunner {
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment ?? isolatedEnvironment(in: directory.path)
-        process.standardInput = try FileHandle(forReadingFrom: inputURL)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw Failure.timedOut("\(executable) \(arguments.joined(separator: " "))", seconds: timeout)
+        // posix_spawn and waitpid rather than Foundation's Process, whose exit
+        // notification was once missed under the suite's parallel load: the child sat
+        // a zombie and `waitUntilExit` never returned, hanging the whole run.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for (fd, url, flags) in [(Int32(0), inputURL, O_RDONLY), (1, outURL, O_WRONLY), (2, errURL, O_WRONLY)] {
+            posix_spawn_file_actions_addopen(&actions, fd, url.path, flags, 0)
         }
-        process.waitUntilExit()
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The runner's threads block signals (SIGTERM among them); the child must not.
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let environmentLines = (environment ?? isolatedEnvironment(in: directory.path)).map { "\($0.key)=\($0.value)" }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environmentLines.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard spawned == 0 else { throw Failure.cannotStart(executable, String(cString: strerror(spawned))) }
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(timeout)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() >= deadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                throw Failure.timedOut("\(executable) \(arguments.joined(separator: " "))", seconds: timeout)
+            }
+            usleep(2_000)
+        }
+        // The shell's convention: the exit status, or 128 + the signal that ended it.
+        let exitStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return Result(
-            status: process.terminationStatus,
+            status: exitStatus,
             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }

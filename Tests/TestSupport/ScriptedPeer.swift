@@ -49,7 +49,10 @@ public final class ScriptedPeer {
     public func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        // Bounded, as `ServerProcess.stop`: an exit Foundation missed must not hang the suite.
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(5_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     deinit { stop() }
