@@ -183,7 +183,6 @@ package final class BlockingSocket {
     /// nothing was due: a look without waiting.
     func peerHasClosed() -> Bool {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, 0) > 0 else { return false }
-        return true
+        return poll(&descriptor, 1, 0) > 0
     }
 }

@@ -21,8 +21,8 @@ package struct HTTPReplyParser {
     }
 
     static let maximumHeadLength = 64 * 1024
-    /// The longest reply body read (a server sending more is not the protocol's).
-    static let maximumBodyLength = 1 << 20
+    /// The longest reply body read: the clients' one reply cap.
+    static var maximumBodyLength: Int { ServerConnection<HTTPFraming>.maximumReplyLength }
 
     enum State {
         case head

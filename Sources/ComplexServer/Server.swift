@@ -58,13 +58,11 @@ public final class Server: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let admission = try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
-                    let sync = channel.pipeline.syncOperations
-                    let connectionDeadlines = configuration.deadlines(admission, metrics)
-                    try sync.addHandler(connectionDeadlines)
+                    guard let deadlines = try Self.admit(channel, activity: activity, refusal: refusal,
+                                                         configuration: configuration, metrics: metrics) else { return }
                     try Self.addSocketProtocolHandlers(
-                        to: sync, maximumLineLength: maximumLineLength, deadlines: connectionDeadlines, metrics: metrics,
-                        channels: channels)
+                        to: channel.pipeline.syncOperations, maximumLineLength: maximumLineLength, deadlines: deadlines,
+                        metrics: metrics, channels: channels)
                 }
             }
         do {
@@ -74,6 +72,18 @@ public final class Server: Sendable {
         } catch {
             throw ServerError.cannotBind(path, reason: "\(error)")
         }
+    }
+
+    /// Counts a new connection in and puts its deadlines first in its pipeline; nil when
+    /// the server is full and the connection was refused (`refusal` sent, then closed).
+    static func admit(
+        _ channel: Channel, activity: ActivityMonitor, refusal: [UInt8],
+        configuration: ServerConfiguration, metrics: ServerMetrics.Transport
+    ) throws -> ConnectionDeadlines? {
+        guard let admission = try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return nil }
+        let deadlines = configuration.deadlines(admission, metrics)
+        try channel.pipeline.syncOperations.addHandler(deadlines)
+        return deadlines
     }
 
     /// The socket protocol's handlers (line framing, request handling), as every
@@ -122,12 +132,10 @@ public final class Server: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let admission = try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return }
-                    let sync = channel.pipeline.syncOperations
-                    let deadlines = configuration.deadlines(admission, metrics)
-                    try sync.addHandler(deadlines)
+                    guard let deadlines = try Self.admit(channel, activity: activity, refusal: refusal,
+                                                         configuration: configuration, metrics: metrics) else { return }
                     try Self.addHTTPProtocolHandlers(
-                        to: sync, maximumBodyLength: configuration.maximumBodyLength, token: configuration.token,
+                        to: channel.pipeline.syncOperations, maximumBodyLength: configuration.maximumBodyLength, token: configuration.token,
                         deadlines: deadlines, metrics: metrics, metricsExposition: configuration.metricsExposition)
                 }
             }
