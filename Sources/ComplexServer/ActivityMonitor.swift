@@ -1,4 +1,3 @@
-import NIOCore
 import Synchronization
 
 /// Admits connections up to the server's limit, and notes when the server was last
@@ -11,7 +10,8 @@ import Synchronization
 /// never pushed out.
 final class ActivityMonitor: Sendable {
     struct Entry {
-        let channel: Channel
+        /// Closes the connection from any thread: to evict it, or when the server stops.
+        let close: @Sendable () -> Void
         var served = false
     }
 
@@ -31,8 +31,8 @@ final class ActivityMonitor: Sendable {
         self.metrics = metrics
     }
 
-    /// A connection's place in the server, which its deadlines handler marks once the
-    /// connection has had a request answered.
+    /// A connection's place in the server, which is marked once the connection has had
+    /// a request answered, and given back when it closes.
     final class Admission: Sendable {
         let monitor: ActivityMonitor
         let number: UInt64
@@ -45,28 +45,33 @@ final class ActivityMonitor: Sendable {
         func served() {
             _ = monitor.state.withLock { $0.entries[number]?.served = true }
         }
+
+        /// The connection has closed.
+        func closed() {
+            monitor.connectionClosed(number)
+        }
     }
 
-    /// Counts `channel` in until it closes, closing the oldest never-answered
-    /// connection when the server is full; nil (and not counted) when every open
-    /// connection has been answered at least once.
-    func admit(_ channel: Channel) -> Admission? {
-        let (number, evicted, open) = state.withLock { state -> (UInt64?, Channel?, Int) in
-            var evicted: Channel?
+    /// Counts a new connection in until its admission's `closed()`, calling the oldest
+    /// never-answered connection's `close` when the server is full; nil (and not
+    /// counted) when every open connection has been answered at least once.
+    func admit(close: @escaping @Sendable () -> Void) -> Admission? {
+        let (number, evicted, open) = state.withLock { state -> (UInt64?, (@Sendable () -> Void)?, Int) in
+            var evicted: (@Sendable () -> Void)?
             if state.entries.count >= maximumConnections {
                 guard let oldest = state.entries.filter({ !$0.value.served }).min(by: { $0.key < $1.key }) else {
                     return (nil, nil, state.entries.count)
                 }
                 state.entries[oldest.key] = nil
-                evicted = oldest.value.channel
+                evicted = oldest.value.close
             }
             let number = state.nextNumber
             state.nextNumber += 1
-            state.entries[number] = Entry(channel: channel)
+            state.entries[number] = Entry(close: close)
             return (number, evicted, state.entries.count)
         }
         if let evicted {
-            evicted.close(promise: nil)
+            evicted()
             metrics?.evictedConnections.increment()
         }
         guard let number else {
@@ -74,7 +79,6 @@ final class ActivityMonitor: Sendable {
             return nil
         }
         metrics?.openConnections.record(open)
-        channel.closeFuture.whenComplete { _ in self.connectionClosed(number) }
         return Admission(monitor: self, number: number)
     }
 
@@ -85,6 +89,12 @@ final class ActivityMonitor: Sendable {
             return $0.entries.count
         }
         metrics?.openConnections.record(open)
+    }
+
+    /// Closes every open connection: the server is stopping.
+    func closeAll() {
+        let closers = state.withLock { $0.entries.values.map(\.close) }
+        for close in closers { close() }
     }
 
     /// Connections open now.

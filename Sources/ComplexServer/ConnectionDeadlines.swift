@@ -14,9 +14,7 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    let idleTimeout: TimeAmount
-    let requestTimeout: TimeAmount
-    let headerTimeout: TimeAmount
+    let timeouts: ConnectionTimeouts
     let admission: ActivityMonitor.Admission?
     /// Where each request's duration and the bytes read are counted.
     let metrics: ServerMetrics.Transport?
@@ -29,12 +27,9 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     var lastActivity = NIODeadline.now()
     var check: RepeatedTask?
 
-    init(idleTimeout: TimeAmount, requestTimeout: TimeAmount, headerTimeout: TimeAmount,
-         admission: ActivityMonitor.Admission? = nil, metrics: ServerMetrics.Transport? = nil) {
+    init(timeouts: ConnectionTimeouts, admission: ActivityMonitor.Admission? = nil, metrics: ServerMetrics.Transport? = nil) {
         self.metrics = metrics
-        self.idleTimeout = idleTimeout
-        self.requestTimeout = requestTimeout
-        self.headerTimeout = headerTimeout
+        self.timeouts = timeouts
         self.admission = admission
     }
 
@@ -50,8 +45,7 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     func start(context: ChannelHandlerContext) {
         guard check == nil else { return }
         lastActivity = .now()
-        let shortest = min(idleTimeout.nanoseconds, requestTimeout.nanoseconds, headerTimeout.nanoseconds)
-        let period = TimeAmount.nanoseconds(max(shortest / 4, 10_000_000))
+        let period = TimeAmount.nanoseconds(Int64(timeouts.checkPeriod))
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
         check = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
@@ -60,11 +54,8 @@ final class ConnectionDeadlines: ChannelInboundHandler {
     }
 
     func expired() -> Bool {
-        let now = NIODeadline.now()
-        if let requestStarted {
-            return now - requestStarted > (headReceived ? requestTimeout : headerTimeout)
-        }
-        return now - lastActivity > idleTimeout
+        timeouts.expired(now: NIODeadline.now().uptimeNanoseconds, lastActivity: lastActivity.uptimeNanoseconds,
+                         requestStarted: requestStarted?.uptimeNanoseconds, headReceived: headReceived)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -21,10 +21,11 @@ final class ConnectionRefusal: ChannelInboundHandler {
     /// that have all been answered, makes its whole pipeline a refusal (nil). Called
     /// once, from the channel initializer.
     static func admit(_ channel: Channel, activity: ActivityMonitor, refusal: [UInt8]) throws -> ActivityMonitor.Admission? {
-        guard let admission = activity.admit(channel) else {
+        guard let admission = activity.admit(close: { channel.close(promise: nil) }) else {
             try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(refusal: refusal))
             return nil
         }
+        channel.closeFuture.whenComplete { _ in admission.closed() }
         return admission
     }
 

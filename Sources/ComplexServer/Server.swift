@@ -9,8 +9,9 @@ import NIOPosix
 /// shared-memory channels set up on it) and over HTTP/1.1, as configured
 /// (docs/PROTOCOL.md).
 ///
-/// Socket and HTTP requests are decoded, computed and answered on the event loop that
-/// read them; a shm channel's, on a thread of its own (`SharedMemoryChannel`).
+/// A socket connection's requests are decoded, computed and answered on the
+/// connection's own thread (`SocketConnection`); a shm channel's on the channel's
+/// (`SharedMemoryChannel`); HTTP's on the SwiftNIO event loop that read them.
 public final class Server: Sendable {
     public let configuration: ServerConfiguration
     let logger: Logger
@@ -27,78 +28,69 @@ public final class Server: Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(configuration.threads, 1))
     }
 
-    /// Binds every configured listener; returns what they are, for the start-up line.
-    public func start() throws -> [Channel] {
-        var channels: [Channel] = []
+    /// The listeners of a running server.
+    struct Listeners {
+        var socket: SocketListener?
+        var http: Channel?
+    }
+
+    /// Binds every configured listener.
+    func start() throws -> Listeners {
+        var listeners = Listeners()
         do {
             if let path = configuration.socketPath {
-                channels.append(try bindSocket(path))
+                listeners.socket = try bindSocket(path)
             }
             if let address = configuration.http {
-                channels.append(try bindHTTP(address))
+                listeners.http = try bindHTTP(address)
             }
-            guard !channels.isEmpty else { throw ServerError.nothingToServe }
+            guard listeners.socket != nil || listeners.http != nil else { throw ServerError.nothingToServe }
         } catch {
-            for channel in channels { try? channel.close().wait() }
+            listeners.socket?.stop()
+            try? listeners.http?.close().wait()
             throw error
         }
-        return channels
+        return listeners
     }
 
-    func bindSocket(_ path: String) throws -> Channel {
+    func bindSocket(_ path: String) throws -> SocketListener {
         if let warning = try SocketFile.prepare(path) { logger.warning("\(warning)") }
-        let maximumLineLength = configuration.maximumLineLength
+        let listener = try SocketListener(path: path)
         let activity = self.activity
-        let configuration = self.configuration
-        let metrics = self.metrics.socket
-        let channels = SharedMemoryChannels(limit: channelLimit, metrics: self.metrics.shm)
-        let refusal = SocketRequestHandler.refusal(limit: activity.maximumConnections)
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    guard let deadlines = try Self.admit(channel, activity: activity, refusal: refusal,
-                                                         configuration: configuration, metrics: metrics) else { return }
-                    try Self.addSocketProtocolHandlers(
-                        to: channel.pipeline.syncOperations, maximumLineLength: maximumLineLength, deadlines: deadlines,
-                        metrics: metrics, channels: channels)
+        let settings = SocketConnection.Settings(
+            maximumLineLength: configuration.maximumLineLength, timeouts: configuration.timeouts,
+            metrics: metrics.socket, channels: SharedMemoryChannels(limit: channelLimit, metrics: metrics.shm))
+        let refusal = SocketConnection.refusal(limit: activity.maximumConnections)
+        try listener.start { descriptor in
+            let connection = SocketConnection(descriptor: descriptor, settings: settings)
+            let admission = activity.admit(close: { connection.hangUp() })
+            let started = ServerThread.detach {
+                if let admission {
+                    connection.serve(admission: admission)
+                } else {
+                    connection.refuse(refusal)
                 }
             }
-        do {
-            return try SocketFile.withPrivateUmask {
-                try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).wait()
+            if !started {
+                // No thread for it (the process is at its limit): drop it, as a full
+                // backlog would.
+                admission?.closed()
+                connection.closeDescriptor()
             }
-        } catch {
-            throw ServerError.cannotBind(path, reason: "\(error)")
         }
+        return listener
     }
 
-    /// Counts a new connection in and puts its deadlines first in its pipeline; nil when
-    /// the server is full and the connection was refused (`refusal` sent, then closed).
+    /// Counts a new HTTP connection in and puts its deadlines first in its pipeline; nil
+    /// when the server is full and the connection was refused (`refusal` sent, then closed).
     static func admit(
         _ channel: Channel, activity: ActivityMonitor, refusal: [UInt8],
         configuration: ServerConfiguration, metrics: ServerMetrics.Transport
     ) throws -> ConnectionDeadlines? {
         guard let admission = try ConnectionRefusal.admit(channel, activity: activity, refusal: refusal) else { return nil }
-        let deadlines = configuration.deadlines(admission, metrics)
+        let deadlines = ConnectionDeadlines(timeouts: configuration.timeouts, admission: admission, metrics: metrics)
         try channel.pipeline.syncOperations.addHandler(deadlines)
         return deadlines
-    }
-
-    /// The socket protocol's handlers (line framing, request handling), as every
-    /// connection gets them, and as the fuzz target `fuzz-socket` drives them.
-    package static func addSocketProtocolHandlers(to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int) throws {
-        try addSocketProtocolHandlers(to: pipeline, maximumLineLength: maximumLineLength, deadlines: nil)
-    }
-
-    static func addSocketProtocolHandlers(
-        to pipeline: ChannelPipeline.SynchronousOperations, maximumLineLength: Int, deadlines: ConnectionDeadlines?,
-        metrics: ServerMetrics.Transport? = nil, channels: SharedMemoryChannels? = nil
-    ) throws {
-        try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
-        try pipeline.addHandler(SocketRequestHandler(
-            maximumLineLength: maximumLineLength, deadlines: deadlines, metrics: metrics, channels: channels))
     }
 
     /// HTTP's handlers (NIO's request decoder, request handling), as every connection
@@ -149,8 +141,8 @@ public final class Server: Sendable {
     /// Serves until `stop` returns (the executable's: SIGINT or SIGTERM), or (with
     /// `idleExitSeconds`) until idle; then closes the listeners and removes the socket.
     public func run(until stop: @escaping @Sendable () async -> Void) async throws {
-        let channels = try start()
-        let httpPort = configuration.http == nil ? nil : channels.last?.localAddress?.port
+        let listeners = try start()
+        let httpPort = listeners.http?.localAddress?.port
         logger.notice("complex-server listening", metadata: [
             "socket": .string(configuration.socketPath ?? "off"),
             "http": .string(configuration.http.map { "http://\(HTTPAddress(host: $0.host, port: httpPort ?? $0.port))" } ?? "off"),
@@ -170,12 +162,14 @@ public final class Server: Sendable {
             await tasks.next()
             tasks.cancelAll()
         }
-        for channel in channels { try? await channel.close() }
+        listeners.socket?.stop()
+        try? await listeners.http?.close()
         // Connections already accepted were answered as they read; give their clients
         // up to 0.8 s to collect the replies and hang up, so the process exits within a second.
         for _ in 0..<40 where activity.openConnections > 0 {
             try? await Task.sleep(for: .milliseconds(20))
         }
+        activity.closeAll()
         if let path = configuration.socketPath { SocketFile.remove(path) }
         try await group.shutdownGracefully()
         logger.notice("complex-server stopped")

@@ -45,12 +45,8 @@ public struct ServerConfiguration: Sendable {
 }
 
 extension ServerConfiguration {
-    /// A new deadline handler for one admitted connection of `transport`.
-    func deadlines(_ admission: ActivityMonitor.Admission?, _ transport: ServerMetrics.Transport?) -> ConnectionDeadlines {
-        ConnectionDeadlines(
-            idleTimeout: .nanoseconds(Int64(idleTimeoutSeconds * 1e9)),
-            requestTimeout: .nanoseconds(Int64(requestTimeoutSeconds * 1e9)),
-            headerTimeout: .nanoseconds(Int64(min(headerTimeoutSeconds, requestTimeoutSeconds) * 1e9)),
-            admission: admission, metrics: transport)
+    /// The deadlines every connection is held to.
+    var timeouts: ConnectionTimeouts {
+        ConnectionTimeouts(idleSeconds: idleTimeoutSeconds, requestSeconds: requestTimeoutSeconds, headerSeconds: headerTimeoutSeconds)
     }
 }

@@ -62,26 +62,10 @@ package final class SharedMemoryChannel: Sendable {
 
     /// Starts the channel's thread; false (and the place given back) when none can be made.
     func start() -> Bool {
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        // The thread blocks every signal (a new thread takes its creator's mask): the
-        // server reads SIGINT and SIGTERM from a signalfd (TerminationSignal), and a
-        // thread that took one instead could lose it.
-        var all = sigset_t(), previous = sigset_t()
-        sigfillset(&all)
-        pthread_sigmask(SIG_SETMASK, &all, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        let rc = pthread_create(&thread, nil, { context in
-            let channel = Unmanaged<SharedMemoryChannel>.fromOpaque(context!).takeRetainedValue()
-            channel.serve()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<SharedMemoryChannel>.fromOpaque(context).release()
+        guard ServerThread.detach({ self.serve() }) else {
             limit.release()
             return false
         }
-        pthread_detach(thread)
         return true
     }
 

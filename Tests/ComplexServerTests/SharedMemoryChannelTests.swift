@@ -2,12 +2,11 @@ import ComplexLanguage
 @testable import ComplexServer
 import ComplexWire
 import Foundation
-import NIOCore
-import NIOEmbedded
+import Synchronization
 import Testing
 
-/// The shm channel's pieces: its slots, its handshake, and the socket handler that
-/// offers a region and serves it on a thread, on NIO's EmbeddedChannel.
+/// The shm channel's pieces: its slots, its handshake, and the socket session that
+/// offers a region and serves it on a thread.
 @Suite struct SharedMemoryChannelTests {
     static let operands: [Value] = [
         .real(2.5), .real(-0.0), .real(.nan), .real(-.infinity),
@@ -93,32 +92,30 @@ import Testing
         #expect(throws: WireError.self) { try decode(#"{"result":1}"#) }
     }
 
-    /// The handler offers a region, serves it on its own thread once the client says it
+    /// The session offers a region, serves it on its own thread once the client says it
     /// has mapped it, refuses a channel over the limit, and gives its place back when
     /// the connection closes.
-    @Test func theSocketHandlerOffersServesAndFreesAChannel() throws {
+    @Test func theSocketSessionOffersServesAndFreesAChannel() throws {
         let limit = SharedMemoryChannel.Limit(maximum: 1)
-        func connection() throws -> EmbeddedChannel {
-            let channel = EmbeddedChannel()
-            try Server.addSocketProtocolHandlers(
-                to: channel.pipeline.syncOperations, maximumLineLength: 1024, deadlines: nil,
-                channels: SharedMemoryChannels(limit: limit, metrics: nil))
-            return channel
+        func session() -> SocketSession {
+            SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryChannels(limit: limit, metrics: nil))
         }
-        func readLine(_ channel: EmbeddedChannel) throws -> [UInt8] {
-            guard var buffer = try channel.readOutbound(as: ByteBuffer.self) else { return [] }
-            return Array(buffer.readBytes(length: buffer.readableBytes)!.dropLast())
+        func exchange(_ session: inout SocketSession, _ line: [UInt8]) -> [UInt8] {
+            var output: [UInt8] = []
+            let outcome = (line + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
+            #expect(outcome == .open)
+            return output.last == 10 ? Array(output.dropLast()) : output
         }
-        let first = try connection()
-        try first.writeInbound(ByteBuffer(bytes: SharedMemoryHandshake.openLine + [10]))
-        let answer = try readLine(first).withUnsafeBufferPointer { try SharedMemoryHandshake.decodeAnswer($0) }
+        var first = session()
+        let answer = try exchange(&first, SharedMemoryHandshake.openLine).withUnsafeBufferPointer { try SharedMemoryHandshake.decodeAnswer($0) }
         guard case .offer(let offer) = answer else {
             Issue.record("no offer: \(answer)")
             return
         }
         #expect(offer.pid == getpid())
         let region = try SharedMemoryRegion.open(pid: offer.pid, descriptor: offer.descriptor)
-        try first.writeInbound(ByteBuffer(bytes: SharedMemoryHandshake.mappedLine + [10]))
+        #expect(exchange(&first, SharedMemoryHandshake.mappedLine).isEmpty)
+        #expect(first.isLifeline)
         // Tests running beside this one may reuse the number at once: look at what it is.
         let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(offer.descriptor)")) ?? ""
         #expect(!target.hasPrefix("/memfd:complex-repl-shm"), "the server kept the region's descriptor open")
@@ -133,19 +130,42 @@ import Testing
         #expect(SharedMemorySlot.readReply(from: region.replySlot(0)) == .success(.complex(ComplexNumber(3, 6))))
         #expect(SharedMemorySlot.readReply(from: region.replySlot(1)) == .failure(.domainError("math domain error")))
 
-        let second = try connection()
-        try second.writeInbound(ByteBuffer(bytes: SharedMemoryHandshake.openLine + [10]))
-        let refusal = String(decoding: try readLine(second), as: UTF8.self)
+        var second = session()
+        let refusal = String(decoding: exchange(&second, SharedMemoryHandshake.openLine), as: UTF8.self)
         #expect(refusal.contains(#""code":"too_many_channels""#), "\(refusal)")
         // The refused connection still answers JSON requests.
-        try second.writeInbound(ByteBuffer(string: #"{"op":"add","a":1,"b":2}"# + "\n"))
-        #expect(String(decoding: try readLine(second), as: UTF8.self) == #"{"result":3}"#)
+        #expect(String(decoding: exchange(&second, Array(#"{"op":"add","a":1,"b":2}"#.utf8)), as: UTF8.self) == #"{"result":3}"#)
 
         // Closing the connection ends the channel: its thread gives the place back.
-        _ = try first.finish()
+        first.close()
         #expect(region.load(SharedMemoryLayout.closedOffset) == 1)
         while limit.count != 0 && Date() < deadline.addingTimeInterval(5) { usleep(1000) }
         #expect(limit.count == 0)
-        _ = try second.finish()
+        second.close()
+    }
+
+    /// A channel whose client breaks the protocol hangs its connection up.
+    @Test func aClientThatOverrunsTheRingLosesItsConnection() throws {
+        let limit = SharedMemoryChannel.Limit(maximum: 1)
+        let hungUp = Atomic<Bool>(false)
+        var session = SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryChannels(limit: limit, metrics: nil),
+                                    hangUp: { hungUp.store(true, ordering: .releasing) })
+        var output: [UInt8] = []
+        _ = (SharedMemoryHandshake.openLine + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        let answer = try Array(output.dropLast()).withUnsafeBufferPointer { try SharedMemoryHandshake.decodeAnswer($0) }
+        guard case .offer(let offer) = answer else {
+            Issue.record("no offer: \(answer)")
+            return
+        }
+        let region = try SharedMemoryRegion.open(pid: offer.pid, descriptor: offer.descriptor)
+        _ = (SharedMemoryHandshake.mappedLine + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        region.storeFenced(SharedMemoryLayout.requestHeadOffset, UInt32(SharedMemoryLayout.slotCount + 1))
+        region.wake(SharedMemoryLayout.serverSleepingOffset)
+        let deadline = Date().addingTimeInterval(5)
+        while !hungUp.load(ordering: .acquiring) && Date() < deadline { usleep(100) }
+        let wasHungUp = hungUp.load(ordering: .acquiring)
+        #expect(wasHungUp)
+        #expect(region.load(SharedMemoryLayout.closedOffset) == 1)
+        session.close()
     }
 }

@@ -1,0 +1,200 @@
+import ComplexWire
+import Glibc
+import Synchronization
+
+/// One Unix-socket connection, served on a thread of its own with blocking reads and
+/// writes: the thread sleeps in `read` until a request arrives, answers every request
+/// the read completed, and writes the replies at once.
+///
+/// No event loop stands between the kernel and the request: a round trip costs the
+/// server a read, the request's own work and a write (about 4,000 instructions), where
+/// SwiftNIO's channel machinery alone took some 10,000 and kept `ipc` 20–30% above the C
+/// floor of the same strategy (issue 12).
+///
+/// The limits are the blocking equivalents of the event loop's:
+/// - **Deadlines:** `read` wakes every `ConnectionTimeouts.checkPeriod` (`SO_RCVTIMEO`)
+///   to see whether the connection has been idle, or delivered a line, too slowly.
+/// - **Backpressure:** a client that does not read its replies blocks the thread in
+///   `write`, so nothing more is read from it; one that lets no reply through for the
+///   idle timeout (`SO_SNDTIMEO`) is closed.
+/// - **Closing from elsewhere** (eviction, a shm channel's client breaking the protocol,
+///   the server stopping): `hangUp()` shuts the socket down, which wakes the thread; the
+///   descriptor itself is closed only by the thread, under a lock, so a late `hangUp()`
+///   never reaches a descriptor the number has since been given to.
+final class SocketConnection: Sendable {
+    /// What every socket connection is held to and counted in.
+    struct Settings: Sendable {
+        let maximumLineLength: Int
+        let timeouts: ConnectionTimeouts
+        let metrics: ServerMetrics.Transport?
+        let channels: SharedMemoryChannels?
+    }
+
+    /// One read's most bytes: a pipelining client's burst of some 1,500 requests.
+    static let readBytes = 64 * 1024
+    /// How long a connection being closed after an error reply keeps reading (and
+    /// dropping) what its client still sends: closing with unread input makes the kernel
+    /// reset the connection, and the client could lose the reply.
+    static let drainNanoseconds: UInt64 = 2_000_000_000
+
+    private let descriptor: Mutex<Int32>
+    let settings: Settings
+
+    init(descriptor: Int32, settings: Settings) {
+        self.descriptor = Mutex(descriptor)
+        self.settings = settings
+    }
+
+    /// The line sent to a connection over the server's limit.
+    static func refusal(limit: Int) -> [UInt8] {
+        ConnectionRefusal.body(limit: limit) + [UInt8(ascii: "\n")]
+    }
+
+    /// Ends the connection from any thread: its own thread then finds the stream closed.
+    func hangUp() {
+        descriptor.withLock { fd in
+            if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    /// Serves the connection until it closes; then gives back its place (`admission`).
+    func serve(admission: ActivityMonitor.Admission) {
+        let fd = descriptor.withLock { $0 }
+        defer {
+            admission.closed()
+            closeDescriptor()
+        }
+        let timeouts = settings.timeouts
+        let metrics = settings.metrics
+        Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: timeouts.checkPeriod)
+        Self.setTimeout(fd, SO_SNDTIMEO, nanoseconds: timeouts.idle)
+        var session = SocketSession(maximumLineLength: settings.maximumLineLength, metrics: metrics,
+                                    channels: settings.channels, hangUp: { [self] in hangUp() })
+        defer { session.close() }
+        var input = [UInt8](repeating: 0, count: Self.readBytes)
+        var output: [UInt8] = []
+        output.reserveCapacity(4096)
+        var lastActivity = Self.now()
+        var requestStarted: UInt64?
+        var answeredOnce = false
+        var lifeline = false
+        while true {
+            let count = input.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                let arrived = Self.now()
+                lastActivity = arrived
+                let begun = requestStarted ?? arrived
+                metrics?.bytesReceived.increment(by: Int64(count))
+                let outcome = input.withUnsafeBufferPointer {
+                    session.receive(UnsafeBufferPointer(rebasing: $0[..<count]), into: &output)
+                }
+                let answered = session.takeAnswered()
+                if answered > 0 {
+                    if let metrics {
+                        // The first request began with an earlier read, perhaps; the
+                        // others the read completed began with this one.
+                        let now = Self.now()
+                        metrics.duration.recordNanoseconds(Int64(now &- begun))
+                        for _ in 1..<answered { metrics.duration.recordNanoseconds(Int64(now &- arrived)) }
+                    }
+                    if !answeredOnce {
+                        answeredOnce = true
+                        admission.served()
+                    }
+                }
+                session.processor.flushMetrics()
+                requestStarted = session.hasPartialLine ? (answered > 0 ? arrived : begun) : nil
+                guard Self.write(output, to: fd) else { return }
+                output.removeAll(keepingCapacity: output.capacity <= 1 << 18)
+                if outcome == .hangUp {
+                    shutdown(fd, Int32(SHUT_WR))
+                    Self.drain(fd)
+                    return
+                }
+                if session.isLifeline && !lifeline {
+                    // It carries nothing more, and stays open while the channel is used,
+                    // however long (the channels have their own limit).
+                    lifeline = true
+                    Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: 0)
+                }
+            } else if count == 0 {
+                // The client closed its write side (the demo's style): answer what it sent, then close.
+                session.finish(into: &output)
+                if session.takeAnswered() > 0 { session.processor.flushMetrics() }
+                _ = Self.write(output, to: fd)
+                return
+            } else if errno == EINTR {
+                continue
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                if !lifeline && timeouts.expired(now: Self.now(), lastActivity: lastActivity,
+                                                 requestStarted: requestStarted, headReceived: false) {
+                    return
+                }
+            } else {
+                // The stream is unusable (most often the client vanished, which is
+                // routine): close it. The metrics count the connection.
+                return
+            }
+        }
+    }
+
+    /// Sends `refusal` to a connection the server has no place for, and closes it.
+    func refuse(_ refusal: [UInt8]) {
+        let fd = descriptor.withLock { $0 }
+        defer { closeDescriptor() }
+        Self.setTimeout(fd, SO_SNDTIMEO, nanoseconds: Self.drainNanoseconds)
+        guard Self.write(refusal, to: fd) else { return }
+        shutdown(fd, Int32(SHUT_WR))
+        Self.drain(fd)
+    }
+
+    func closeDescriptor() {
+        descriptor.withLock { fd in
+            if fd >= 0 { Glibc.close(fd) }
+            fd = -1
+        }
+    }
+
+    /// Writes all of `bytes`; false when the stream broke or the client let nothing
+    /// through for the send timeout.
+    static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let sent = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                if sent > 0 {
+                    offset += sent
+                } else if sent < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    /// Reads and drops what the client still sends, until it closes or `drainNanoseconds` pass.
+    static func drain(_ fd: Int32) {
+        let deadline = now() + drainNanoseconds
+        var sink = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let left = deadline &- now()
+            guard left > 0 && left <= drainNanoseconds else { return }
+            setTimeout(fd, SO_RCVTIMEO, nanoseconds: left)
+            let count = sink.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 || (count < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) { return }
+        }
+    }
+
+    /// Sets a socket's receive or send timeout; 0: none.
+    static func setTimeout(_ fd: Int32, _ option: Int32, nanoseconds: UInt64) {
+        var value = timeval(tv_sec: Int(nanoseconds / 1_000_000_000), tv_usec: Int(nanoseconds % 1_000_000_000 / 1000))
+        if nanoseconds > 0 && value.tv_sec == 0 && value.tv_usec == 0 { value.tv_usec = 1 }
+        setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    static func now() -> UInt64 {
+        SharedMemoryRegion.monotonicNanoseconds()
+    }
+}
