@@ -12,7 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -52,14 +51,12 @@ let package = Package(
                 "ComplexLanguage", "ComplexWire", "CComplexABI",
             ]
         ),
-        // The server: the operations over a Unix socket (and HTTP), on SwiftNIO.
+        // The server: the operations over a Unix socket and HTTP/1.1, a thread per
+        // connection on blocking sockets (no event loop: see `Connection`).
         .target(
             name: "ComplexServer",
             dependencies: [
                 "ComplexLanguage", "ComplexWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
@@ -124,7 +121,6 @@ let package = Package(
             name: "ComplexServerTests",
             dependencies: [
                 "ComplexLanguage", "ComplexWire", "ComplexServer", "TestSupport", "complex-server",
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
     ],
@@ -142,8 +138,6 @@ if Context.environment["COMPLEX_REPL_FUZZ"] != nil {
             name: "fuzz",
             dependencies: [
                 "ComplexLanguage", "ComplexREPL", "ComplexBackends", "ComplexWire", "ComplexServer",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Fuzz/Targets", swiftSettings: fuzzFlags),
     ]

@@ -1,7 +1,7 @@
 import Glibc
 
 // One libFuzzer executable for every harness: COMPLEX_FUZZ_TARGET names the one to run
-// (scripts/fuzz sets it). One build instead of one per target: a build of NIO with
+// (scripts/fuzz sets it). One build instead of one per target: a build with
 // AddressSanitizer takes minutes, and products linked one after another from a shared
 // build folder once came out without coverage counters.
 let harnesses: [String: @Sendable (UnsafePointer<UInt8>, Int) -> Int32] = [

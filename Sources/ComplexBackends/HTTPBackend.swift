@@ -4,7 +4,7 @@ import ComplexWire
 /// Sends every operation to complex-server as `POST /<op>` over one keep-alive
 /// HTTP/1.1 connection, pipelined when the evaluator has many ready.
 ///
-/// HTTP is encoded here and parsed by SwiftNIO's codec, driven over a blocking socket
+/// HTTP is encoded here and parsed by `HTTPReplyParser`, over a blocking socket
 /// (`HTTPFraming`): this avoids an event loop and a thread hop per operation
 /// (AsyncHTTPClient and URLSession measured 5× and 10× slower here).
 public final class HTTPBackend: Backend, RegisteredBackend {

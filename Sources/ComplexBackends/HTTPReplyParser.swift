@@ -1,3 +1,5 @@
+import ComplexWire
+
 /// Reads the `http` backend's replies: HTTP/1.1 responses, in order, from the bytes of
 /// one connection as they arrive.
 ///
@@ -20,7 +22,7 @@ package struct HTTPReplyParser {
         package var description: String
     }
 
-    static let maximumHeadLength = 64 * 1024
+    static var maximumHeadLength: Int { HTTPSyntax.maximumHeadLength }
     /// The longest reply body read: the clients' one reply cap.
     static var maximumBodyLength: Int { ServerConnection<HTTPFraming>.maximumReplyLength }
 
@@ -83,8 +85,7 @@ package struct HTTPReplyParser {
                 return Response(status: status, body: body, keepAlive: keepAlive)
             case .chunkSize:
                 guard let (line, next) = try line() else { return nil }
-                let digits = line.prefix { $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
-                guard !digits.isEmpty, digits.count <= 8, let size = Int(String(decoding: digits, as: UTF8.self), radix: 16) else {
+                guard let size = HTTPSyntax.chunkSize(line) else {
                     throw Malformed(description: "a chunk size that is not hexadecimal")
                 }
                 start = next
@@ -117,29 +118,16 @@ package struct HTTPReplyParser {
 
     /// The end of the head that starts at `start` (after its blank line), if it is in.
     func headEnd() throws(Malformed) -> Int? {
-        var index = start
-        while index + 3 < buffer.count {
-            if buffer[index] == UInt8(ascii: "\r") && buffer[index + 1] == UInt8(ascii: "\n")
-                && buffer[index + 2] == UInt8(ascii: "\r") && buffer[index + 3] == UInt8(ascii: "\n") {
-                return index + 4
-            }
-            index += 1
-        }
+        if let end = HTTPSyntax.headEnd(in: buffer, from: start) { return end }
         if buffer.count - start > Self.maximumHeadLength {
             throw Malformed(description: "a response head over \(Self.maximumHeadLength >> 10) KiB")
         }
         return nil
     }
 
-    /// One CRLF-terminated line at `start`, and where the next begins.
+    /// One line at `start`, and where the next begins.
     func line() throws(Malformed) -> (ArraySlice<UInt8>, Int)? {
-        var index = start
-        while index + 1 < buffer.count {
-            if buffer[index] == UInt8(ascii: "\r") && buffer[index + 1] == UInt8(ascii: "\n") {
-                return (buffer[start..<index], index + 2)
-            }
-            index += 1
-        }
+        if let found = HTTPSyntax.line(in: buffer, from: start) { return found }
         if buffer.count - start > Self.maximumHeadLength { throw Malformed(description: "a chunk line over 64 KiB") }
         return nil
     }
@@ -152,7 +140,7 @@ package struct HTTPReplyParser {
     /// Reads the status line and the headers that matter; sets `status` and `keepAlive`.
     mutating func readHead(_ head: ArraySlice<UInt8>) throws(Malformed) -> BodyLength {
         var lines = head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).makeIterator()
-        guard let statusLine = lines.next().map(Self.trimmingCR) else { throw Malformed(description: "an empty response") }
+        guard let statusLine = lines.next().map(HTTPSyntax.trimmingCR) else { throw Malformed(description: "an empty response") }
         // "HTTP/1.1 200 OK": the version, then a three-digit status.
         let version = statusLine.prefix(8)
         guard statusLine.count >= 12, version.elementsEqual("HTTP/1.1".utf8) || version.elementsEqual("HTTP/1.0".utf8),
@@ -169,28 +157,27 @@ package struct HTTPReplyParser {
         var length: Int?
         var chunked = false
         while let raw = lines.next() {
-            let line = Self.trimmingCR(raw)
+            let line = HTTPSyntax.trimmingCR(raw)
             if line.isEmpty { continue }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw Malformed(description: "a header line without a colon") }
             let name = line[..<colon]
-            let value = Self.trimmingSpaces(line[(colon + 1)...])
-            if Self.equalsIgnoringCase(name, "content-length") {
-                guard !value.isEmpty, value.count <= 9, value.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            let value = HTTPSyntax.trimmingSpaces(line[(colon + 1)...])
+            if HTTPSyntax.equalsIgnoringCase(name, "content-length") {
+                guard let count = HTTPSyntax.contentLength(value) else {
                     throw Malformed(description: "a Content-Length that is not a number")
                 }
-                let count = value.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
                 if let length, length != count { throw Malformed(description: "two different Content-Lengths") }
                 length = count
-            } else if Self.equalsIgnoringCase(name, "transfer-encoding") {
-                guard Self.equalsIgnoringCase(value, "chunked") else {
+            } else if HTTPSyntax.equalsIgnoringCase(name, "transfer-encoding") {
+                guard HTTPSyntax.equalsIgnoringCase(value, "chunked") else {
                     throw Malformed(description: "a transfer coding other than chunked")
                 }
                 chunked = true
-            } else if Self.equalsIgnoringCase(name, "connection") {
+            } else if HTTPSyntax.equalsIgnoringCase(name, "connection") {
                 for token in value.split(separator: UInt8(ascii: ",")) {
-                    let token = Self.trimmingSpaces(token)
-                    if Self.equalsIgnoringCase(token, "close") { keepAlive = false }
-                    if Self.equalsIgnoringCase(token, "keep-alive") { keepAlive = true }
+                    let token = HTTPSyntax.trimmingSpaces(token)
+                    if HTTPSyntax.equalsIgnoringCase(token, "close") { keepAlive = false }
+                    if HTTPSyntax.equalsIgnoringCase(token, "keep-alive") { keepAlive = true }
                 }
             }
         }
@@ -201,22 +188,5 @@ package struct HTTPReplyParser {
         }
         if (100..<200).contains(status) || status == 204 || status == 304 { return .fixed(0) }
         throw Malformed(description: "a response without Content-Length, which only the end of the connection could frame")
-    }
-
-    static func trimmingCR(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        line.last == UInt8(ascii: "\r") ? line.dropLast() : line
-    }
-
-    static func trimmingSpaces(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return [] }
-        return text[first...last]
-    }
-
-    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        return lowercase.withUTF8Buffer { expected in
-            zip(bytes, expected).allSatisfy { $0 | 0x20 == $1 | 0x20 && ($1 >= UInt8(ascii: "a") || $0 == $1) }
-        }
     }
 }

@@ -29,18 +29,15 @@ public struct ServerConfiguration: Sendable {
     public var maximumLineLength = 64 * 1024
     /// Exit after this many seconds without a connection (auto-started servers); nil: never.
     public var idleExitSeconds: Int?
-    /// Event-loop threads; requests are answered on the loop that reads them.
-    public var threads: Int
     /// Writes the metrics in Prometheus's text format, for `GET /metrics`; nil: no such
     /// route (the executable sets it once it has bootstrapped swift-metrics' backend).
     public var metricsExposition: (@Sendable (inout [UInt8]) -> Void)?
 
-    public init(socketPath: String?, http: HTTPAddress? = nil, token: String? = nil, idleExitSeconds: Int? = nil, threads: Int = 2) {
+    public init(socketPath: String?, http: HTTPAddress? = nil, token: String? = nil, idleExitSeconds: Int? = nil) {
         self.socketPath = socketPath
         self.http = http
         self.token = token
         self.idleExitSeconds = idleExitSeconds
-        self.threads = threads
     }
 }
 

@@ -29,7 +29,7 @@ final class ServerMetrics: Sendable {
         }
 
         /// A connection's counts not yet added to the shared counters. Adding to a shared
-        /// counter is an atomic operation on memory that every event loop writes; a
+        /// counter is an atomic operation on memory that every connection's thread writes; a
         /// connection adds once per read instead of once per request (measured: the
         /// per-request increments and clock read cost 0.16 µs of server CPU per
         /// pipelined request, 17% of it).

@@ -3,23 +3,15 @@ import Glibc
 
 /// One socket connection's protocol (docs/PROTOCOL.md, "The Unix socket") without its
 /// I/O: the bytes of each read in, the replies to every request they complete out, in
-/// order, gathered for one write. `SocketConnection` does the reading and writing; the
-/// tests and the fuzz target `fuzz-socket` drive a session directly.
+/// order, gathered for one write. `Connection` does the reading and writing; the tests
+/// and the fuzz target `fuzz-socket` drive a session directly.
 ///
 /// It splits the stream into newline-terminated lines with a length limit, never
 /// buffering more than the limit; a final line without its newline (the original demo's
 /// client sends its request that way, then closes its write side) is still answered at
 /// the end of the stream. It also answers the shm handshake's lines: it offers a region,
 /// and once the client has mapped it, serves it on the channel's own thread.
-package struct SocketSession {
-    /// What the connection does after a read.
-    package enum Outcome: Equatable {
-        /// Read on.
-        case open
-        /// A line was over the limit: send the replies (the last says so), then close.
-        case hangUp
-    }
-
+package struct SocketSession: ConnectionSession {
     let maximumLineLength: Int
     var processor = RequestProcessor()
     var writer = JSONWriter()
@@ -53,13 +45,21 @@ package struct SocketSession {
     }
 
     /// True while a line has begun and not ended: a request is on its way.
-    var hasPartialLine: Bool { !partial.isEmpty }
+    var requestInProgress: Bool { !partial.isEmpty }
+
+    /// A request on the socket is one line, all of it within the header deadline.
+    var headReceived: Bool { false }
+
+    mutating func flushMetrics() {
+        processor.flushMetrics()
+    }
 
     /// True once the connection carries a shm channel: it only keeps the channel alive.
     var isLifeline: Bool { channel != nil }
 
-    /// Answers every line that `bytes` completes, appending the replies to `output`.
-    package mutating func receive(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> Outcome {
+    /// Answers every line that `bytes` completes, appending the replies to `output`;
+    /// `.hangUp` after a line over the limit.
+    package mutating func receive(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> SessionOutcome {
         guard !overflowed else { return .hangUp }
         var start = 0
         if !partial.isEmpty {
@@ -117,7 +117,7 @@ package struct SocketSession {
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
-    mutating func tooLong(into output: inout [UInt8]) -> Outcome {
+    mutating func tooLong(into output: inout [UInt8]) -> SessionOutcome {
         overflowed = true
         partial = []
         send(WireResponse(.lineTooLong(limit: maximumLineLength)), into: &output)

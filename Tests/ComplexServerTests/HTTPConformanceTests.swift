@@ -12,9 +12,9 @@ import TestSupport
         try body(try server.httpPort())
     }
 
-    /// `curl --http2` offers h2c with `Upgrade:`; NIO's decoder stopped there and the
-    /// connection went silent until its idle timeout. Declined, it serves on, and so
-    /// after a CONNECT.
+    /// `curl --http2` offers h2c with `Upgrade:`; the server's first parser (SwiftNIO's)
+    /// stopped there and the connection went silent until its idle timeout. Declined,
+    /// it serves on, and so after a CONNECT.
     @Test func upgradeOffersAndConnectAreDeclinedAndTheConnectionServesOn() throws {
         try withServer { port in
             let client = try HTTPTestClient(port: port)

@@ -7,10 +7,10 @@ import Testing
 /// requests, and the end of the stream.
 @Suite struct SocketSessionTests {
     /// Feeds `reads` one by one; the replies, and what the last read left the connection to do.
-    func feed(_ reads: [String], limit: Int = 1024, finish: Bool = false) -> (replies: [String], outcome: SocketSession.Outcome) {
+    func feed(_ reads: [String], limit: Int = 1024, finish: Bool = false) -> (replies: [String], outcome: SessionOutcome) {
         var session = SocketSession(maximumLineLength: limit)
         var output: [UInt8] = []
-        var outcome = SocketSession.Outcome.open
+        var outcome = SessionOutcome.open
         for read in reads {
             outcome = Array(read.utf8).withUnsafeBufferPointer { session.receive($0, into: &output) }
         }

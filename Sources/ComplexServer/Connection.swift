@@ -2,14 +2,15 @@ import ComplexWire
 import Glibc
 import Synchronization
 
-/// One Unix-socket connection, served on a thread of its own with blocking reads and
-/// writes: the thread sleeps in `read` until a request arrives, answers every request
-/// the read completed, and writes the replies at once.
+/// One connection, socket or HTTP, served on a thread of its own with blocking reads
+/// and writes: the thread sleeps in `read` until a request arrives, has its session
+/// (`SocketSession`, `HTTPSession`) answer every request the read completed, and writes
+/// the replies at once.
 ///
 /// No event loop stands between the kernel and the request: a round trip costs the
-/// server a read, the request's own work and a write (about 4,000 instructions), where
-/// SwiftNIO's channel machinery alone took some 10,000 and kept `ipc` 20–30% above the C
-/// floor of the same strategy (issue 12).
+/// server a read, the request's own work and a write, where SwiftNIO's channel machinery
+/// alone took some 10,000 instructions and kept `ipc` 20% and `http` 30% above the C
+/// floors of the same strategy (issue 12).
 ///
 /// The limits are the blocking equivalents of the event loop's:
 /// - **Deadlines:** `read` wakes every `ConnectionTimeouts.checkPeriod` (`SO_RCVTIMEO`)
@@ -21,15 +22,7 @@ import Synchronization
 ///   the server stopping): `hangUp()` shuts the socket down, which wakes the thread; the
 ///   descriptor itself is closed only by the thread, under a lock, so a late `hangUp()`
 ///   never reaches a descriptor the number has since been given to.
-final class SocketConnection: Sendable {
-    /// What every socket connection is held to and counted in.
-    struct Settings: Sendable {
-        let maximumLineLength: Int
-        let timeouts: ConnectionTimeouts
-        let metrics: ServerMetrics.Transport?
-        let channels: SharedMemoryChannels?
-    }
-
+final class Connection: Sendable {
     /// One read's most bytes: a pipelining client's burst of some 1,500 requests.
     static let readBytes = 64 * 1024
     /// How long a connection being closed after an error reply keeps reading (and
@@ -38,16 +31,14 @@ final class SocketConnection: Sendable {
     static let drainNanoseconds: UInt64 = 2_000_000_000
 
     private let descriptor: Mutex<Int32>
-    let settings: Settings
+    let timeouts: ConnectionTimeouts
+    /// Where the bytes read and each request's duration are counted.
+    let metrics: ServerMetrics.Transport?
 
-    init(descriptor: Int32, settings: Settings) {
+    init(descriptor: Int32, timeouts: ConnectionTimeouts, metrics: ServerMetrics.Transport?) {
         self.descriptor = Mutex(descriptor)
-        self.settings = settings
-    }
-
-    /// The line sent to a connection over the server's limit.
-    static func refusal(limit: Int) -> [UInt8] {
-        ConnectionRefusal.body(limit: limit) + [UInt8(ascii: "\n")]
+        self.timeouts = timeouts
+        self.metrics = metrics
     }
 
     /// Ends the connection from any thread: its own thread then finds the stream closed.
@@ -57,19 +48,19 @@ final class SocketConnection: Sendable {
         }
     }
 
-    /// Serves the connection until it closes; then gives back its place (`admission`).
-    func serve(admission: ActivityMonitor.Admission) {
+    /// Serves the connection with `session` until it closes; then gives back its place
+    /// (`admission`).
+    func serve<Session: ConnectionSession>(_ session: consuming Session, admission: ActivityMonitor.Admission) {
+        var session = session
         let fd = descriptor.withLock { $0 }
         defer {
             admission.closed()
             closeDescriptor()
         }
-        let timeouts = settings.timeouts
-        let metrics = settings.metrics
+        let timeouts = self.timeouts
+        let metrics = self.metrics
         Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: timeouts.checkPeriod)
         Self.setTimeout(fd, SO_SNDTIMEO, nanoseconds: timeouts.idle)
-        var session = SocketSession(maximumLineLength: settings.maximumLineLength, metrics: metrics,
-                                    channels: settings.channels, hangUp: { [self] in hangUp() })
         defer { session.close() }
         var input = [UInt8](repeating: 0, count: Self.readBytes)
         var output: [UInt8] = []
@@ -102,8 +93,8 @@ final class SocketConnection: Sendable {
                         admission.served()
                     }
                 }
-                session.processor.flushMetrics()
-                requestStarted = session.hasPartialLine ? (answered > 0 ? arrived : begun) : nil
+                session.flushMetrics()
+                requestStarted = session.requestInProgress ? (answered > 0 ? arrived : begun) : nil
                 guard Self.write(output, to: fd) else { return }
                 output.removeAll(keepingCapacity: output.capacity <= 1 << 18)
                 if outcome == .hangUp {
@@ -118,16 +109,17 @@ final class SocketConnection: Sendable {
                     Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: 0)
                 }
             } else if count == 0 {
-                // The client closed its write side (the demo's style): answer what it sent, then close.
+                // The client closed its write side (the socket demo's style): answer what
+                // it sent, then close.
                 session.finish(into: &output)
-                if session.takeAnswered() > 0 { session.processor.flushMetrics() }
+                if session.takeAnswered() > 0 { session.flushMetrics() }
                 _ = Self.write(output, to: fd)
                 return
             } else if errno == EINTR {
                 continue
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
                 if !lifeline && timeouts.expired(now: Self.now(), lastActivity: lastActivity,
-                                                 requestStarted: requestStarted, headReceived: false) {
+                                                 requestStarted: requestStarted, headReceived: session.headReceived) {
                     return
                 }
             } else {

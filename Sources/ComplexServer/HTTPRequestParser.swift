@@ -1,0 +1,250 @@
+import ComplexWire
+
+/// Reads HTTP/1.1 requests, in order, from the bytes of one connection as they arrive
+/// (RFC 9112): a request line, header fields, and a body framed by `Content-Length` or
+/// by chunked transfer coding.
+///
+/// Strict where leniency lets two parsers disagree about where a request ends (request
+/// smuggling): a field name followed by whitespace, an obsolete line folding, a
+/// `Content-Length` that is not one number, both `Content-Length` and
+/// `Transfer-Encoding`, or a coding other than `chunked` is malformed. Lenient where it
+/// costs nothing: empty lines before a request and bare LF line ends are accepted.
+struct HTTPRequestParser {
+    enum Method: Equatable {
+        case get, head, post, connect
+        /// Any other token: routed to 405 or 404.
+        case other
+    }
+
+    /// What the server needs of a request's head.
+    struct Head {
+        var method = Method.other
+        /// The request target, as sent.
+        var target = ""
+        /// 0 for HTTP/1.0, 1 for HTTP/1.1.
+        var minorVersion = 1
+        /// Whether the connection stays open after the response: HTTP/1.1's default
+        /// unless `Connection: close`; HTTP/1.0's only with `Connection: keep-alive`.
+        var keepAlive = true
+        /// `Expect: 100-continue`: the client waits for `100 Continue` before its body.
+        var expectsContinue = false
+        /// The `Authorization` field's value.
+        var authorization: [UInt8]?
+    }
+
+    enum Event {
+        /// A whole request; its body is valid until the parser is next fed.
+        case request(Head, body: ArraySlice<UInt8>)
+        /// A request whose body is over the limit: it is answered 413 and the connection
+        /// closed, so nothing after it is read.
+        case bodyTooLarge(Head)
+    }
+
+    /// Why the bytes are not an HTTP/1.1 request; answered 400, then the connection is closed.
+    struct Malformed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    enum State {
+        case head
+        /// A body of `length` bytes from `start`.
+        case body(length: Int)
+        /// A chunked body: the next chunk-size line is due.
+        case chunkSize
+        /// `remaining` bytes of the current chunk, then its line end.
+        case chunkData(remaining: Int)
+        /// After the last chunk: trailer lines until an empty one.
+        case trailers
+    }
+
+    let maximumBodyLength: Int
+    var buffer: [UInt8] = []
+    /// Where the unread bytes start.
+    var start = 0
+    var state = State.head
+    /// The head of the request whose body is being read.
+    var current = Head()
+    /// A chunked body, gathered.
+    var chunks: [UInt8] = []
+
+    init(maximumBodyLength: Int) {
+        self.maximumBodyLength = maximumBodyLength
+        buffer.reserveCapacity(1024)
+    }
+
+    /// The head of a request whose body has not all arrived yet.
+    var headAwaitingBody: Head? {
+        if case .head = state { return nil }
+        return current
+    }
+
+    /// True while a request has begun and not ended.
+    var requestInProgress: Bool {
+        if case .head = state { return buffer.count > start }
+        return true
+    }
+
+    /// Appends received bytes.
+    mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 17)
+            start = 0
+        } else if start > 0 && start >= buffer.count / 2 {
+            buffer.removeSubrange(0..<start)
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next request, nil until the bytes for one are in.
+    mutating func next() throws(Malformed) -> Event? {
+        while true {
+            switch state {
+            case .head:
+                // Empty lines before a request line are ignored (RFC 9112 §2.2).
+                while start < buffer.count && (buffer[start] == UInt8(ascii: "\r") || buffer[start] == UInt8(ascii: "\n")) {
+                    start += 1
+                }
+                guard start < buffer.count else { return nil }
+                guard let end = HTTPSyntax.headEnd(in: buffer, from: start) else {
+                    if buffer.count - start > HTTPSyntax.maximumHeadLength {
+                        throw Malformed(description: "a request head over \(HTTPSyntax.maximumHeadLength >> 10) KiB")
+                    }
+                    return nil
+                }
+                let framing = try readHead(buffer[start..<end])
+                start = end
+                switch framing {
+                case .fixed(let length) where length > maximumBodyLength:
+                    return .bodyTooLarge(current)
+                case .fixed(let length):
+                    state = .body(length: length)
+                case .chunked:
+                    chunks.removeAll(keepingCapacity: true)
+                    state = .chunkSize
+                }
+            case .body(let length):
+                guard buffer.count - start >= length else { return nil }
+                let body = buffer[start..<start + length]
+                start += length
+                state = .head
+                return .request(current, body: body)
+            case .chunkSize:
+                guard let (line, next) = try line() else { return nil }
+                guard let size = HTTPSyntax.chunkSize(line) else { throw Malformed(description: "a chunk size that is not hexadecimal") }
+                start = next
+                if size == 0 {
+                    state = .trailers
+                } else if chunks.count + size > maximumBodyLength {
+                    return .bodyTooLarge(current)
+                } else {
+                    state = .chunkData(remaining: size)
+                }
+            case .chunkData(let remaining):
+                guard buffer.count - start >= remaining + 1 else { return nil }
+                var end = start + remaining
+                if buffer[end] == UInt8(ascii: "\r") {
+                    guard buffer.count > end + 1 else { return nil }
+                    end += 1
+                }
+                guard buffer[end] == UInt8(ascii: "\n") else { throw Malformed(description: "a chunk longer than its size") }
+                chunks.append(contentsOf: buffer[start..<start + remaining])
+                start = end + 1
+                state = .chunkSize
+            case .trailers:
+                guard let (line, next) = try line() else { return nil }
+                start = next
+                if line.isEmpty {
+                    state = .head
+                    return .request(current, body: chunks[...])
+                }
+            }
+        }
+    }
+
+    /// One line at `start`, and where the next begins.
+    func line() throws(Malformed) -> (ArraySlice<UInt8>, Int)? {
+        if let found = HTTPSyntax.line(in: buffer, from: start) { return found }
+        if buffer.count - start > HTTPSyntax.maximumHeadLength { throw Malformed(description: "a chunk line over 64 KiB") }
+        return nil
+    }
+
+    enum Framing {
+        case fixed(Int)
+        case chunked
+    }
+
+    /// Reads the request line and the fields that matter into `current`.
+    mutating func readHead(_ head: ArraySlice<UInt8>) throws(Malformed) -> Framing {
+        var lines = head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).makeIterator()
+        current = Head()
+        try readRequestLine(HTTPSyntax.trimmingCR(lines.next() ?? []))
+        var length: Int?
+        var chunked = false
+        var connectionTokens: (close: Bool, keepAlive: Bool) = (false, false)
+        while let raw = lines.next() {
+            let line = HTTPSyntax.trimmingCR(raw)
+            if line.isEmpty { continue }
+            guard !HTTPSyntax.isSpace(line.first!) else { throw Malformed(description: "a folded header line (obsolete line folding)") }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw Malformed(description: "a header line without a colon") }
+            let name = line[..<colon]
+            guard !name.isEmpty, name.allSatisfy(HTTPSyntax.isTokenCharacter) else { throw Malformed(description: "a header name that is not a token") }
+            let value = HTTPSyntax.trimmingSpaces(line[(colon + 1)...])
+            guard value.allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 }) else { throw Malformed(description: "a control character in a header value") }
+            switch name.count {
+            case 14 where HTTPSyntax.equalsIgnoringCase(name, "content-length"):
+                guard let count = HTTPSyntax.contentLength(value), length == nil || length == count else {
+                    throw Malformed(description: "a Content-Length that is not one number")
+                }
+                length = count
+            case 17 where HTTPSyntax.equalsIgnoringCase(name, "transfer-encoding"):
+                guard HTTPSyntax.equalsIgnoringCase(value, "chunked"), !chunked else {
+                    throw Malformed(description: "a transfer coding other than chunked")
+                }
+                chunked = true
+            case 10 where HTTPSyntax.equalsIgnoringCase(name, "connection"):
+                for token in value.split(separator: UInt8(ascii: ",")) {
+                    let token = HTTPSyntax.trimmingSpaces(token)
+                    if HTTPSyntax.equalsIgnoringCase(token, "close") { connectionTokens.close = true }
+                    if HTTPSyntax.equalsIgnoringCase(token, "keep-alive") { connectionTokens.keepAlive = true }
+                }
+            case 6 where HTTPSyntax.equalsIgnoringCase(name, "expect"):
+                current.expectsContinue = HTTPSyntax.equalsIgnoringCase(value, "100-continue")
+            case 13 where HTTPSyntax.equalsIgnoringCase(name, "authorization"):
+                current.authorization = Array(value)
+            default:
+                break
+            }
+        }
+        current.keepAlive = !connectionTokens.close && (current.minorVersion == 1 || connectionTokens.keepAlive)
+        if chunked {
+            guard length == nil else { throw Malformed(description: "both Content-Length and Transfer-Encoding") }
+            return .chunked
+        }
+        return .fixed(length ?? 0)
+    }
+
+    /// `METHOD SP target SP HTTP/1.x`.
+    mutating func readRequestLine(_ line: ArraySlice<UInt8>) throws(Malformed) {
+        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(HTTPSyntax.isTokenCharacter),
+              !parts[1].isEmpty, parts[1].allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+            throw Malformed(description: "a request line that is not METHOD TARGET HTTP/1.1")
+        }
+        if parts[2].elementsEqual("HTTP/1.1".utf8) {
+            current.minorVersion = 1
+        } else if parts[2].elementsEqual("HTTP/1.0".utf8) {
+            current.minorVersion = 0
+        } else {
+            throw Malformed(description: "an HTTP version other than 1.1 or 1.0")
+        }
+        switch parts[0].count {
+        case 3 where parts[0].elementsEqual("GET".utf8): current.method = .get
+        case 4 where parts[0].elementsEqual("POST".utf8): current.method = .post
+        case 4 where parts[0].elementsEqual("HEAD".utf8): current.method = .head
+        case 7 where parts[0].elementsEqual("CONNECT".utf8): current.method = .connect
+        default: current.method = .other
+        }
+        current.target = String(decoding: parts[1], as: UTF8.self)
+    }
+}

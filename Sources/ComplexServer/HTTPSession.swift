@@ -1,0 +1,236 @@
+import ComplexLanguage
+import ComplexWire
+
+/// One HTTP/1.1 connection's protocol (docs/PROTOCOL.md, "HTTP/1.1") without its I/O:
+/// `POST /<op>` with the operands as JSON, `GET /health`, `GET /ops`, `GET
+/// /openapi.yaml`, `GET /metrics`. Requests are parsed by `HTTPRequestParser`; the
+/// responses to every request a read completes are laid out in one output, in order,
+/// for one write. `Connection` does the reading and writing; the tests and the fuzz
+/// target `fuzz-http` drive a session directly.
+package struct HTTPSession: ConnectionSession {
+    let maximumBodyLength: Int
+    let expectedToken: [UInt8]?
+    /// Writes the Prometheus text of `GET /metrics`; nil: no such route.
+    let metricsExposition: (@Sendable (inout [UInt8]) -> Void)?
+    var parser: HTTPRequestParser
+    var processor = RequestProcessor()
+    var writer = JSONWriter()
+    /// The response body, reused from request to request.
+    var scratch: [UInt8] = []
+    /// Replies written since the connection last took the count.
+    var answered = 0
+    /// `100 Continue` has been sent for the request in progress.
+    var continued = false
+    /// A response said `Connection: close`: nothing more is read.
+    var closing = false
+
+    /// A session with no metrics route: what the fuzz target drives.
+    package init(maximumBodyLength: Int, token: String?) {
+        self.init(maximumBodyLength: maximumBodyLength, token: token, metrics: nil)
+    }
+
+    init(maximumBodyLength: Int, token: String?, metrics: ServerMetrics.Transport?,
+         metricsExposition: (@Sendable (inout [UInt8]) -> Void)? = nil) {
+        self.maximumBodyLength = maximumBodyLength
+        self.expectedToken = token.map { Array($0.utf8) }
+        self.metricsExposition = metricsExposition
+        self.parser = HTTPRequestParser(maximumBodyLength: maximumBodyLength)
+        self.processor.metrics = metrics
+        scratch.reserveCapacity(256)
+    }
+
+    var requestInProgress: Bool { parser.requestInProgress }
+    var headReceived: Bool { parser.headAwaitingBody != nil }
+    var isLifeline: Bool { false }
+
+    /// Answers every request that `bytes` completes, appending the responses to `output`;
+    /// `.hangUp` after a response that closes the connection (`Connection: close`,
+    /// HTTP/1.0, a malformed request, a body over the limit).
+    package mutating func receive(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) -> SessionOutcome {
+        guard !closing else { return .hangUp }
+        parser.feed(bytes)
+        while !closing {
+            let event: HTTPRequestParser.Event?
+            do throws(HTTPRequestParser.Malformed) {
+                event = try parser.next()
+            } catch {
+                var head = HTTPRequestParser.Head()
+                head.keepAlive = false
+                send(.failure(.badRequest, message: "malformed HTTP request: \(error)"), head: head, into: &output)
+                break
+            }
+            guard let event else { break }
+            continued = false
+            switch event {
+            case .request(let head, let body):
+                respond(to: head, body: body, into: &output)
+            case .bodyTooLarge(var head):
+                // Its body is not read: the connection cannot go on.
+                head.keepAlive = false
+                if authorized(head) {
+                    send(WireResponse(.bodyTooLarge(limit: maximumBodyLength)), head: head, into: &output)
+                } else {
+                    send(.failure(.unauthorized, message: "missing or wrong Authorization: Bearer token"), head: head, into: &output)
+                }
+            }
+        }
+        if !closing, !continued, let head = parser.headAwaitingBody, head.expectsContinue, head.minorVersion == 1 {
+            // The client waits for this before it sends the body (RFC 9110 §10.1.1).
+            output.append(contentsOf: Self.continueResponse)
+            continued = true
+        }
+        return closing ? .hangUp : .open
+    }
+
+    /// The end of the stream: a request cut short is not answered.
+    package mutating func finish(into output: inout [UInt8]) {}
+
+    package mutating func close() {
+        processor.flushMetrics()
+    }
+
+    mutating func takeAnswered() -> Int {
+        defer { answered = 0 }
+        return answered
+    }
+
+    mutating func flushMetrics() {
+        processor.flushMetrics()
+    }
+
+    func authorized(_ head: HTTPRequestParser.Head) -> Bool {
+        guard let expectedToken else { return true }
+        return Self.bearerToken(in: head).map { Self.constantTimeEqual($0, expectedToken) } == true
+    }
+
+    mutating func respond(to head: HTTPRequestParser.Head, body: ArraySlice<UInt8>, into output: inout [UInt8]) {
+        guard authorized(head) else {
+            send(.failure(.unauthorized, message: "missing or wrong Authorization: Bearer token"), head: head, into: &output)
+            return
+        }
+        let path = Self.path(of: head.target)
+        let readable = head.method == .get || head.method == .head
+        switch path {
+        case "/health" where readable:
+            sendRaw(#"{"status":"ok"}"#, head: head, into: &output)
+        case "/ops" where readable:
+            let list = MathOperation.allCases.map { #"{"name":"\#($0.rawValue)","arity":\#($0.arity.upperBound),"min_arity":\#($0.arity.lowerBound)}"# }
+            sendRaw(#"{"operations":["# + list.joined(separator: ",") + "]}", head: head, into: &output)
+        case "/openapi.yaml" where readable:
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: OpenAPIDocument.yaml.utf8)
+            write(status: 200, head: head, into: &output, contentHeaders: Self.yamlContentHeaders)
+        case "/metrics" where readable && metricsExposition != nil:
+            scratch.removeAll(keepingCapacity: true)
+            metricsExposition!(&scratch)
+            if scratch.last == UInt8(ascii: "\n") { scratch.removeLast() }  // the response adds it
+            write(status: 200, head: head, into: &output, contentHeaders: Self.prometheusContentHeaders)
+        case "/metrics" where metricsExposition != nil, "/health", "/ops", "/openapi.yaml":
+            send(.failure(.methodNotAllowed, message: "\(path) answers GET"), head: head, into: &output, allow: "GET, HEAD")
+        case _ where head.method == .connect:
+            send(.failure(.methodNotAllowed, message: "this server is no proxy: POST /<op>, GET /health"), head: head, into: &output, allow: "GET, HEAD, POST")
+        default:
+            guard let operation = Self.operations[path] else {
+                send(.failure(.notFound, message: "no route \(path); POST /<op> (GET /ops lists them), GET /health"), head: head, into: &output)
+                return
+            }
+            guard head.method == .post else {
+                send(.failure(.methodNotAllowed, message: "\(path) answers POST"), head: head, into: &output, allow: "POST")
+                return
+            }
+            let response = body.withUnsafeBufferPointer { processor.respond(to: $0, operation: operation) }
+            send(response, head: head, into: &output)
+        }
+    }
+
+    mutating func send(_ response: WireResponse, head: HTTPRequestParser.Head, into output: inout [UInt8], allow: String? = nil) {
+        if case .failure(let code, _) = response { processor.metrics?.error(code) }
+        scratch.removeAll(keepingCapacity: true)
+        response.encode(to: &scratch, writer: &writer)
+        write(status: HTTPStatusMapping.status(for: response), head: head, into: &output, allow: allow)
+    }
+
+    mutating func sendRaw(_ json: String, head: HTTPRequestParser.Head, into output: inout [UInt8]) {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: json.utf8)
+        write(status: 200, head: head, into: &output)
+    }
+
+    /// Lays out one response (status line, headers, `scratch` as the body) after the others.
+    mutating func write(status: Int, head: HTTPRequestParser.Head, into output: inout [UInt8], allow: String? = nil,
+                        contentHeaders: [UInt8]? = nil) {
+        let start = output.count
+        if status == 200 && head.minorVersion == 1 && contentHeaders == nil {
+            output.append(contentsOf: Self.okPrefix)
+        } else {
+            output.append(contentsOf: (head.minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ").utf8)
+            output.appendDecimal(UInt64(status))
+            output.append(UInt8(ascii: " "))
+            output.append(contentsOf: HTTPStatusMapping.reasonPhrase(status).utf8)
+            output.append(contentsOf: contentHeaders ?? Self.contentHeaders)
+        }
+        output.appendDecimal(UInt64(scratch.count + 1))
+        if let allow { output.append(contentsOf: "\r\nAllow: \(allow)".utf8) }
+        if !head.keepAlive {
+            output.append(contentsOf: "\r\nConnection: close".utf8)
+            closing = true
+        } else if head.minorVersion == 0 {
+            output.append(contentsOf: "\r\nConnection: keep-alive".utf8)
+        }
+        output.append(contentsOf: Self.headEnd)
+        if head.method != .head {  // a HEAD response has the headers of GET's and no body
+            output.append(contentsOf: scratch)
+            output.append(UInt8(ascii: "\n"))
+        }
+        if processor.metrics != nil { processor.tally.sent(output.count - start) }
+        answered += 1
+    }
+
+    /// `/add` → `.add`, and so on: one hash of the path instead of comparing it with
+    /// every operation's name.
+    static let operations = Dictionary(uniqueKeysWithValues: MathOperation.allCases.map { ("/" + $0.rawValue, $0) })
+    static let contentHeaders = Array("\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
+    static let yamlContentHeaders = Array("\r\nContent-Type: application/yaml\r\nContent-Length: ".utf8)
+    static let prometheusContentHeaders = Array("\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ".utf8)
+    static let okPrefix = Array("HTTP/1.1 200 OK".utf8) + contentHeaders
+    static let headEnd = Array("\r\n\r\n".utf8)
+    static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// The request target's path: origin-form (`/add?x`) without its query, and
+    /// absolute-form (`http://host:port/add`, which RFC 9112 §3.2.2 says a server must
+    /// accept) without its scheme and authority.
+    static func path(of target: String) -> String {
+        var path = Substring(target)
+        if !path.hasPrefix("/"), let colon = path.firstIndex(of: ":"), path[colon...].hasPrefix("://") {
+            let scheme = path[..<colon].lowercased()
+            if scheme == "http" || scheme == "https" {
+                let authorityAndPath = path[path.index(colon, offsetBy: 3)...]
+                path = authorityAndPath.firstIndex(of: "/").map { authorityAndPath[$0...] } ?? "/"
+            }
+        }
+        if let query = path.firstIndex(of: "?") { path = path[..<query] }
+        return String(path)
+    }
+
+    /// The token of `Authorization: Bearer <token>`, the scheme in any case and one or
+    /// more spaces after it (RFC 9110 §11.4, §11.6.2); nil for anything else.
+    static func bearerToken(in head: HTTPRequestParser.Head) -> [UInt8]? {
+        guard let bytes = head.authorization else { return nil }
+        let scheme = Array("bearer".utf8)
+        guard bytes.count > scheme.count, bytes[scheme.count] == UInt8(ascii: " "),
+              zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        let start = bytes[scheme.count...].firstIndex { $0 != UInt8(ascii: " ") } ?? bytes.count
+        return Array(bytes[start...])
+    }
+
+    /// Compares without an early exit, so timing does not reveal how much of a token
+    /// matched; the lengths are compared in full (a length folded into a byte would let
+    /// a token followed by 256 more bytes through).
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = a.count ^ b.count
+        for i in 0..<b.count {
+            difference |= Int((i < a.count ? a[i] : 0) ^ b[i])
+        }
+        return difference == 0
+    }
+}

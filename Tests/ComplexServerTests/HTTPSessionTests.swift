@@ -1,0 +1,149 @@
+@testable import ComplexServer
+import Testing
+
+/// HTTP/1.1 without its I/O (`HTTPSession`, `HTTPRequestParser`): pipelined requests
+/// answered in order in one output, requests cut anywhere, chunked bodies, statuses
+/// from the error codes, the token rule, and what is not HTTP.
+@Suite struct HTTPSessionTests {
+    static func post(_ path: String, _ body: String, extra: String = "") -> String {
+        "POST \(path) HTTP/1.1\r\nHost: x\r\n\(extra)Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    }
+
+    struct Response: Equatable {
+        var status: String
+        var headers: [String] = []
+        var body: String
+    }
+
+    /// Feeds `reads` one by one; the responses, split (by Content-Length, or none for a
+    /// HEAD), and what the last read left the connection to do.
+    func feed(_ reads: [String], token: String? = nil, maximumBodyLength: Int = 1024) -> ([Response], SessionOutcome) {
+        var session = HTTPSession(maximumBodyLength: maximumBodyLength, token: token)
+        var output: [UInt8] = []
+        var outcome = SessionOutcome.open
+        for read in reads {
+            outcome = Array(read.utf8).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        }
+        session.close()
+        var responses: [Response] = []
+        var rest = output[...]
+        while let end = rest.firstRange(of: Array("\r\n\r\n".utf8)) {
+            let lines = String(decoding: rest[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+            let length = lines.first { $0.lowercased().hasPrefix("content-length: ") }.flatMap { Int($0.dropFirst(16)) } ?? 0
+            let bodyLength = rest[end.upperBound...].starts(with: "HTTP/1.".utf8) ? 0 : min(length, rest.count - end.upperBound + rest.startIndex)
+            let body = rest[end.upperBound..<end.upperBound + bodyLength]
+            responses.append(Response(status: lines[0], headers: Array(lines.dropFirst()), body: String(decoding: body, as: UTF8.self)))
+            rest = rest[(end.upperBound + bodyLength)...]
+        }
+        #expect(rest.isEmpty, "bytes after the last response: \(String(decoding: rest, as: UTF8.self))")
+        return (responses, outcome)
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrderInOneOutput() {
+        let requests = Self.post("/add", #"{"a":1,"b":2}"#) + Self.post("/div", #"{"a":1,"b":0}"#)
+            + "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n" + Self.post("/neg", #"{"a":[1,-2]}"#)
+        let (responses, outcome) = feed([requests])
+        #expect(outcome == .open)
+        #expect(responses.map(\.status) == ["HTTP/1.1 200 OK", "HTTP/1.1 422 Unprocessable Entity", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"])
+        #expect(responses.first?.body == "{\"result\":3}\n")
+        #expect(responses.last?.body == "{\"result\":[-1,2]}\n")
+        #expect(responses[1].body.contains(#""code":"division_by_zero""#))
+        #expect(responses[2].body.contains(#""code":"not_found""#))
+    }
+
+    @Test func aRequestCutAnywhereIsAnsweredOnce() {
+        let bytes = Array((Self.post("/add", #"{"a":1,"b":2}"#) + "GET /health HTTP/1.1\r\n\r\n").utf8)
+        for cut in 0...bytes.count {
+            let (responses, _) = feed([String(decoding: bytes[..<cut], as: UTF8.self), String(decoding: bytes[cut...], as: UTF8.self)])
+            #expect(responses.map(\.body) == ["{\"result\":3}\n", "{\"status\":\"ok\"}\n"], "cut at \(cut)")
+        }
+    }
+
+    @Test func chunkedBodiesAreGathered() {
+        let chunked = "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5;name=value\r\n{\"a\":\r\n8\r\n1,\"b\":2}\r\n0\r\nX-Trailer: 1\r\n\r\n"
+        let (responses, outcome) = feed([chunked, "GET /health HTTP/1.1\r\n\r\n"])
+        #expect(outcome == .open)
+        #expect(responses.map(\.body) == ["{\"result\":3}\n", "{\"status\":\"ok\"}\n"])
+    }
+
+    @Test func keepAliveFollowsTheVersionAndTheConnectionHeader() {
+        let close = feed([Self.post("/neg", #"{"a":1}"#, extra: "Connection: close\r\n") + Self.post("/neg", #"{"a":2}"#)])
+        #expect(close.0.count == 1 && close.0[0].headers.contains("Connection: close") && close.1 == .hangUp)
+        let old = feed(["GET /health HTTP/1.0\r\n\r\n"])
+        #expect(old.0.map(\.status) == ["HTTP/1.0 200 OK"] && old.1 == .hangUp)
+        let kept = feed(["GET /health HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\nGET /health HTTP/1.0\r\n\r\n"])
+        #expect(kept.0.count == 2 && kept.0[0].headers.contains("Connection: keep-alive") && kept.1 == .hangUp)
+    }
+
+    @Test func aBodyOverTheLimitIsRefusedWithoutReadingIt() {
+        let (responses, outcome) = feed([Self.post("/add", String(repeating: " ", count: 2000)) + Self.post("/neg", #"{"a":1}"#)])
+        #expect(responses.count == 1 && responses[0].status == "HTTP/1.1 413 Payload Too Large" && outcome == .hangUp)
+        let chunked = "POST /add HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + String(repeating: " ", count: 1024) + "\r\n1\r\n "
+        #expect(feed([chunked]).0.map(\.status) == ["HTTP/1.1 413 Payload Too Large"])
+    }
+
+    @Test(arguments: [
+        "GET /health HTTP/2.0\r\n\r\n",
+        "GET  /health HTTP/1.1\r\n\r\n",
+        "GET /health\r\n\r\n",
+        "G(T /health HTTP/1.1\r\n\r\n",
+        "POST /add HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+        "POST /add HTTP/1.1\r\nContent-Length: -3\r\n\r\n",
+        "POST /add HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST /add HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost : x\r\n\r\n",
+        "GET /health HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n",
+        "GET /health HTTP/1.1\r\nNoColon\r\n\r\n",
+        "POST /add HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "POST /add HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
+    ])
+    func whatIsNotHTTPIsAnswered400AndClosed(_ request: String) {
+        let (responses, outcome) = feed([request + "GET /health HTTP/1.1\r\n\r\n"])
+        #expect(responses.count == 1, "\(request.debugDescription)")
+        #expect(responses.first?.status == "HTTP/1.1 400 Bad Request", "\(request.debugDescription)")
+        #expect(responses.first?.body.contains("malformed HTTP request: ") == true)
+        #expect(responses.first?.headers.contains("Connection: close") == true)
+        #expect(outcome == .hangUp)
+    }
+
+    @Test func aHeadOverItsLimitIsMalformed() {
+        let (responses, outcome) = feed(["GET /health HTTP/1.1\r\nX: " + String(repeating: "a", count: 70_000)])
+        #expect(responses.first?.status == "HTTP/1.1 400 Bad Request" && outcome == .hangUp)
+    }
+
+    @Test func expectContinueIsAnsweredBeforeTheBodyOnce() {
+        var session = HTTPSession(maximumBodyLength: 1024, token: nil)
+        var output: [UInt8] = []
+        let head = "POST /add HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 13\r\n\r\n"
+        _ = Array(head.utf8).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        #expect(String(decoding: output, as: UTF8.self) == "HTTP/1.1 100 Continue\r\n\r\n")
+        output.removeAll()
+        _ = Array(#"{"a":1,"#.utf8).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        #expect(output.isEmpty)
+        _ = Array(#""b":2}"#.utf8).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        #expect(String(decoding: output, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK"))
+        // A body that comes with its head needs no 100.
+        #expect(feed([head + #"{"a":1,"b":2}"#]).0.map(\.status) == ["HTTP/1.1 200 OK"])
+    }
+
+    @Test func aTokenIsRequiredWhenTheServerHasOne() {
+        let (responses, _) = feed([Self.post("/add", #"{"a":1,"b":2}"#)
+            + Self.post("/add", #"{"a":1,"b":2}"#, extra: "Authorization: Bearer s3cret\r\n")], token: "s3cret")
+        #expect(responses.map(\.status) == ["HTTP/1.1 401 Unauthorized", "HTTP/1.1 200 OK"])
+        #expect(responses.last?.body == "{\"result\":3}\n")
+    }
+
+    @Test func routesAndMethods() {
+        let (responses, _) = feed(["HEAD /health HTTP/1.1\r\n\r\nGET /add HTTP/1.1\r\n\r\nPOST /health HTTP/1.1\r\n\r\n"
+            + "CONNECT example.com:443 HTTP/1.1\r\n\r\nPOST http://example.com/neg?x=1 HTTP/1.1\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
+            + "\r\n\r\nGET /ops HTTP/1.1\r\n\r\n"])
+        #expect(responses.map(\.status) == ["HTTP/1.1 200 OK", "HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 405 Method Not Allowed",
+                                            "HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"])
+        #expect(responses[0].body.isEmpty && responses[0].headers.contains("Content-Length: 16"))
+        #expect(responses[1].headers.contains("Allow: POST") && responses[2].headers.contains("Allow: GET, HEAD"))
+        #expect(responses[3].headers.contains("Allow: GET, HEAD, POST"))
+        #expect(responses[4].body == "{\"result\":-1}\n")
+        #expect(responses[5].body.contains(#"{"name":"add","arity":2,"min_arity":2}"#))
+    }
+}
