@@ -25,6 +25,13 @@ import Synchronization
 final class Connection: Sendable {
     /// One read's most bytes: a pipelining client's burst of some 1,500 requests.
     static let readBytes = 64 * 1024
+    /// The requests of a read are answered, and their replies written, this many bytes
+    /// at a time. Pipe mode over `ipc` (100,000 lines, 256 in flight) took 0.76–0.78 s
+    /// when a read's replies were written together, 0.61–0.65 s in slices of 8 KiB, and
+    /// 0.42–0.48 s in slices of 2 or 4 KiB: the client decodes the first replies and
+    /// tops its requests up while the server computes the rest, instead of the two
+    /// taking turns.
+    static let sliceBytes = 4 * 1024
     /// How long a connection being closed after an error reply keeps reading (and
     /// dropping) what its client still sends: closing with unread input makes the kernel
     /// reset the connection, and the client could lose the reply.
@@ -76,8 +83,21 @@ final class Connection: Sendable {
                 lastActivity = arrived
                 let begun = requestStarted ?? arrived
                 metrics?.bytesReceived.increment(by: Int64(count))
-                let outcome = input.withUnsafeBufferPointer {
-                    session.receive(UnsafeBufferPointer(rebasing: $0[..<count]), into: &output)
+                // A read's requests are answered a slice at a time, each slice's replies
+                // written as soon as they are ready, so a pipelining client can decode
+                // them and send more while the rest are computed.
+                var outcome = SessionOutcome.open
+                var sliceStart = 0
+                while sliceStart < count && outcome == .open {
+                    let sliceEnd = min(sliceStart + Self.sliceBytes, count)
+                    outcome = input.withUnsafeBufferPointer {
+                        session.receive(UnsafeBufferPointer(rebasing: $0[sliceStart..<sliceEnd]), into: &output)
+                    }
+                    sliceStart = sliceEnd
+                    if sliceEnd < count && !output.isEmpty {
+                        guard Self.write(output, to: fd) else { return }
+                        output.removeAll(keepingCapacity: true)
+                    }
                 }
                 let answered = session.takeAnswered()
                 if answered > 0 {

@@ -174,23 +174,34 @@ struct HTTPRequestParser {
         case chunked
     }
 
-    /// Reads the request line and the fields that matter into `current`.
+    /// Reads the request line and the fields that matter into `current`: by index over
+    /// the head's bytes, with no array per line (`split` was an eighth of a request's
+    /// instructions under callgrind).
     mutating func readHead(_ head: ArraySlice<UInt8>) throws(Malformed) -> Framing {
-        var lines = head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).makeIterator()
         current = Head()
-        try readRequestLine(HTTPSyntax.trimmingCR(lines.next() ?? []))
         var length: Int?
         var chunked = false
-        var connectionTokens: (close: Bool, keepAlive: Bool) = (false, false)
-        while let raw = lines.next() {
-            let line = HTTPSyntax.trimmingCR(raw)
+        var connectionClose = false, connectionKeepAlive = false
+        var position = head.startIndex
+        var first = true
+        while position < head.endIndex {
+            let newline = head[position...].firstIndex(of: UInt8(ascii: "\n")) ?? head.endIndex
+            let line = HTTPSyntax.trimmingCR(head[position..<newline])
+            position = newline + 1
+            if first {
+                first = false
+                try readRequestLine(line)
+                continue
+            }
             if line.isEmpty { continue }
             guard !HTTPSyntax.isSpace(line.first!) else { throw Malformed(description: "a folded header line (obsolete line folding)") }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw Malformed(description: "a header line without a colon") }
             let name = line[..<colon]
-            guard !name.isEmpty, name.allSatisfy(HTTPSyntax.isTokenCharacter) else { throw Malformed(description: "a header name that is not a token") }
+            guard !name.isEmpty, HTTPSyntax.isToken(name) else { throw Malformed(description: "a header name that is not a token") }
             let value = HTTPSyntax.trimmingSpaces(line[(colon + 1)...])
-            guard value.allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 }) else { throw Malformed(description: "a control character in a header value") }
+            for byte in value where byte < 0x20 && byte != 0x09 || byte == 0x7F {
+                throw Malformed(description: "a control character in a header value")
+            }
             switch name.count {
             case 14 where HTTPSyntax.equalsIgnoringCase(name, "content-length"):
                 guard let count = HTTPSyntax.contentLength(value), length == nil || length == count else {
@@ -205,8 +216,8 @@ struct HTTPRequestParser {
             case 10 where HTTPSyntax.equalsIgnoringCase(name, "connection"):
                 for token in value.split(separator: UInt8(ascii: ",")) {
                     let token = HTTPSyntax.trimmingSpaces(token)
-                    if HTTPSyntax.equalsIgnoringCase(token, "close") { connectionTokens.close = true }
-                    if HTTPSyntax.equalsIgnoringCase(token, "keep-alive") { connectionTokens.keepAlive = true }
+                    if HTTPSyntax.equalsIgnoringCase(token, "close") { connectionClose = true }
+                    if HTTPSyntax.equalsIgnoringCase(token, "keep-alive") { connectionKeepAlive = true }
                 }
             case 6 where HTTPSyntax.equalsIgnoringCase(name, "expect"):
                 current.expectsContinue = HTTPSyntax.equalsIgnoringCase(value, "100-continue")
@@ -216,7 +227,7 @@ struct HTTPRequestParser {
                 break
             }
         }
-        current.keepAlive = !connectionTokens.close && (current.minorVersion == 1 || connectionTokens.keepAlive)
+        current.keepAlive = !connectionClose && (current.minorVersion == 1 || connectionKeepAlive)
         if chunked {
             guard length == nil else { throw Malformed(description: "both Content-Length and Transfer-Encoding") }
             return .chunked
@@ -226,25 +237,28 @@ struct HTTPRequestParser {
 
     /// `METHOD SP target SP HTTP/1.x`.
     mutating func readRequestLine(_ line: ArraySlice<UInt8>) throws(Malformed) {
-        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(HTTPSyntax.isTokenCharacter),
-              !parts[1].isEmpty, parts[1].allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+        guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")),
+              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " ")) else {
             throw Malformed(description: "a request line that is not METHOD TARGET HTTP/1.1")
         }
-        if parts[2].elementsEqual("HTTP/1.1".utf8) {
+        let method = line[..<firstSpace], target = line[(firstSpace + 1)..<secondSpace], version = line[(secondSpace + 1)...]
+        guard !method.isEmpty, HTTPSyntax.isToken(method), !target.isEmpty, !target.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
+            throw Malformed(description: "a request line that is not METHOD TARGET HTTP/1.1")
+        }
+        if version.elementsEqual("HTTP/1.1".utf8) {
             current.minorVersion = 1
-        } else if parts[2].elementsEqual("HTTP/1.0".utf8) {
+        } else if version.elementsEqual("HTTP/1.0".utf8) {
             current.minorVersion = 0
         } else {
-            throw Malformed(description: "an HTTP version other than 1.1 or 1.0")
+            throw Malformed(description: "an HTTP version other than 1.1 or 1.0 (or a space in the target)")
         }
-        switch parts[0].count {
-        case 3 where parts[0].elementsEqual("GET".utf8): current.method = .get
-        case 4 where parts[0].elementsEqual("POST".utf8): current.method = .post
-        case 4 where parts[0].elementsEqual("HEAD".utf8): current.method = .head
-        case 7 where parts[0].elementsEqual("CONNECT".utf8): current.method = .connect
+        switch method.count {
+        case 3 where method.elementsEqual("GET".utf8): current.method = .get
+        case 4 where method.elementsEqual("POST".utf8): current.method = .post
+        case 4 where method.elementsEqual("HEAD".utf8): current.method = .head
+        case 7 where method.elementsEqual("CONNECT".utf8): current.method = .connect
         default: current.method = .other
         }
-        current.target = String(decoding: parts[1], as: UTF8.self)
+        current.target = String(decoding: target, as: UTF8.self)
     }
 }

@@ -200,6 +200,7 @@ package struct HTTPSession: ConnectionSession {
     /// absolute-form (`http://host:port/add`, which RFC 9112 §3.2.2 says a server must
     /// accept) without its scheme and authority.
     static func path(of target: String) -> String {
+        if target.utf8.first == UInt8(ascii: "/") && !target.utf8.contains(UInt8(ascii: "?")) { return target }
         var path = Substring(target)
         if !path.hasPrefix("/"), let colon = path.firstIndex(of: ":"), path[colon...].hasPrefix("://") {
             let scheme = path[..<colon].lowercased()

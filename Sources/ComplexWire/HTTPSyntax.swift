@@ -1,3 +1,5 @@
+import Glibc
+
 /// HTTP/1.1's message syntax (RFC 9112) as both ends of this project read it: the
 /// server's request parser and the `http` backend's reply parser.
 public enum HTTPSyntax {
@@ -20,13 +22,18 @@ public enum HTTPSyntax {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 
-    /// True for the characters of a token (a method, a field name): RFC 9110 §5.6.2's tchar.
-    public static func isTokenCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
+    /// True when every byte is a character of a token (a method, a field name): RFC 9110
+    /// §5.6.2's tchar.
+    public static func isToken(_ bytes: ArraySlice<UInt8>) -> Bool {
+        tokenCharacters.withUnsafeBufferPointer { table in bytes.allSatisfy { table[Int($0)] } }
+    }
+
+    static let tokenCharacters: [Bool] = (0..<256).map { byte in
+        switch UInt8(byte) {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
         }
     }
 
@@ -68,17 +75,19 @@ public enum HTTPSyntax {
 
     /// The end of the head that starts at `start` (just after its empty line), if it is in.
     public static func headEnd(in buffer: [UInt8], from start: Int) -> Int? {
-        var index = start
-        while index + 1 < buffer.count {
-            if buffer[index] == UInt8(ascii: "\n") {
-                if buffer[index + 1] == UInt8(ascii: "\n") { return index + 2 }
-                if buffer[index + 1] == UInt8(ascii: "\r") && index + 2 < buffer.count && buffer[index + 2] == UInt8(ascii: "\n") {
+        buffer.withUnsafeBufferPointer { bytes in
+            var index = start
+            while index + 1 < bytes.count {
+                guard let found = memchr(bytes.baseAddress! + index, 0x0A, bytes.count - index - 1) else { return nil }
+                index = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if bytes[index + 1] == UInt8(ascii: "\n") { return index + 2 }
+                if bytes[index + 1] == UInt8(ascii: "\r") && index + 2 < bytes.count && bytes[index + 2] == UInt8(ascii: "\n") {
                     return index + 3
                 }
+                index += 1
             }
-            index += 1
+            return nil
         }
-        return nil
     }
 
     /// One line at `start` (without its CRLF), and where the next begins, if its LF is in.
