@@ -73,6 +73,9 @@ final class Listener: Sendable {
         thread.withLock { $0 = started }
     }
 
+    /// True once `start` has its thread accepting.
+    var isAccepting: Bool { thread.withLock { $0 != nil } }
+
     func acceptLoop(_ accept: @Sendable (Int32) -> Void) {
         while !stopping.load(ordering: .acquiring) {
             let fd = Glibc.accept(descriptor, nil, nil)
@@ -101,7 +104,7 @@ final class Listener: Sendable {
     /// Stops accepting and closes the listening socket; connections already accepted
     /// go on. A Unix socket's file is the server's to remove.
     func stop() {
-        stopping.store(true, ordering: .releasing)
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         // Wakes the thread blocked in accept (EINVAL).
         shutdown(descriptor, Int32(SHUT_RDWR))
         if let started = thread.withLock({ $0 }) { pthread_join(started, nil) }

@@ -47,6 +47,7 @@ public final class Server: Sendable {
             guard listeners.socket != nil || listeners.http != nil else { throw ServerError.nothingToServe }
         } catch {
             listeners.stop()
+            if listeners.socket != nil, let path = configuration.socketPath { SocketFile.remove(path) }
             throw error
         }
         return listeners
@@ -55,21 +56,24 @@ public final class Server: Sendable {
     func bindSocket(_ path: String) throws -> Listener {
         if let warning = try SocketFile.prepare(path) { logger.warning("\(warning)") }
         let listener = try Listener(path: path)
+        // A listener that could not start accepting is closed here, and its file removed.
+        defer { if !listener.isAccepting { listener.stop(); SocketFile.remove(path) } }
         let maximumLineLength = configuration.maximumLineLength
         let channels = SharedMemoryChannels(limit: channelLimit, metrics: metrics.shm)
-        let metrics = self.metrics.socket
-        try serve(listener, metrics: metrics, refusal: ConnectionRefusal.socketLine(limit: activity.maximumConnections)) { hangUp in
-            SocketSession(maximumLineLength: maximumLineLength, metrics: metrics, channels: channels, hangUp: hangUp)
+        let transport = metrics.socket
+        try serve(listener, metrics: transport, refusal: ConnectionRefusal.socketLine(limit: activity.maximumConnections)) { hangUp in
+            SocketSession(maximumLineLength: maximumLineLength, metrics: transport, channels: channels, hangUp: hangUp)
         }
         return listener
     }
 
     func bindHTTP(_ address: HTTPAddress) throws -> Listener {
         let listener = try Listener(address: address)
+        defer { if !listener.isAccepting { listener.stop() } }
         let configuration = self.configuration
-        let metrics = self.metrics.http
-        try serve(listener, metrics: metrics, refusal: ConnectionRefusal.httpResponse(limit: activity.maximumConnections)) { _ in
-            HTTPSession(maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, metrics: metrics,
+        let transport = metrics.http
+        try serve(listener, metrics: transport, refusal: ConnectionRefusal.httpResponse(limit: activity.maximumConnections)) { _ in
+            HTTPSession(maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, metrics: transport,
                         metricsExposition: configuration.metricsExposition)
         }
         return listener

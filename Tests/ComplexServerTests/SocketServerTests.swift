@@ -264,6 +264,30 @@ import TestSupport
         }
     }
 
+    /// The socket binds first; when HTTP then cannot, the server exits with the reason
+    /// and takes its socket file with it, rather than leaving a stale one behind.
+    @Test func aPortInUseStopsTheServerAndLeavesNoSocketFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let taken = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(taken) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(taken, $0, length) == 0 && listen(taken, 1) == 0 && getsockname(taken, $0, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let run = try ProcessRunner.run(ProcessRunner.product("complex-server"), ["--socket", path, "--http", "127.0.0.1:\(port)"], timeout: 10)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("cannot listen on http://127.0.0.1:\(port): Address already in use"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test func thePythonExampleClientTalksToTheServer() throws {
         try withServer { server, _ in
             let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
