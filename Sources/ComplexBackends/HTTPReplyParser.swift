@@ -18,9 +18,7 @@ package struct HTTPReplyParser {
     }
 
     /// Why the bytes are not a response.
-    package struct Malformed: Error, CustomStringConvertible {
-        package var description: String
-    }
+    package typealias Malformed = HTTPSyntax.Malformed
 
     static var maximumHeadLength: Int { HTTPSyntax.maximumHeadLength }
     /// The longest reply body read: the clients' one reply cap.
@@ -30,12 +28,8 @@ package struct HTTPReplyParser {
         case head
         /// A body of known length, after the head that ended at `bodyStart`.
         case body(length: Int)
-        /// A chunked body: the next chunk-size line is due.
-        case chunkSize
-        /// `remaining` bytes of the current chunk, then its CRLF.
-        case chunkData(remaining: Int)
-        /// After the last chunk: trailer lines until an empty one.
-        case trailers
+        /// A chunked body.
+        case chunked
     }
 
     var buffer: [UInt8] = []
@@ -44,8 +38,7 @@ package struct HTTPReplyParser {
     var state = State.head
     var status = 0
     var keepAlive = true
-    /// A chunked body, gathered.
-    var chunks: [UInt8] = []
+    var chunks = HTTPChunkedBody(maximumLength: HTTPReplyParser.maximumBodyLength)
 
     package init() {}
 
@@ -74,7 +67,7 @@ package struct HTTPReplyParser {
                     return Response(status: status, body: [], keepAlive: keepAlive)
                 }
                 switch length {
-                case .chunked: chunks.removeAll(keepingCapacity: true); state = .chunkSize
+                case .chunked: chunks.reset(); state = .chunked
                 case .fixed(let count): state = .body(length: count)
                 }
             case .body(let length):
@@ -83,32 +76,13 @@ package struct HTTPReplyParser {
                 start += length
                 state = .head
                 return Response(status: status, body: body, keepAlive: keepAlive)
-            case .chunkSize:
-                guard let (line, next) = try line() else { return nil }
-                guard let size = HTTPSyntax.chunkSize(line) else {
-                    throw Malformed(description: "a chunk size that is not hexadecimal")
-                }
-                start = next
-                if size == 0 {
-                    state = .trailers
-                } else {
-                    guard chunks.count + size <= Self.maximumBodyLength else { throw tooLong }
-                    state = .chunkData(remaining: size)
-                }
-            case .chunkData(let remaining):
-                guard buffer.count - start >= remaining + 2 else { return nil }
-                chunks.append(contentsOf: buffer[start..<start + remaining])
-                guard buffer[start + remaining] == UInt8(ascii: "\r"), buffer[start + remaining + 1] == UInt8(ascii: "\n") else {
-                    throw Malformed(description: "a chunk not followed by CRLF")
-                }
-                start += remaining + 2
-                state = .chunkSize
-            case .trailers:
-                guard let (line, next) = try line() else { return nil }
-                start = next
-                if line.isEmpty {
+            case .chunked:
+                switch try chunks.read(buffer, from: &start) {
+                case .needMore: return nil
+                case .tooLong: throw tooLong
+                case .complete:
                     state = .head
-                    return Response(status: status, body: chunks[...], keepAlive: keepAlive)
+                    return Response(status: status, body: chunks.body[...], keepAlive: keepAlive)
                 }
             }
         }
@@ -122,13 +96,6 @@ package struct HTTPReplyParser {
         if buffer.count - start > Self.maximumHeadLength {
             throw Malformed(description: "a response head over \(Self.maximumHeadLength >> 10) KiB")
         }
-        return nil
-    }
-
-    /// One line at `start`, and where the next begins.
-    func line() throws(Malformed) -> (ArraySlice<UInt8>, Int)? {
-        if let found = HTTPSyntax.line(in: buffer, from: start) { return found }
-        if buffer.count - start > Self.maximumHeadLength { throw Malformed(description: "a chunk line over 64 KiB") }
         return nil
     }
 

@@ -41,20 +41,14 @@ struct HTTPRequestParser {
     }
 
     /// Why the bytes are not an HTTP/1.1 request; answered 400, then the connection is closed.
-    struct Malformed: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias Malformed = HTTPSyntax.Malformed
 
     enum State {
         case head
         /// A body of `length` bytes from `start`.
         case body(length: Int)
-        /// A chunked body: the next chunk-size line is due.
-        case chunkSize
-        /// `remaining` bytes of the current chunk, then its line end.
-        case chunkData(remaining: Int)
-        /// After the last chunk: trailer lines until an empty one.
-        case trailers
+        /// A chunked body.
+        case chunked
     }
 
     let maximumBodyLength: Int
@@ -64,11 +58,11 @@ struct HTTPRequestParser {
     var state = State.head
     /// The head of the request whose body is being read.
     var current = Head()
-    /// A chunked body, gathered.
-    var chunks: [UInt8] = []
+    var chunks: HTTPChunkedBody
 
     init(maximumBodyLength: Int) {
         self.maximumBodyLength = maximumBodyLength
+        self.chunks = HTTPChunkedBody(maximumLength: maximumBodyLength)
         buffer.reserveCapacity(1024)
     }
 
@@ -120,8 +114,8 @@ struct HTTPRequestParser {
                 case .fixed(let length):
                     state = .body(length: length)
                 case .chunked:
-                    chunks.removeAll(keepingCapacity: true)
-                    state = .chunkSize
+                    chunks.reset()
+                    state = .chunked
                 }
             case .body(let length):
                 guard buffer.count - start >= length else { return nil }
@@ -129,44 +123,16 @@ struct HTTPRequestParser {
                 start += length
                 state = .head
                 return .request(current, body: body)
-            case .chunkSize:
-                guard let (line, next) = try line() else { return nil }
-                guard let size = HTTPSyntax.chunkSize(line) else { throw Malformed(description: "a chunk size that is not hexadecimal") }
-                start = next
-                if size == 0 {
-                    state = .trailers
-                } else if chunks.count + size > maximumBodyLength {
-                    return .bodyTooLarge(current)
-                } else {
-                    state = .chunkData(remaining: size)
-                }
-            case .chunkData(let remaining):
-                guard buffer.count - start >= remaining + 1 else { return nil }
-                var end = start + remaining
-                if buffer[end] == UInt8(ascii: "\r") {
-                    guard buffer.count > end + 1 else { return nil }
-                    end += 1
-                }
-                guard buffer[end] == UInt8(ascii: "\n") else { throw Malformed(description: "a chunk longer than its size") }
-                chunks.append(contentsOf: buffer[start..<start + remaining])
-                start = end + 1
-                state = .chunkSize
-            case .trailers:
-                guard let (line, next) = try line() else { return nil }
-                start = next
-                if line.isEmpty {
+            case .chunked:
+                switch try chunks.read(buffer, from: &start) {
+                case .needMore: return nil
+                case .tooLong: return .bodyTooLarge(current)
+                case .complete:
                     state = .head
-                    return .request(current, body: chunks[...])
+                    return .request(current, body: chunks.body[...])
                 }
             }
         }
-    }
-
-    /// One line at `start`, and where the next begins.
-    func line() throws(Malformed) -> (ArraySlice<UInt8>, Int)? {
-        if let found = HTTPSyntax.line(in: buffer, from: start) { return found }
-        if buffer.count - start > HTTPSyntax.maximumHeadLength { throw Malformed(description: "a chunk line over 64 KiB") }
-        return nil
     }
 
     enum Framing {

@@ -90,9 +90,22 @@ public enum HTTPSyntax {
         }
     }
 
-    /// One line at `start` (without its CRLF), and where the next begins, if its LF is in.
-    public static func line(in buffer: [UInt8], from start: Int) -> (ArraySlice<UInt8>, Int)? {
-        guard let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-        return (trimmingCR(buffer[start..<newline]), newline + 1)
+    /// One line at `start` (without its CRLF), and where the next begins, if its LF is
+    /// in; malformed (`what`, too long) when more than a head's length has come without one.
+    public static func line(in buffer: [UInt8], from start: Int, what: String) throws(Malformed) -> (ArraySlice<UInt8>, Int)? {
+        if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            return (trimmingCR(buffer[start..<newline]), newline + 1)
+        }
+        if buffer.count - start > maximumHeadLength { throw Malformed(description: "\(what) over \(maximumHeadLength >> 10) KiB") }
+        return nil
+    }
+
+    /// Why bytes are not an HTTP/1.1 message.
+    public struct Malformed: Error, Sendable, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 }

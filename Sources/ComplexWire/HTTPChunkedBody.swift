@@ -1,0 +1,77 @@
+/// A body in HTTP/1.1's chunked transfer coding (RFC 9112 §7.1), gathered as it arrives:
+/// chunk-size lines (extensions ignored), each chunk's data and its line end, then the
+/// trailer fields, which are skipped. The server's request parser and the `http`
+/// backend's reply parser both read bodies this way.
+public struct HTTPChunkedBody {
+    enum State {
+        /// The next chunk-size line is due.
+        case size
+        /// `remaining` bytes of the current chunk, then its line end.
+        case data(remaining: Int)
+        /// After the last chunk: trailer lines until an empty one.
+        case trailers
+    }
+
+    /// What a call to `read` came to.
+    public enum Progress {
+        /// The bytes so far are not the whole body.
+        case needMore
+        /// The whole body is in `body`.
+        case complete
+        /// The body has passed `maximumLength`.
+        case tooLong
+    }
+
+    let maximumLength: Int
+    var state = State.size
+    /// The chunks' data so far.
+    public private(set) var body: [UInt8] = []
+
+    public init(maximumLength: Int) {
+        self.maximumLength = maximumLength
+    }
+
+    /// Starts a new body, keeping the storage.
+    public mutating func reset() {
+        state = .size
+        body.removeAll(keepingCapacity: true)
+    }
+
+    /// Reads what `buffer` holds of the body from `start`, moving `start` past what it
+    /// has taken.
+    public mutating func read(_ buffer: [UInt8], from start: inout Int) throws(HTTPSyntax.Malformed) -> Progress {
+        while true {
+            switch state {
+            case .size:
+                guard let (line, next) = try HTTPSyntax.line(in: buffer, from: start, what: "a chunk-size line") else { return .needMore }
+                guard let size = HTTPSyntax.chunkSize(line) else { throw HTTPSyntax.Malformed(description: "a chunk size that is not hexadecimal") }
+                start = next
+                if size == 0 {
+                    state = .trailers
+                } else if body.count + size > maximumLength {
+                    return .tooLong
+                } else {
+                    state = .data(remaining: size)
+                }
+            case .data(let remaining):
+                guard buffer.count - start >= remaining + 1 else { return .needMore }
+                var end = start + remaining
+                if buffer[end] == UInt8(ascii: "\r") {
+                    guard buffer.count > end + 1 else { return .needMore }
+                    end += 1
+                }
+                guard buffer[end] == UInt8(ascii: "\n") else { throw HTTPSyntax.Malformed(description: "a chunk not followed by CRLF") }
+                body.append(contentsOf: buffer[start..<start + remaining])
+                start = end + 1
+                state = .size
+            case .trailers:
+                guard let (line, next) = try HTTPSyntax.line(in: buffer, from: start, what: "a trailer line") else { return .needMore }
+                start = next
+                if line.isEmpty {
+                    state = .size
+                    return .complete
+                }
+            }
+        }
+    }
+}
