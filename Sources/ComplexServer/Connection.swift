@@ -14,7 +14,8 @@ import Synchronization
 ///
 /// The limits are the blocking equivalents of the event loop's:
 /// - **Deadlines:** `read` wakes every `ConnectionTimeouts.checkPeriod` (`SO_RCVTIMEO`)
-///   to see whether the connection has been idle, or delivered a line, too slowly.
+///   to see whether the connection has been idle too long, or is delivering a request
+///   (a line; an HTTP head, then its body) too slowly.
 /// - **Backpressure:** a client that does not read its replies blocks the thread in
 ///   `write`, so nothing more is read from it; one that lets no reply through for the
 ///   idle timeout (`SO_SNDTIMEO`) is closed.

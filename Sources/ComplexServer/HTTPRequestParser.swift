@@ -72,9 +72,12 @@ struct HTTPRequestParser {
         return current
     }
 
-    /// True while a request has begun and not ended.
+    /// True while a request has begun and not ended (empty lines between requests do
+    /// not begin one).
     var requestInProgress: Bool {
-        if case .head = state { return buffer.count > start }
+        if case .head = state {
+            return buffer[start...].contains { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }
+        }
         return true
     }
 

@@ -127,6 +127,22 @@ import Testing
         #expect(feed([head + #"{"a":1,"b":2}"#]).0.map(\.status) == ["HTTP/1.1 200 OK"])
     }
 
+    /// What the deadlines see: a request in progress from its first byte, its head once
+    /// the head is in, and none between requests, stray empty lines included.
+    @Test func aRequestIsInProgressFromItsFirstByteToItsLast() {
+        var session = HTTPSession(maximumBodyLength: 1024, token: nil)
+        var output: [UInt8] = []
+        func receive(_ text: String) { _ = Array(text.utf8).withUnsafeBufferPointer { session.receive($0, into: &output) } }
+        #expect(!session.requestInProgress)
+        receive("POST /neg HTTP/1.1\r\nContent-")
+        #expect(session.requestInProgress && !session.headReceived)
+        receive("Length: 7\r\n\r\n{\"a\"")
+        #expect(session.requestInProgress && session.headReceived)
+        receive(":1}\r\n")
+        #expect(!session.requestInProgress && !session.headReceived)
+        #expect(session.takeAnswered() == 1)
+    }
+
     @Test func aTokenIsRequiredWhenTheServerHasOne() {
         let (responses, _) = feed([Self.post("/add", #"{"a":1,"b":2}"#)
             + Self.post("/add", #"{"a":1,"b":2}"#, extra: "Authorization: Bearer s3cret\r\n")], token: "s3cret")
