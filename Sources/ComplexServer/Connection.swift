@@ -164,6 +164,16 @@ final class Connection: Sendable {
         Self.drain(fd)
     }
 
+    /// Sends `refusal` if the socket takes it at once, and closes, on the caller's thread.
+    func refuseAtOnce(_ refusal: [UInt8]) {
+        descriptor.withLock { fd in
+            _ = refusal.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            shutdown(fd, Int32(SHUT_WR))
+            Glibc.close(fd)
+            fd = -1
+        }
+    }
+
     func closeDescriptor() {
         descriptor.withLock { fd in
             if fd >= 0 { Glibc.close(fd) }

@@ -15,6 +15,9 @@ public final class Server: Sendable {
     let activity: ActivityMonitor
     let metrics = ServerMetrics()
     let channelLimit: SharedMemoryChannel.Limit
+    /// Refused connections being drained (`Connection.refuse`), each on a thread: beyond
+    /// this many, a refusal is sent without the drain.
+    let refusalsDraining = PlaceLimit(maximum: 64)
 
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -88,17 +91,27 @@ public final class Server: Sendable {
     ) throws {
         let activity = self.activity
         let timeouts = configuration.timeouts
+        let draining = refusalsDraining
         try listener.start { descriptor in
             let connection = Connection(descriptor: descriptor, timeouts: timeouts, metrics: metrics)
             let admission = activity.admit(close: { connection.hangUp() })
+            if admission == nil && !draining.reserve() {
+                // A flood of connections while the server is full: refused here and
+                // now, without a thread to drain each (the refusal may then be lost
+                // to a reset, but the flood cannot pile up threads).
+                connection.refuseAtOnce(refusal)
+                return
+            }
             let started = ServerThread.detach {
                 if let admission {
                     connection.serve(makeSession({ connection.hangUp() }), admission: admission)
                 } else {
                     connection.refuse(refusal)
+                    draining.release()
                 }
             }
             if !started {
+                if admission == nil { draining.release() }
                 // No thread for it (the process is at its limit): drop it, as a full
                 // backlog would.
                 admission?.closed()

@@ -18,32 +18,7 @@ package final class SharedMemoryChannel: Sendable {
     static let pollNanoseconds: UInt64 = 50_000
 
     /// The most shm channels open at once, and how many are: each holds a thread.
-    final class Limit: Sendable {
-        let maximum: Int
-        private let open = Atomic<Int>(0)
-
-        init(maximum: Int) {
-            self.maximum = maximum
-        }
-
-        /// Takes a place; false when every place is taken.
-        func reserve() -> Bool {
-            var current = open.load(ordering: .relaxed)
-            while current < maximum {
-                let (exchanged, original) = open.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
-                if exchanged { return true }
-                current = original
-            }
-            return false
-        }
-
-        func release() {
-            open.subtract(1, ordering: .releasing)
-        }
-
-        /// Channels open now.
-        var count: Int { open.load(ordering: .acquiring) }
-    }
+    typealias Limit = PlaceLimit
 
     let region: SharedMemoryRegion
     let limit: Limit

@@ -30,6 +30,46 @@ import ComplexWire
         #expect(served)
     }
 
+    /// Each connection holds a thread, and so does each refusal while it drains: a flood
+    /// of connections against a full server must not pile threads up. Past 64 draining,
+    /// refusals are sent at once without the drain; everyone still hears "no".
+    @Test func aFloodOfRefusedConnectionsPilesUpNoThreads() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sock"
+        let server = try ServerProcess(["--socket", path, "--no-http", "--max-connections", "2"], socketPath: path, in: directory)
+        let kept = try (0..<2).map { _ in try LineClient(socketPath: path) }
+        for client in kept { #expect(try client.call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#) }
+        func threads() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("Threads:") } ?? ""
+            return Int(line.split(separator: "\t").last ?? "") ?? 0
+        }
+        let before = threads()
+        var flood: [Int32] = []
+        defer { for fd in flood { close(fd) } }
+        var peak = 0
+        for index in 0..<400 {
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            if SocketLocation.withAddress(of: path, { connect(fd, $0, $1) }) == 0 { flood.append(fd) } else { close(fd) }
+            if index % 20 == 0 { peak = max(peak, threads()) }
+        }
+        peak = max(peak, threads())
+        #expect(peak <= before + 64 + 4, "threads: \(before) before the flood, \(peak) at its peak")
+        // Every flooding connection hears the refusal (or, past the drained ones, the end).
+        var refusals = 0
+        for fd in flood {
+            var timeout = timeval(tv_sec: 2, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let count = recv(fd, &buffer, buffer.count, 0)
+            #expect(count >= 0 || errno == ECONNRESET, "a refused connection heard nothing (errno \(errno))")
+            if count > 0 && String(decoding: buffer[..<count], as: UTF8.self).contains("too_many_connections") { refusals += 1 }
+        }
+        #expect(refusals >= 64)
+        // The clients inside the limit are served throughout.
+        #expect(try kept[0].call(#"{"op":"neg","a":2}"#) == #"{"result":-2}"#)
+    }
+
     @Test func idleAndTricklingClientsAreCutOff() throws {
         let directory = try TemporaryDirectory()
         let server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:0", "--idle-timeout", "0.5", "--request-timeout", "1"], socketPath: nil, in: directory)
