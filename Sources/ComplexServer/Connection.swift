@@ -12,7 +12,7 @@ import Synchronization
 /// alone took some 10,000 instructions and kept `ipc` 20% and `http` 30% above the C
 /// floors of the same strategy (issue 12).
 ///
-/// The limits are the blocking equivalents of the event loop's:
+/// The limits are the blocking equivalents of those the SwiftNIO server had:
 /// - **Deadlines:** `read` wakes every `ConnectionTimeouts.checkPeriod` (`SO_RCVTIMEO`)
 ///   to see whether the connection has been idle too long, or is delivering a request
 ///   (a line; an HTTP head, then its body) too slowly.

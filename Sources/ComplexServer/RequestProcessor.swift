@@ -6,7 +6,7 @@ import ComplexWire
 struct RequestProcessor {
     /// Where requests are counted by operation, and error replies by code.
     var metrics: ServerMetrics.Transport?
-    /// This connection's counts since the last read; the handler flushes them.
+    /// This connection's counts since the last read; its session flushes them.
     var tally = ServerMetrics.Transport.Tally()
 
     /// The response to one JSON request; `operation` is given when the transport
