@@ -44,6 +44,19 @@ let package = Package(
             name: "ComplexFFI",
             dependencies: ["ComplexLanguage", "CComplexABI"]
         ),
+        // libpng, for the plots' PNG files.
+        .systemLibrary(
+            name: "CPNG",
+            path: "Modules/CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // Pictures of complex functions: an expression in z evaluated over a grid on a
+        // backend, coloured as mpmath's cplot, written as PNG or drawn in a terminal.
+        .target(
+            name: "ComplexPlot",
+            dependencies: ["ComplexLanguage", "CPNG"]
+        ),
         // Client-side backends: where each operation is computed.
         .target(
             name: "ComplexBackends",
@@ -82,7 +95,7 @@ let package = Package(
         // The REPL: line editor, session, meta-commands, pipe mode.
         .target(
             name: "ComplexREPL",
-            dependencies: ["ComplexLanguage", "ComplexBackends", "CLibedit"]
+            dependencies: ["ComplexLanguage", "ComplexBackends", "ComplexPlot", "CLibedit"]
         ),
         .executableTarget(
             name: "complex-repl",

@@ -17,6 +17,8 @@ public struct Evaluator {
     struct Line {
         /// Its nodes in `nodes`.
         var nodes: Range<Int>
+        /// The node whose value is the line's.
+        var root: Int
         var statement: SyntaxTree.Statement
         /// Every node before this one is done.
         var cursor: Int
@@ -39,6 +41,10 @@ public struct Evaluator {
     var callNodes: [Int] = []
     var callLines: [Int] = []
     var results: [Result<Value, OperationError>] = []
+    /// Operations handed to backends since the evaluator was made.
+    public private(set) var operationCount = 0
+    /// The window's first `.backendFailure`: the backend, not the arithmetic, failed.
+    public private(set) var backendFailure: OperationError?
 
     public init() {}
 
@@ -51,14 +57,16 @@ public struct Evaluator {
         nodes.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         states.removeAll(keepingCapacity: true)
+        backendFailure = nil
     }
 
-    /// Parses a line of UTF-8 bytes (without its newline) into the window.
-    public mutating func add(_ line: UnsafeBufferPointer<UInt8>) {
+    /// Parses a line of UTF-8 bytes (without its newline) into the window, its calls
+    /// of user functions expanded with `scope`'s functions.
+    public mutating func add(_ line: UnsafeBufferPointer<UInt8>, scope: Scope = Scope()) {
         let base = nodes.count
         do throws(Diagnostic) {
-            let statement = try Parser.parse(line, appendingTo: &nodes)
-            added(from: base, statement: statement)
+            let (statement, root) = try Parser.parse(line, scope: scope, appendingTo: &nodes)
+            added(from: base, root: root, statement: statement)
         } catch {
             add(failure: error)
         }
@@ -66,36 +74,51 @@ public struct Evaluator {
 
     /// Adds a parsed line to the window.
     public mutating func add(_ tree: SyntaxTree) {
+        add(tree, replacingNode: nil, with: .real(0))
+    }
+
+    /// Adds a parsed line to the window with node `replaced` (a literal) holding `value`
+    /// instead: one tree evaluated at many points, e.g. a plot's expression in `z`.
+    public mutating func add(_ tree: SyntaxTree, replacingNode replaced: Int?, with value: Value) {
         let base = nodes.count
-        for node in tree.nodes {
+        for (index, node) in tree.nodes.enumerated() {
             if case .operation(let op, let lhs, let rhs, let offset) = node {
                 nodes.append(.operation(op, lhs: base + lhs, rhs: rhs.map { base + $0 }, offset: offset))
+            } else if index == replaced {
+                nodes.append(.literal(value))
             } else {
                 nodes.append(node)
             }
         }
-        added(from: base, statement: tree.statement)
+        added(from: base, root: base + tree.root, statement: tree.statement)
     }
 
     /// Starts the line whose nodes were appended from `base`.
-    mutating func added(from base: Int, statement: SyntaxTree.Statement) {
+    mutating func added(from base: Int, root: Int, statement: SyntaxTree.Statement) {
         // Literals too start waiting, and are taken from their node on the first walk.
         values.append(contentsOf: repeatElement(.real(0), count: nodes.count - base))
         states.append(contentsOf: repeatElement(.waiting, count: nodes.count - base))
-        var line = Line(nodes: base..<nodes.count, statement: statement, cursor: base)
-        if case .empty = statement {
-            line.result = .success(.real(0))  // finished; its statement says it sets nothing
-        } else if line.nodes.isEmpty {
-            line.result = .failure(Diagnostic("nothing to evaluate", at: 0))
+        var line = Line(nodes: base..<nodes.count, root: root, statement: statement, cursor: base)
+        switch statement {
+        case .empty, .definition:
+            line.result = .success(.real(0))  // finished; its statement says what it sets
+        case .expression, .assignment:
+            if line.nodes.isEmpty { line.result = .failure(Diagnostic("nothing to evaluate", at: 0)) }
         }
         lines.append(line)
     }
 
     /// Adds a line that failed before evaluation (it could not be parsed): it sets nothing.
     public mutating func add(failure: Diagnostic) {
-        var line = Line(nodes: nodes.count..<nodes.count, statement: .empty, cursor: nodes.count)
+        var line = Line(nodes: nodes.count..<nodes.count, root: 0, statement: .empty, cursor: nodes.count)
         line.result = .failure(failure)
         lines.append(line)
+    }
+
+    /// Replaces the outcome of the last line added with a failure that sets nothing.
+    mutating func failLastLine(_ failure: Diagnostic) {
+        lines[lines.count - 1].statement = .empty
+        lines[lines.count - 1].result = .failure(failure)
     }
 
     /// The value or error of line `index`, once `evaluate` has run.
@@ -136,6 +159,7 @@ public struct Evaluator {
                 }
                 continue
             }
+            operationCount += calls.count
             if calls.count == 1 {
                 // One operation on its own: the backend's single call, without arrays.
                 results.removeAll(keepingCapacity: true)
@@ -155,6 +179,7 @@ public struct Evaluator {
                     values[node] = value
                     states[node] = .done
                 case .failure(let error):
+                    if case .backendFailure = error, backendFailure == nil { backendFailure = error }
                     states[node] = .failed
                     guard case .operation(_, _, _, let offset) = nodes[node] else { continue }
                     fail(line: callLines[index], node: node, Diagnostic(error.message, at: offset))
@@ -188,15 +213,28 @@ public struct Evaluator {
                 }
                 values[node] = value
             case .operation(let op, let lhs, let rhs, let offset):
+                operationCount += 1
                 do throws(OperationError) {
                     values[node] = try backend.apply(op, values[lhs], rhs.map { values[$0] })
                 } catch {
+                    if case .backendFailure = error, backendFailure == nil { backendFailure = error }
                     lines[index].result = .failure(Diagnostic(error.message, at: offset))
                     return
                 }
+            case .failure(let message, let offset):
+                lines[index].result = .failure(Diagnostic(message, at: offset))
+                return
+            case .parameter, .lookup, .call:
+                lines[index].result = .failure(Self.unexpanded(at: node))
+                return
             }
         }
-        lines[index].result = .success(values[range.upperBound - 1])
+        lines[index].result = .success(values[lines[index].root])
+    }
+
+    /// A body-only node in a line: the parser expands calls, so this cannot happen.
+    static func unexpanded(at node: Int) -> Diagnostic {
+        Diagnostic("internal error: a user function's call was not expanded", at: 0)
     }
 
     /// Moves line `index` forward: resolves the names it can, queues the operations
@@ -238,6 +276,12 @@ public struct Evaluator {
                         states[node] = .inFlight
                     }
                     allDone = false
+                case .failure(let message, let offset):
+                    states[node] = .failed
+                    fail(line: index, node: node, Diagnostic(message, at: offset))
+                case .parameter, .lookup, .call:
+                    states[node] = .failed
+                    fail(line: index, node: node, Self.unexpanded(at: node))
                 }
             }
             node += 1
@@ -246,7 +290,7 @@ public struct Evaluator {
         if let failure = lines[index].failure {
             lines[index].result = .failure(failure)
         } else {
-            lines[index].result = .success(values[range.upperBound - 1])
+            lines[index].result = .success(values[lines[index].root])
         }
     }
 

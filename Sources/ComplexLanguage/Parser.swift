@@ -1,14 +1,17 @@
 /// Parses one line into a `SyntaxTree`, with Python's precedence:
 ///
-///     statement  := name '=' expression | expression | (empty)
+///     statement  := name '(' [name (',' name)*] ')' '=' expression
+///                 | name '=' expression | expression | (empty)
 ///     expression := term (('+' | '-') term)*
 ///     term       := factor (('*' | '/') factor)*
 ///     factor     := ('+' | '-') factor | power
 ///     power      := primary (('**' | '^') factor)?        right-associative
 ///     primary    := number | name | function '(' arguments ')' | '(' expression ')'
-///     arguments  := expression (',' expression)?
+///     arguments  := expression (',' expression)*
 ///
 /// Nesting is bounded (`maximumDepth`) so deep input gets an error, not a stack overflow.
+/// A call of a user function is expanded in place, with the functions of the `Scope`
+/// as they are now (see `UserFunction`); a definition's body is kept unexpanded.
 public struct Parser {
     /// How deeply parentheses, unary signs and exponents may nest.
     public static let maximumDepth = 500
@@ -22,23 +25,38 @@ public struct Parser {
 
     var lexer: Lexer
     var token: Token
+    /// Where the token before `token` ended.
+    var previousEnd = 0
     var depth = 0
     var tree: SyntaxTree
     let bytes: UnsafeBufferPointer<UInt8>
+    /// The user's functions, expanded at their calls, and the variables a definition
+    /// may not take the name of.
+    let scope: Scope
+    /// While parsing a definition's body: its parameters.
+    var parameters: [String]?
+    /// The first node of the line being parsed, for the expansion budget.
+    var base = 0
+    /// Set once an expansion appended a `.failure`: the rest of the line can never be
+    /// evaluated, so nothing more is appended and every node reads as `deadNode`.
+    var deadNode: Int?
 
     /// Parses `line` into `tree`, reusing its storage.
-    public static func parse(_ line: UnsafeBufferPointer<UInt8>, into tree: inout SyntaxTree) throws(Diagnostic) {
+    public static func parse(_ line: UnsafeBufferPointer<UInt8>, scope: Scope = Scope(), into tree: inout SyntaxTree) throws(Diagnostic) {
         tree.nodes.removeAll(keepingCapacity: true)
         tree.statement = .empty
-        tree.statement = try parse(line, appendingTo: &tree.nodes)
+        (tree.statement, tree.root) = try parse(line, scope: scope, appendingTo: &tree.nodes)
     }
 
     /// Parses `line` and appends its nodes to `nodes`, whose earlier nodes are other
-    /// lines' (operands index the whole array); returns what the line asks for. On an
-    /// error nothing is appended.
-    package static func parse(_ line: UnsafeBufferPointer<UInt8>, appendingTo nodes: inout [SyntaxTree.Node]) throws(Diagnostic) -> SyntaxTree.Statement {
+    /// lines' (operands index the whole array); returns what the line asks for and the
+    /// node of its value. On an error nothing is appended.
+    package static func parse(
+        _ line: UnsafeBufferPointer<UInt8>, scope: Scope, appendingTo nodes: inout [SyntaxTree.Node]
+    ) throws(Diagnostic) -> (SyntaxTree.Statement, root: Int) {
         let base = nodes.count
-        var parser = Parser(line, tree: SyntaxTree())
+        var parser = Parser(line, tree: SyntaxTree(), scope: scope)
+        parser.base = base
         swap(&parser.tree.nodes, &nodes)  // the parser holds the only reference: no copy on append
         defer { swap(&parser.tree.nodes, &nodes) }
         do {
@@ -47,24 +65,34 @@ public struct Parser {
             parser.tree.nodes.removeSubrange(base...)
             throw error
         }
-        return parser.tree.statement
+        return (parser.tree.statement, parser.tree.root)
     }
 
     /// Parses a `String`, for tests and one-off use.
-    public static func parse(_ line: String) throws(Diagnostic) -> SyntaxTree {
+    public static func parse(_ line: String, scope: Scope = Scope()) throws(Diagnostic) -> SyntaxTree {
         var tree = SyntaxTree()
-        try line.withUTF8Bytes { (buffer) throws(Diagnostic) in try parse(buffer, into: &tree) }
+        try line.withUTF8Bytes { (buffer) throws(Diagnostic) in try parse(buffer, scope: scope, into: &tree) }
         return tree
     }
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, tree: SyntaxTree) {
+    /// True when `line` is a function definition, `name(…) =`: what it defines must be
+    /// in place before the lines after it are parsed. Looks at tokens only.
+    public static func definesFunction(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var parser = Parser(line, tree: SyntaxTree(), scope: Scope())
+        guard (try? parser.advance()) != nil, parser.token.kind == .identifier else { return false }
+        return parser.definitionFollows()
+    }
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, tree: SyntaxTree, scope: Scope) {
         self.bytes = bytes
         self.lexer = Lexer(bytes)
         self.token = Token(.end, 0, 0)
         self.tree = tree
+        self.scope = scope
     }
 
     mutating func advance() throws(Diagnostic) {
+        previousEnd = token.end
         token = try lexer.next()
     }
 
@@ -73,46 +101,131 @@ public struct Parser {
     }
 
     mutating func append(_ node: SyntaxTree.Node) -> Int {
+        if let deadNode { return deadNode }
         tree.nodes.append(node)
         return tree.nodes.count - 1
+    }
+
+    /// Appends a node that fails when reached; nothing after it is appended.
+    mutating func appendFailure(_ message: String, at offset: Int) -> Int {
+        let node = append(.failure(message, offset: offset))
+        deadNode = node
+        return node
     }
 
     mutating func parseStatement() throws(Diagnostic) {
         try advance()
         if token.kind == .end { return }
+        if token.kind == .identifier && definitionFollows() {
+            try parseDefinition()
+            return
+        }
         // `name =` starts an assignment; look ahead one token without committing.
         if token.kind == .identifier {
             var probe = lexer
             if let next = try? probe.next(), next.kind == .equals {
                 let nameToken = token
                 let name = text(nameToken)
-                try Self.checkAssignable(name, at: nameToken.start)
+                try checkAssignable(name, at: nameToken.start)
                 lexer = probe
                 try advance()
                 if token.kind == .end {
                     throw Diagnostic("expected an expression after '='", at: token.start)
                 }
-                _ = try parseExpression()
+                tree.root = try parseExpression()
                 try expectEnd()
                 tree.statement = .assignment(name)
                 return
             }
         }
-        _ = try parseExpression()
+        tree.root = try parseExpression()
         try expectEnd()
         tree.statement = .expression
     }
 
-    static func checkAssignable(_ name: String, at offset: Int) throws(Diagnostic) {
+    func checkAssignable(_ name: String, at offset: Int) throws(Diagnostic) {
+        try Self.checkNotBuiltin(name, doing: "assign to '\(name)'", at: offset)
+        if let function = scope.functions[name] {
+            throw Diagnostic("cannot assign to '\(name)': it is a function (\(function.source)); choose another name", at: offset)
+        }
+    }
+
+    /// Refuses a name the language keeps: a constant, a built-in function, `ans`, `_`.
+    static func checkNotBuiltin(_ name: String, doing what: String, at offset: Int) throws(Diagnostic) {
         if constants[name] != nil {
-            throw Diagnostic("cannot assign to '\(name)': it is a constant", at: offset)
+            throw Diagnostic("cannot \(what): it is a constant", at: offset)
         }
         if MathOperation.function(named: name) != nil {
-            throw Diagnostic("cannot assign to '\(name)': it is a function", at: offset)
+            throw Diagnostic("cannot \(what): it is a built-in function", at: offset)
         }
         if name == "ans" || name == "_" {
-            throw Diagnostic("cannot assign to '\(name)': it holds the last result", at: offset)
+            throw Diagnostic("cannot \(what): it holds the last result", at: offset)
         }
+    }
+
+    /// With `token` a name: whether `(`, tokens up to the matching `)`, then `=` follow.
+    func definitionFollows() -> Bool {
+        var probe = lexer
+        guard let open = try? probe.next(), open.kind == .leftParen else { return false }
+        var level = 1
+        while level > 0 {
+            guard let next = try? probe.next() else { return false }
+            switch next.kind {
+            case .leftParen: level += 1
+            case .rightParen: level -= 1
+            case .end: return false
+            default: break
+            }
+        }
+        guard let after = try? probe.next() else { return false }
+        return after.kind == .equals
+    }
+
+    /// `name(p, q) = expression`: the parameters must be distinct names the language
+    /// does not keep; the body is parsed, its calls of user functions left unexpanded.
+    mutating func parseDefinition() throws(Diagnostic) {
+        let nameToken = token
+        let name = text(nameToken)
+        try Self.checkNotBuiltin(name, doing: "define '\(name)'", at: nameToken.start)
+        if scope.variables[name] != nil {
+            throw Diagnostic("cannot define '\(name)' as a function: it is a variable; choose another name", at: nameToken.start)
+        }
+        try advance()  // '('
+        try advance()
+        var names: [String] = []
+        while token.kind != .rightParen {
+            if !names.isEmpty {
+                guard token.kind == .comma else {
+                    throw Diagnostic("expected ',' or ')' in the parameters of \(name), found \(token.kind.spelling)", at: token.start)
+                }
+                try advance()
+            }
+            guard token.kind == .identifier else {
+                throw Diagnostic("a parameter is a name, as in \(name)(z, w) = z*w; found \(token.kind.spelling)", at: token.start)
+            }
+            let parameter = text(token)
+            try Self.checkNotBuiltin(parameter, doing: "name a parameter '\(parameter)'", at: token.start)
+            if names.contains(parameter) {
+                throw Diagnostic("duplicate parameter '\(parameter)' in the definition of \(name)", at: token.start)
+            }
+            names.append(parameter)
+            try advance()
+        }
+        try advance()  // ')'
+        let equals = token
+        try advance()  // '='
+        if token.kind == .end {
+            throw Diagnostic("expected the body of \(name) after '=', e.g. \(name)(z) = z**2 + 1", at: equals.end)
+        }
+        var body = Parser(bytes, tree: SyntaxTree(), scope: scope)
+        body.lexer = lexer
+        body.token = token
+        body.parameters = names
+        let root = try body.parseExpression()
+        try body.expectEnd()
+        let source = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameToken.start..<body.previousEnd]), as: UTF8.self)
+        tree.statement = .definition(UserFunction(
+            name: name, parameters: names, body: body.tree.nodes, root: root, source: source))
     }
 
     mutating func expectEnd() throws(Diagnostic) {
@@ -200,10 +313,13 @@ public struct Parser {
             if token.kind == .leftParen {
                 return try parseCall(name, at: t.start)
             }
+            if let index = parameters?.firstIndex(of: name) {
+                return append(.parameter(index))
+            }
             if let constant = Self.constants[name] {
                 return append(.literal(constant))
             }
-            if MathOperation.function(named: name) != nil {
+            if MathOperation.function(named: name) != nil || scope.functions[name] != nil {
                 throw Diagnostic("'\(name)' is a function: call it as \(name)(x)", at: t.start)
             }
             return append(.name(name, offset: t.start))
@@ -224,10 +340,7 @@ public struct Parser {
 
     mutating func parseCall(_ name: String, at offset: Int) throws(Diagnostic) -> Int {
         guard let function = MathOperation.function(named: name) else {
-            if Self.constants[name] != nil {
-                throw Diagnostic("'\(name)' is a constant, not a function (there is no implicit multiplication: write \(name)*(...))", at: offset)
-            }
-            throw Diagnostic("unknown function '\(name)' (\(MathOperation.functionNames.joined(separator: " ")); there is no implicit multiplication: write \(name)*(...))", at: offset)
+            return try parseUserCall(name, at: offset)
         }
         try advance()  // '('
         if token.kind == .rightParen {
@@ -254,5 +367,117 @@ public struct Parser {
         }
         try advance()
         return append(.operation(function, lhs: first, rhs: second, offset: offset))
+    }
+
+    /// A call of a user function. In a line it must exist and get its number of
+    /// arguments, and is expanded; in a body it is looked up when the body is called.
+    mutating func parseUserCall(_ name: String, at offset: Int) throws(Diagnostic) -> Int {
+        if Self.constants[name] != nil {
+            throw Diagnostic("'\(name)' is a constant, not a function (there is no implicit multiplication: write \(name)*(...))", at: offset)
+        }
+        if parameters?.contains(name) == true {
+            throw Diagnostic("'\(name)' is a parameter, not a function (there is no implicit multiplication: write \(name)*(...))", at: offset)
+        }
+        let function = scope.functions[name]
+        if parameters == nil && function == nil {
+            throw Diagnostic("unknown function '\(name)' (define one: \(name)(z) = z**2 + 1; built in: \(MathOperation.functionNames.joined(separator: " ")); there is no implicit multiplication: write \(name)*(...))", at: offset)
+        }
+        if parameters != nil { _ = append(.lookup(name, offset: offset)) }
+        try advance()  // '('
+        var arguments: [Int] = []
+        var argumentStarts: [Int] = []
+        while token.kind != .rightParen {
+            if !arguments.isEmpty {
+                guard token.kind == .comma else {
+                    throw Diagnostic("expected ',' or ')' in the call of \(name), found \(token.kind.spelling)", at: token.start)
+                }
+                try advance()
+            }
+            argumentStarts.append(token.start)
+            arguments.append(try parseExpression())
+        }
+        let close = token
+        try advance()  // ')'
+        guard let function, parameters == nil else {
+            return append(.call(name, arguments: arguments, offset: offset))
+        }
+        if arguments.count != function.parameters.count {
+            let at = arguments.count > function.parameters.count ? argumentStarts[function.parameters.count] : close.start
+            throw Diagnostic(function.arityMessage(given: arguments.count), at: at)
+        }
+        return expand(function, arguments: arguments, site: offset, depth: 1)
+    }
+
+    /// Appends the nodes of a call of `function` on the nodes `arguments`, with every
+    /// node located at `site` (the call in the line); returns the node of its value.
+    /// The user functions the body calls are looked up now, as the call is evaluated.
+    mutating func expand(_ function: UserFunction, arguments: [Int], site: Int, depth: Int) -> Int {
+        if depth > UserFunction.maximumCallDepth {
+            return appendFailure("maximum recursion depth exceeded (over \(UserFunction.maximumCallDepth) nested calls, in \(function.name))", at: site)
+        }
+        var map = [Int](repeating: 0, count: function.body.count)
+        for (index, node) in function.body.enumerated() {
+            if let deadNode { return deadNode }
+            if tree.nodes.count - base > UserFunction.maximumExpandedNodes {
+                return appendFailure("expression too large: calling \(function.name) takes over \(UserFunction.maximumExpandedNodes) operations", at: site)
+            }
+            switch node {
+            case .literal:
+                map[index] = append(node)
+            case .name(let name, _):
+                if scope.functions[name] != nil {
+                    map[index] = appendFailure("'\(name)' is a function: call it as \(name)(x) (in \(function.name))", at: site)
+                } else {
+                    map[index] = append(.name(name, offset: site))
+                }
+            case .parameter(let position):
+                map[index] = arguments[position]
+            case .operation(let op, let lhs, let rhs, _):
+                map[index] = append(.operation(op, lhs: map[lhs], rhs: rhs.map { map[$0] }, offset: site))
+            case .failure(let message, _):
+                map[index] = appendFailure(message, at: site)
+            case .lookup(let name, _):
+                if scope.functions[name] == nil {
+                    map[index] = appendFailure("unknown function '\(name)', called in \(function.name) (define it: \(name)(z) = …)", at: site)
+                }
+            case .call(let name, let callArguments, _):
+                let callee = scope.functions[name]!  // its `.lookup` came first
+                if callArguments.count != callee.parameters.count {
+                    map[index] = appendFailure("\(callee.arityMessage(given: callArguments.count)) (in \(function.name))", at: site)
+                } else {
+                    map[index] = expand(callee, arguments: callArguments.map { map[$0] }, site: site, depth: depth + 1)
+                }
+            }
+        }
+        return map[function.root]
+    }
+}
+
+extension Parser {
+    /// Parses `text` as an expression in `parameter`, e.g. a plot's `f(z) + 1` in `z`,
+    /// with its calls of user functions expanded as for a line: node 0 is a literal
+    /// standing for the parameter, to be replaced at each point
+    /// (`Evaluator.add(_:replacingNode:with:)`). A call that can never succeed (an
+    /// unknown function, recursion without end) is an error here, not at every point.
+    public static func parse(_ text: String, in parameter: String, scope: Scope) throws(Diagnostic) -> SyntaxTree {
+        try text.withUTF8Bytes { (bytes) throws(Diagnostic) -> SyntaxTree in
+            var body = Parser(bytes, tree: SyntaxTree(), scope: scope)
+            body.parameters = [parameter]
+            try body.advance()
+            if body.token.kind == .end {
+                throw Diagnostic("expected an expression in \(parameter), e.g. \(parameter)**2 + 1", at: 0)
+            }
+            let root = try body.parseExpression()
+            try body.expectEnd()
+            let function = UserFunction(name: "the expression", parameters: [parameter], body: body.tree.nodes, root: root, source: text)
+            var line = Parser(bytes, tree: SyntaxTree(), scope: scope)
+            line.tree.nodes = [.literal(.real(0))]
+            line.tree.root = line.expand(function, arguments: [0], site: 0, depth: 0)
+            line.tree.statement = .expression
+            if let dead = line.deadNode, case .failure(let message, let offset) = line.tree.nodes[dead] {
+                throw Diagnostic(message, at: offset)
+            }
+            return line.tree
+        }
     }
 }

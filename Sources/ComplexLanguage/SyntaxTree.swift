@@ -1,5 +1,7 @@
 /// A parsed line: its nodes in evaluation order (every operand before the operation
 /// that uses it), so evaluation is one loop with no recursion, however deep the tree.
+/// A call of a user function is expanded where it stands: its arguments' nodes, then
+/// its body's, with the parameters read from the arguments.
 public struct SyntaxTree: Sendable {
     /// One node of the tree. Operands refer to earlier nodes by index.
     public enum Node: Sendable, Equatable {
@@ -9,26 +11,43 @@ public struct SyntaxTree: Sendable {
         case name(String, offset: Int)
         /// An operation on one or two earlier nodes; `offset` locates its operator.
         case operation(MathOperation, lhs: Int, rhs: Int?, offset: Int)
+        /// Fails when evaluation reaches it: a call that cannot be made (an unknown
+        /// function, the wrong number of arguments, recursion without end), found as
+        /// the call was expanded. Nothing after it in the line is evaluated.
+        case failure(String, offset: Int)
+        /// In a user function's body only: its parameter at this position.
+        case parameter(Int)
+        /// In a user function's body only: the user function that a call further on
+        /// names is looked up here, before its arguments, as Python looks up a callee.
+        case lookup(String, offset: Int)
+        /// In a user function's body only: a call of a user function on earlier nodes.
+        case call(String, arguments: [Int], offset: Int)
     }
 
     /// What the line asks for.
     public enum Statement: Sendable, Equatable {
         /// A blank line or a comment.
         case empty
-        /// Evaluate and print; the last node is the result.
+        /// Evaluate and print; `root` is the result.
         case expression
-        /// `name = expression`; the last node is the value.
+        /// `name = expression`; `root` is the value.
         case assignment(String)
+        /// `f(z) = expression`: defines (or replaces) a function; the line has no nodes.
+        case definition(UserFunction)
     }
 
     public internal(set) var nodes: [Node] = []
     public internal(set) var statement: Statement = .empty
+    /// The node whose value the line gives (meaningful for expressions and assignments).
+    public internal(set) var root: Int = 0
 
     public init() {}
 
-    /// A tree built directly, e.g. one operation on literal operands for a benchmark.
+    /// A tree built directly, e.g. one operation on literal operands for a benchmark;
+    /// its last node is its value.
     public init(nodes: [Node], statement: Statement) {
         self.nodes = nodes
         self.statement = statement
+        self.root = nodes.count - 1
     }
 }

@@ -1,8 +1,8 @@
 import ComplexBackends
 import ComplexLanguage
 
-/// Tab completion: functions (inserted with their `(`), constants, variables,
-/// meta-commands, and backend names after `:backend`.
+/// Tab completion: functions, built in and the user's (inserted with their `(`),
+/// constants, variables, meta-commands, and backend names after `:backend`.
 public struct Completer {
     public init() {}
 
@@ -19,7 +19,7 @@ public struct Completer {
     }
 
     /// Candidates (as they should be inserted in full) for the text before the cursor.
-    public func candidates(for line: String, variables: [String]) -> [String] {
+    public func candidates(for line: String, variables: [String], functions: [String] = []) -> [String] {
         let start = Self.wordStart(in: line)
         let word = String(line[start...])
         let before = line[..<start].trimmingWhitespace()
@@ -32,7 +32,7 @@ public struct Completer {
         }
         guard let first = word.first, first.isLetter || first == "_" else { return [] }
         var result: [String] = []
-        result += MathOperation.functionNames.filter { $0.hasPrefix(word) }.map { $0 + "(" }
+        result += (MathOperation.functionNames + functions.sorted()).filter { $0.hasPrefix(word) }.map { $0 + "(" }
         result += Parser.constants.keys.sorted().filter { $0.hasPrefix(word) }
         result += (variables + ["ans"]).sorted().filter { $0.hasPrefix(word) }
         return result

@@ -6,10 +6,12 @@ public struct InteractiveLoop {
     let session: Session
     let historyPath: String?
     let useColour: Bool
+    let environment: [String: String]
 
     public init(session: Session, historyPath: String?, environment: [String: String]) {
         self.session = session
         self.historyPath = historyPath
+        self.environment = environment
         self.useColour = Self.colourWanted(stderrIsTerminal: isatty(2) == 1, environment: environment)
     }
 
@@ -17,7 +19,9 @@ public struct InteractiveLoop {
     public func run() -> Int32 {
         let session = self.session
         guard let editor = LineEditor(program: "complex-repl", historyPath: historyPath, complete: { before in
-            Completer().candidates(for: before, variables: Array(session.interpreter.variables.keys))
+            Completer().candidates(
+                for: before, variables: Array(session.interpreter.variables.keys),
+                functions: Array(session.interpreter.functions.keys))
         }) else {
             printError("cannot start the line editor (libedit); pipe input instead: complex-repl < file")
             return 1
@@ -25,6 +29,7 @@ public struct InteractiveLoop {
         var out = OutputStream(fileDescriptor: 1)
         out.write("complex-repl: complex arithmetic on the \(session.interpreter.backend.name) backend. :help for help, Ctrl-D to leave.\n")
         out.flush()
+        StartupFile.load(into: session, environment: environment)
         while true {
             switch editor.read(prompt: ">>> ") {
             case .endOfInput:
@@ -42,7 +47,7 @@ public struct InteractiveLoop {
                     do throws(SessionError) {
                         switch try session.run(metaCommand: trimmed) {
                         case .quit: return 0
-                        case .text(let text), .confirmation(let text): out.write(text + "\n")
+                        case .text(let text), .confirmation(let text): if !text.isEmpty { out.write(text + "\n") }
                         }
                     } catch {
                         printError(error.description)

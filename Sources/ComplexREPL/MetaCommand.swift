@@ -9,9 +9,11 @@ public enum MetaCommand: Equatable, Sendable {
     case rectangular
     /// `:precision N`, or `:precision` alone for shortest round-trip digits.
     case precision(Int?)
+    /// `:plot EXPR [Z1 Z2] [> FILE.png]`.
+    case plot(PlotRequest)
 
     /// Every command word, for completion and help.
-    public static let words = [":help", ":quit", ":vars", ":backend", ":polar", ":rect", ":precision"]
+    public static let words = [":help", ":quit", ":vars", ":backend", ":polar", ":rect", ":precision", ":plot"]
 
     /// Parses a line that starts with `:`.
     public init(parsing line: String) throws(SessionError) {
@@ -20,6 +22,10 @@ public enum MetaCommand: Equatable, Sendable {
         let arguments = Array(parts.dropFirst())
         func noArguments() throws(SessionError) {
             if !arguments.isEmpty { throw .badArguments(word, "takes no arguments") }
+        }
+        if word == ":plot" {
+            self = .plot(try PlotRequest(parsing: line.drop(while: { $0 == " " || $0 == "\t" }).dropFirst(word.count)))
+            return
         }
         switch word {
         case ":help", ":h", ":?":

@@ -1,5 +1,6 @@
 import ComplexBackends
 import ComplexLanguage
+import ComplexPlot
 
 /// The state of one REPL or pipe run: the interpreter, how results are shown, and how
 /// backends are created. Shared by the interactive loop and pipe mode.
@@ -55,6 +56,13 @@ public final class Session {
                 "  \(type.registryName == current.name ? "*" : " ") \(type.registryName.padding(7)) \(type.help)"
             }
             return .text((["backend: \(current.summary)"] + list).joined(separator: "\n"))
+        case .plot(let request):
+            do throws(PlotError) {
+                try PlotDrawer(session: self, environment: configuration.environment).draw(request)
+            } catch {
+                throw .plot(error)
+            }
+            return .confirmation("")
         case .backend(let name?, let argument):
             var configuration = self.configuration
             configuration.argument = argument
@@ -75,9 +83,11 @@ public final class Session {
           functions  \(MathOperation.functionNames.joined(separator: " "))
                      as Python's cmath; log(z, base), rect(r, phi), complex(re, im)
           variables  x = 1+2j   then x*2;  ans and _ hold the last result;  # comment
+          your own   f(z) = z**2 + 1   then f(1+2j);  g(z, w) = z*w - conj(w)
         Commands:
           :help                 this text
-          :vars                 variables and the last result
+          :vars                 variables, the last result and your functions
+          :plot EXPR [Z1 Z2]    a picture of EXPR in z (domain colouring); > FILE.png writes one
           :backend [NAME [ARG]] show the backend, or switch (e.g. :backend local)
           :polar / :rect        show complex results as r∠θ or as (a+bj)
           :precision [N]        N significant digits; alone: shortest round-trip

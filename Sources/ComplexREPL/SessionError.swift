@@ -1,10 +1,12 @@
 import ComplexBackends
+import ComplexPlot
 
 /// A meta-command that could not be carried out.
 public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCommand(String)
     case badArguments(String, String)
     case backend(BackendError)
+    case plot(PlotError)
 
     public var description: String {
         switch self {
@@ -14,6 +16,8 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(word) \(problem)"
         case .backend(let error):
             return error.description
+        case .plot(let error):
+            return ":plot: \(error.description)"
         }
     }
 }

@@ -18,7 +18,9 @@ struct ComplexREPLCommand: ParsableCommand {
 
             History: $COMPLEX_REPL_HISTORY, else $XDG_STATE_HOME/complex-repl/history, else ~/.local/state/complex-repl/history (an empty COMPLEX_REPL_HISTORY disables it).
 
-            'complex-repl bench' measures what an operation costs through each backend ('complex-repl bench --help'). A file named bench is ./bench.
+            Startup file (interactive sessions and plots): $COMPLEX_REPL_STARTUP, else $XDG_CONFIG_HOME/complex-repl/startup, else ~/.config/complex-repl/startup.
+
+            'complex-repl plot EXPR' draws a picture of an expression in z ('complex-repl plot --help'); 'complex-repl bench' measures what an operation costs through each backend ('complex-repl bench --help'). Files named plot or bench are ./plot and ./bench.
             """,
         version: PackageVersion.current
     )
@@ -69,10 +71,7 @@ struct ComplexREPLCommand: ParsableCommand {
             throw ValidationError("--\(demoOperation!.rawValue) needs --arg1 and --arg2, e.g. --add --arg1 1+3j --arg2 -5j")
         }
         _ = try demoOperands()
-        let given: [(BackendArgumentKind, String?)] = [(.socket, socket), (.url, url), (.library, library)]
-        for case let (kind, _?) in given where !kind.backends.contains(backend) {
-            throw ValidationError("--\(kind.rawValue) goes with \(kind.backendChoice)")
-        }
+        try Self.validateBackendArgument(backend: backend, socket: socket, url: url, library: library)
         if window < 1 {
             throw ValidationError("--window wants a positive number of lines, e.g. --window 1024 (1: one line at a time)")
         }
@@ -100,9 +99,9 @@ struct ComplexREPLCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Chooses the front end from the arguments and runs it; returns the exit status.
-    func start() throws -> Int32 {
-        let environment = ProcessEnvironment.current()
+    /// A session on the backend `name`, given its socket, library or URL; a backend
+    /// that cannot be made is a usage error.
+    static func makeSession(backend name: String, argument: String?, environment: [String: String]) throws -> Session {
         let configuration = BackendConfiguration(
             argument: nil,
             executableDirectory: ExecutableLocation.directory(),
@@ -116,12 +115,26 @@ struct ComplexREPLCommand: ParsableCommand {
         let chosen: any Backend
         do {
             var initial = configuration
-            initial.argument = socket ?? library ?? url
-            chosen = try BackendRegistry.make(backend, initial)
+            initial.argument = argument
+            chosen = try BackendRegistry.make(name, initial)
         } catch {
             throw ValidationError(error.description)
         }
-        let session = Session(backend: chosen, configuration: configuration)
+        return Session(backend: chosen, configuration: configuration)
+    }
+
+    /// The --socket, --url and --library options, checked against the backend.
+    static func validateBackendArgument(backend: String, socket: String?, url: String?, library: String?) throws {
+        let given: [(BackendArgumentKind, String?)] = [(.socket, socket), (.url, url), (.library, library)]
+        for case let (kind, _?) in given where !kind.backends.contains(backend) {
+            throw ValidationError("--\(kind.rawValue) goes with \(kind.backendChoice)")
+        }
+    }
+
+    /// Chooses the front end from the arguments and runs it; returns the exit status.
+    func start() throws -> Int32 {
+        let environment = ProcessEnvironment.current()
+        let session = try Self.makeSession(backend: backend, argument: socket ?? library ?? url, environment: environment)
         var runner = PipeRunner(session: session, window: window)
 
         if let demoOperation, let (first, second) = try demoOperands() {

@@ -11,9 +11,13 @@ func render(_ tree: SyntaxTree) -> String {
         case .operation(let op, let lhs, let rhs, _):
             if let rhs { text.append("(\(op.rawValue) \(text[lhs]) \(text[rhs]))") }
             else { text.append("(\(op.rawValue) \(text[lhs]))") }
+        case .failure(let message, _): text.append("(fail \(message))")
+        case .parameter(let index): text.append("$\(index)")
+        case .lookup(let name, _): text.append("(lookup \(name))")
+        case .call(let name, let arguments, _): text.append("(\(name) \(arguments.map { text[$0] }.joined(separator: " ")))")
         }
     }
-    return text.last ?? ""
+    return text.isEmpty ? "" : text[tree.root]
 }
 
 extension ValueFormatter {
@@ -66,7 +70,7 @@ extension ValueFormatter {
         ("1 + 2)", 5, "unmatched ')'"),
         ("1 +", 3, "incomplete expression"),
         ("pi = 3", 0, "it is a constant"),
-        ("sqrt = 3", 0, "it is a function"),
+        ("sqrt = 3", 0, "it is a built-in function"),
         ("ans = 3", 0, "last result"),
         ("x = ", 4, "expected an expression after '='"),
         ("foo(2)", 0, "unknown function 'foo'"),
@@ -76,7 +80,7 @@ extension ValueFormatter {
         ("rect(1)", 6, "rect() takes 2 arguments (1 given)"),
         ("complex()", 8, "complex() takes 1 or 2 arguments (0 given)"),
         ("tau = 6", 0, "it is a constant"),
-        ("phase = 1", 0, "it is a function"),
+        ("phase = 1", 0, "it is a built-in function"),
         ("sqrt + 1", 0, "is a function"),
         ("1 = 2", 2, "'='"),
     ])

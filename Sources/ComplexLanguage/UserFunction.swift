@@ -1,0 +1,54 @@
+/// A function the user defined, `f(z, w) = z*w - conj(w)`: Python's
+/// `def f(z, w): return z*w - conj(w)`.
+///
+/// The body is kept parsed but not resolved: a call expands it where it stands, so its
+/// free names are read, and the user functions it calls are looked up, when the call is
+/// evaluated, not when the function was defined.
+public struct UserFunction: Sendable, Equatable {
+    /// The function's name.
+    public let name: String
+    /// Its parameters' names, in order.
+    public let parameters: [String]
+    /// The body's nodes, in evaluation order. Besides the nodes of a line it holds
+    /// `.parameter`, and `.lookup` and `.call` for the user functions it calls.
+    let body: [SyntaxTree.Node]
+    /// The node that is the body's value.
+    let root: Int
+    /// The definition as typed, for `:vars`.
+    public let source: String
+
+    init(name: String, parameters: [String], body: [SyntaxTree.Node], root: Int, source: String) {
+        self.name = name
+        self.parameters = parameters
+        self.body = body
+        self.root = root
+        self.source = source
+    }
+
+    /// How many nested user-function calls a line may make before it fails, as
+    /// Python's default recursion limit: the language has no conditional, so a function
+    /// that reaches it calls itself without end.
+    public static let maximumCallDepth = 1000
+
+    /// How many nodes one line may grow to as its calls are expanded (a body that
+    /// calls two functions that each call two… doubles at every level).
+    public static let maximumExpandedNodes = 1 << 20
+
+    /// `f() takes 1 argument, 2 given`, as Python words it.
+    func arityMessage(given: Int) -> String {
+        let count = parameters.count
+        return "\(name)() takes \(count) argument\(count == 1 ? "" : "s"), \(given) given"
+    }
+}
+
+/// The names a line is parsed against: the user's functions, and (to refuse a
+/// definition over one) the variables.
+public struct Scope: Sendable {
+    public var functions: [String: UserFunction]
+    public var variables: [String: Value]
+
+    public init(functions: [String: UserFunction] = [:], variables: [String: Value] = [:]) {
+        self.functions = functions
+        self.variables = variables
+    }
+}

@@ -1,0 +1,136 @@
+import ComplexLanguage
+import ComplexPlot
+import Glibc
+
+/// Makes a plot for a person: evaluates it on the session's backend with its variables
+/// and functions, writes the PNG or draws it in the terminal, shows a progress bar on a
+/// terminal when it takes a while, and ends with one summary line on stderr.
+public struct PlotDrawer {
+    let session: Session
+    let environment: [String: String]
+    /// Where the picture is drawn, and the progress bar and summary line written.
+    let output: Int32
+    let errors: Int32
+
+    /// A plot that takes longer than this shows a progress bar (on a terminal).
+    static let progressDelay = 0.5
+
+    public init(session: Session, environment: [String: String], output: Int32 = 1, errors: Int32 = 2) {
+        self.session = session
+        self.environment = environment
+        self.output = output
+        self.errors = errors
+    }
+
+    /// Why a picture cannot be drawn in the terminal, or nil when it can: colour is
+    /// off (`NO_COLOR`, `TERM=dumb`) or the output is not a terminal.
+    func terminalRefusal() -> String? {
+        let advice = "write a file instead: --output plot.png (at the prompt: :plot EXPR > plot.png)"
+        if !(environment["NO_COLOR"] ?? "").isEmpty { return "colour is off (NO_COLOR is set), so no picture is drawn here; \(advice)" }
+        if environment["TERM"] == "dumb" { return "colour is off (TERM=dumb), so no picture is drawn here; \(advice)" }
+        if isatty(output) != 1 { return "the output is not a terminal, so no picture is drawn; \(advice)" }
+        return nil
+    }
+
+    /// Makes the plot; returns the summary line (already written to stderr).
+    @discardableResult
+    public func draw(_ request: PlotRequest) throws(PlotError) -> String {
+        let interpreter = session.interpreter
+        var width = request.width, height = request.height
+        if request.output == nil {
+            if let refusal = terminalRefusal() { throw .cannotWrite(refusal) }
+            if width == nil || height == nil {
+                var size = winsize()
+                let columns = ioctl(output, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+                let rows = size.ws_row > 0 ? Int(size.ws_row) : 24
+                // Leave a line for the caption, one for the summary and one for the prompt.
+                let fitted = TerminalPicture.size(
+                    columns: columns, rows: max(rows - 3, 1),
+                    from: (request.from.re, request.from.im), to: (request.to.re, request.to.im))
+                width = fitted.width
+                height = fitted.height
+            }
+        }
+        let region = try PlotRegion(
+            from: request.from, to: request.to,
+            width: width ?? PlotRegion.defaultFileSize.width, height: height ?? PlotRegion.defaultFileSize.height)
+        let lastResult = interpreter.lastResult, variables = interpreter.variables
+        let plotter = try Plotter(expression: request.expression, scope: interpreter.scope, backend: interpreter.backend) { name in
+            name == "ans" || name == "_" ? lastResult : variables[name]
+        }
+        var progress = ProgressBar(fileDescriptor: errors, delay: Self.progressDelay)
+        let start = ProgressBar.now()
+        var pixels: [UInt8] = []
+        let summary: Plotter.Summary
+        do throws(PlotError) {
+            summary = try plotter.render(region, into: &pixels) { progress.show($0) }
+            progress.clear()
+        } catch {
+            progress.clear()
+            throw error
+        }
+        if let path = request.output {
+            try PNGFile.write(pixels, width: region.width, height: region.height, to: path)
+        } else {
+            var out = OutputStream(fileDescriptor: output)
+            out.write(TerminalPicture.text(pixels, width: region.width, height: region.height))
+            out.write("\(request.expression) over \(region.caption) on \(interpreter.backend.name)\n")
+            out.flush()
+        }
+        let seconds = ProgressBar.now() - start
+        let line = "\(region.width)×\(region.height) points, \(summary.operations) operations on \(interpreter.backend.name) in \(Self.decimal(seconds, digits: 3)) s (\(Int(Double(summary.operations) / max(seconds, 1e-9))) operations/s)"
+        var err = OutputStream(fileDescriptor: errors, capacity: 0)
+        err.write(line + "\n")
+        err.flush()
+        return line
+    }
+
+    /// `x` with `digits` decimals, without Foundation.
+    static func decimal(_ x: Double, digits: Int) -> String {
+        var scale = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((x * Double(scale)).rounded())
+        let fraction = String(scaled % scale)
+        return "\(scaled / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+    }
+}
+
+/// A progress bar on a terminal, shown only once the work has taken `delay` seconds.
+struct ProgressBar {
+    let fileDescriptor: Int32
+    let delay: Double
+    let start = ProgressBar.now()
+    let enabled: Bool
+    var shown = false
+
+    init(fileDescriptor: Int32, delay: Double) {
+        self.fileDescriptor = fileDescriptor
+        self.delay = delay
+        self.enabled = isatty(fileDescriptor) == 1
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    mutating func show(_ fraction: Double) {
+        guard enabled, Self.now() - start >= delay else { return }
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        var err = OutputStream(fileDescriptor: fileDescriptor, capacity: 0)
+        err.write("\r\u{1B}[Kplotting \(bar) \(Int(fraction * 100))%")
+        err.flush()
+        shown = true
+    }
+
+    mutating func clear() {
+        guard shown else { return }
+        var err = OutputStream(fileDescriptor: fileDescriptor, capacity: 0)
+        err.write("\r\u{1B}[K")
+        err.flush()
+        shown = false
+    }
+}
