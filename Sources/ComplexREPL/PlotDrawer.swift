@@ -26,9 +26,9 @@ public struct PlotDrawer {
     /// off (`NO_COLOR`, `TERM=dumb`) or the output is not a terminal.
     func terminalRefusal() -> String? {
         let advice = "write a file instead: --output plot.png (at the prompt: :plot EXPR > plot.png)"
+        if isatty(output) != 1 { return "the output is not a terminal, so no picture is drawn; \(advice)" }
         if !(environment["NO_COLOR"] ?? "").isEmpty { return "colour is off (NO_COLOR is set), so no picture is drawn here; \(advice)" }
         if environment["TERM"] == "dumb" { return "colour is off (TERM=dumb), so no picture is drawn here; \(advice)" }
-        if isatty(output) != 1 { return "the output is not a terminal, so no picture is drawn; \(advice)" }
         return nil
     }
 

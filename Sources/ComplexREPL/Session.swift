@@ -39,7 +39,8 @@ public final class Session {
         case .variables:
             var lines = interpreter.variables.keys.sorted().map { "\($0) = \(format(interpreter.variables[$0]!))" }
             if let last = interpreter.lastResult { lines.append("ans = \(format(last))") }
-            return .text(lines.isEmpty ? "no variables yet (assign one: x = 1+2j)" : lines.joined(separator: "\n"))
+            lines += interpreter.functions.keys.sorted().map { interpreter.functions[$0]!.source }
+            return .text(lines.isEmpty ? "no variables or functions yet (assign one: x = 1+2j; define one: f(z) = z**2 + 1)" : lines.joined(separator: "\n"))
         case .polar:
             formatter.style = .polar
             return .confirmation("showing complex results in polar form, r∠θ (θ in radians)")

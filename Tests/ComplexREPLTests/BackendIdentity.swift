@@ -3,7 +3,8 @@ import Testing
 import TestSupport
 
 /// Every backend must print exactly what `local` prints: results, errors and the exit
-/// status, on the oracle's random arithmetic and on its functions and powers, and on a
+/// status, on the oracle's random arithmetic, on its functions and powers, on its
+/// programs of user functions, and on a
 /// program of assignments, errors and meta-commands, in windows of the default size
 /// and of 3 lines (a window boundary falls between most dependent lines).
 enum BackendIdentity {
@@ -50,7 +51,9 @@ enum BackendIdentity {
         let repl = ProcessRunner.product("complex-repl")
         let expected = directory.path + "/expected.txt"
         var files: [String] = []
-        for (mode, count, seed) in [("exact", exact.lines, exact.seed), ("functions", functions.lines, functions.seed)] {
+        // User functions too: their calls expand into the window like any operation.
+        let corpora = [("exact", exact.lines, exact.seed), ("functions", functions.lines, functions.seed), ("userfunctions", 1500, exact.seed)]
+        for (mode, count, seed) in corpora {
             let file = directory.path + "/\(mode).txt"
             let generated = try ProcessRunner.run("/usr/bin/env", ["python3", OracleTests.oracle, mode, String(count), String(seed), file, expected])
             #expect(generated.status == 0, "\(generated.stderr)")

@@ -118,4 +118,51 @@ import TestSupport
         #expect(terminal.transcript.contains("\u{1B}[1;31merror:") == coloured, "\(terminal.transcript)")
         #expect(terminal.transcript.contains("error:"))
     }
+
+    /// A user's functions: defined at the prompt or in the startup file (whose errors
+    /// are reported and do not stop the session), completed with Tab, listed by :vars,
+    /// kept in history as typed.
+    @Test func userFunctionsFromThePromptAndTheStartupFile() throws {
+        let directory = try TemporaryDirectory()
+        let startup = directory.path + "/startup", history = directory.path + "/history"
+        try "# my functions\nsquare(z) = z*z\noops(z) = z +\nbase = 10\n".write(toFile: startup, atomically: true, encoding: .utf8)
+        let terminal = try PseudoTerminal(repl, [], environment: [
+            "TERM": "xterm", "HOME": "/nonexistent", "COMPLEX_REPL_HISTORY": history, "LANG": "C.UTF-8",
+            "PATH": "/usr/bin:/bin", "COMPLEX_REPL_STARTUP": startup,
+        ])
+        try terminal.expect("\(startup):3:14: error: incomplete expression")
+        try terminal.expect(">>> ")
+        terminal.send("squ\t")
+        terminal.send("3j) + base\r")
+        try terminal.expect("(1+0j)")
+        terminal.send("double(z)  =  2*z   # twice\r")
+        try terminal.expect(">>> ")
+        terminal.send("dou\t")
+        terminal.send("square(2))\r")
+        try terminal.expect("\n8\r")
+        terminal.send("double(1, 2)\r")
+        try terminal.expect("double() takes 1 argument, 2 given")
+        try terminal.expect("  double(1, 2)\r\n            \u{1B}[1m^")
+        terminal.send(":vars\r")
+        try terminal.expect("base = 10\r\nans = 8\r\ndouble(z)  =  2*z\r\nsquare(z) = z*z\r\n")
+        terminal.send("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        // libedit's history file writes a space as a backslash and 040.
+        #expect(saved.replacingOccurrences(of: "\\040", with: " ").contains("double(z)  =  2*z   # twice"), "\(saved)")
+        #expect(!saved.contains("square(z)"))  // the startup file's lines are not history
+    }
+
+    @Test func aStartupFileThatCannotBeReadIsSaidAndTheSessionStarts() throws {
+        let terminal = try PseudoTerminal(repl, [], environment: [
+            "TERM": "xterm", "HOME": "/nonexistent", "COMPLEX_REPL_HISTORY": "", "LANG": "C.UTF-8",
+            "PATH": "/usr/bin:/bin", "COMPLEX_REPL_STARTUP": "/nonexistent/startup",
+        ])
+        try terminal.expect("cannot read the startup file '/nonexistent/startup'")
+        try terminal.expect(">>> ")
+        terminal.send("1+1\r")
+        try terminal.expect("\n2\r")
+        terminal.send("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
 }

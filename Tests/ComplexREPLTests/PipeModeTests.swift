@@ -61,6 +61,23 @@ import TestSupport
         }
     }
 
+    /// Definitions in -e and files: later lines see earlier definitions, whatever the
+    /// window, and a definition prints nothing.
+    @Test func definitionsInExpressionsAndFiles() throws {
+        let e = try ProcessRunner.run(repl, ["-e", "f(z) = z+1", "-e", "f(2)", "-e", "g(z, w) = f(z)*w", "-e", "g(1, 2j)"])
+        #expect(e.stdout == "3\n4j\n" && e.status == 0, "\(e.stderr)")
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/defs.txt"
+        try "a = 2\nf(z) = z*a\nf(1)\na = 3\nf(1)\nf(z) = -z\nf(1)\nf(1, 2)\nh(z) = h(z)\nh(0)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        var outputs: Set<String> = []
+        for window in ["1", "2", "1024"] {
+            let run = try ProcessRunner.run(repl, ["--window", window, file])
+            #expect(run.stdout == "2\n3\n-1\n" && run.status == 1, "window \(window): \(run.stdout)")
+            outputs.insert(run.stderr)
+        }
+        #expect(outputs == ["\(file):8:6: error: f() takes 1 argument, 2 given\n\(file):10:1: error: maximum recursion depth exceeded (over 1000 nested calls, in h)\n"])
+    }
+
     @Test func unknownBackendIsAClearError() throws {
         let run = try ProcessRunner.run(repl, ["--backend", "carrier-pigeon", "-e", "1"])
         #expect(run.stderr.contains("unknown backend 'carrier-pigeon'; available: local"))

@@ -6,6 +6,11 @@
                                              subnormal, signed-zero, infinite and NaN
                                              arguments, and CPython's repr
   oracle.py bench N SEED EXPRS               benchmark lines with 3 to 6 operators
+  oracle.py userfunctions N SEED EXPRS EXPECTED
+                                             a program of user functions (each a Python
+                                             def, looked up when called), globals
+                                             reassigned between calls, and calls; one
+                                             expected line per line, '-' for silent ones
 
 Integer literals are evaluated as floats (complex-repl has no integers). A real result
 is printed as CPython prints that part inside a complex repr; a failure as
@@ -169,6 +174,110 @@ def special_value_grid():
                 yield f"rect({re_}, {im})" if name == "rect" else f"{name}(complex({re_}, {im}))"
 
 
+FUNCTION_POOL = ["f0", "f1", "f2", "f3", "f4", "f5"]
+GLOBAL_POOL = ["a", "b", "c"]
+BUILTINS = ["sqrt", "exp", "conj", "log", "sin", "cosh", "abs", "atan"]
+
+
+def body_expression(rng, depth, names, arities, in_body=True):
+    """An expression over `names` (parameters and globals), builtins and user
+    functions. In a body a call may name a function not defined yet, or give the wrong
+    number of arguments (both found when called); in a line, where complex-repl finds
+    them as it parses, calls are of defined functions with their number of arguments."""
+    def sub():
+        return body_expression(rng, depth - 1, names, arities, in_body)
+    if depth <= 0 or rng.random() < 0.25:
+        return rng.choice(names) if rng.random() < 0.6 else literal(rng, exotic=False)
+    shape = rng.random()
+    if shape < 0.3 and (in_body or arities):
+        callee = rng.choice(FUNCTION_POOL if in_body else sorted(arities))
+        count = arities.get(callee, rng.randint(0, 2))
+        if in_body and rng.random() < 0.03:
+            count += 1
+        return f"{callee}({', '.join(sub() for _ in range(count))})"
+    if shape < 0.45:
+        return f"{rng.choice(BUILTINS)}({sub()})"
+    if shape < 0.5:
+        return "-" + sub()
+    op = rng.choice(["+", "-", "*", "/", "*", "+", "**"])
+    right = sub() if op != "**" else str(rng.randint(0, 3))
+    return f"({sub()} {op} {right})"
+
+
+def user_functions(n, seed, exprs_path, expected_path):
+    rng = random.Random(seed)
+    namespace = dict(NAMES)
+    arities = {}
+
+    def run(code):
+        try:
+            return eval(code, namespace)
+        except ZeroDivisionError:
+            return "ERROR division"
+        except OverflowError:
+            return "ERROR overflow"
+        except ValueError:
+            return "ERROR domain"
+        except RecursionError:
+            return "ERROR recursion"
+        except NameError:
+            return "ERROR name"
+        except TypeError:
+            return "ERROR type"
+
+    def compiled(text):
+        tree = FloatLiterals().visit(ast.parse(text.replace("^", "**"), mode="eval"))
+        return compile(ast.fix_missing_locations(tree), "<oracle>", "eval")
+
+    with open(exprs_path, "w") as exprs, open(expected_path, "w") as expected:
+        for name in GLOBAL_POOL:
+            exprs.write(f"{name} = 1.5\n")
+            expected.write("-\n")
+            namespace[name] = 1.5
+        for _ in range(n):
+            kind = rng.random()
+            if kind < 0.2:
+                name = rng.choice(FUNCTION_POOL)
+                count = arities[name] if name in arities and rng.random() < 0.85 else rng.choice([0, 1, 1, 1, 2, 2])
+                parameters = ["z", "w"][:count]
+                names = parameters + GLOBAL_POOL + (["ans"] if rng.random() < 0.2 else [])
+                if not parameters and rng.random() < 0.5:
+                    names = GLOBAL_POOL
+                body = body_expression(rng, rng.randint(1, 3), names, arities)
+                line = f"{name}({', '.join(parameters)}) = {body}"
+                namespace[name] = eval(compiled(f"lambda {', '.join(parameters)}: {body}"), namespace)
+                arities[name] = len(parameters)
+                outcome = "-"
+            elif kind < 0.35:
+                name = rng.choice(GLOBAL_POOL)
+                value_text = body_expression(rng, rng.randint(0, 2), GLOBAL_POOL, arities, in_body=False)
+                line = f"{name} = {value_text}"
+                value = run(compiled(value_text))
+                if isinstance(value, str):
+                    outcome = value
+                else:
+                    namespace[name] = value
+                    outcome = "-"
+            else:
+                defined = sorted(arities)
+                if not defined:
+                    continue
+                callee = rng.choice(defined)
+                arguments = ", ".join(body_expression(rng, rng.randint(0, 2), GLOBAL_POOL, arities, in_body=False) if rng.random() < 0.3
+                                      else literal(rng) for _ in range(arities[callee]))
+                line = f"{callee}({arguments})"
+                if rng.random() < 0.3:
+                    line = f"{line} {rng.choice('+-*/')} {literal(rng, exotic=False)}"
+                value = run(compiled(line))
+                if isinstance(value, str):
+                    outcome = value
+                else:
+                    outcome = fmt(value)
+                    namespace["ans"] = namespace["_"] = value
+            exprs.write(line + "\n")
+            expected.write(outcome + "\n")
+
+
 def generate(kind, n, seed, exprs_path, expected_path):
     rng = random.Random(seed)
     with open(exprs_path, "w") as exprs, open(expected_path, "w") as expected:
@@ -208,6 +317,9 @@ if __name__ == "__main__":
     mode = sys.argv[1]
     if mode in ("exact", "functions"):
         generate(mode, int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5])
+    elif mode == "userfunctions":
+        sys.setrecursionlimit(1000)
+        user_functions(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5])
     elif mode == "bench":
         bench(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     else:

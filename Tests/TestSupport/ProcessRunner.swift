@@ -32,9 +32,9 @@ public struct ProcessRunner {
     }
 
     /// The environment a program started by a test gets unless the test sets its own:
-    /// this one's, with a runtime directory, TMPDIR and history of its own, so a test
-    /// never meets the user's socket, servers or history (the suite must be as green
-    /// with a REPL and its servers running as without).
+    /// this one's, with a runtime directory, TMPDIR and history of its own and no
+    /// startup file, so a test never meets the user's socket, servers, history or
+    /// functions (the suite must be as green with a REPL and its servers running as without).
     public static func isolatedEnvironment(in directory: String) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         for name in ["runtime", "tmp"] {
@@ -43,6 +43,7 @@ public struct ProcessRunner {
         environment["XDG_RUNTIME_DIR"] = directory + "/runtime"
         environment["TMPDIR"] = directory + "/tmp"
         environment["COMPLEX_REPL_HISTORY"] = ""
+        environment["COMPLEX_REPL_STARTUP"] = ""
         environment["COMPLEX_SERVER_TOKEN"] = nil
         return environment
     }

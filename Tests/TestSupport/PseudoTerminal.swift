@@ -21,6 +21,8 @@ public final class PseudoTerminal {
     /// Everything the program wrote, terminal escapes included.
     public private(set) var transcript = ""
     var consumed: String.Index
+    /// Bytes read that do not yet make a whole UTF-8 character.
+    var pending: [UInt8] = []
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
         var name = [CChar](repeating: 0, count: 256)
@@ -92,7 +94,18 @@ public final class PseudoTerminal {
         let n = read(master, &buffer, buffer.count)
         if n > 0 {
             let offset = transcript.distance(from: transcript.startIndex, to: consumed)
-            transcript += String(decoding: buffer[..<n], as: UTF8.self)
+            // A read may end inside a character: its first bytes wait for the rest.
+            pending += buffer[..<n]
+            var complete = pending.count
+            var back = 0
+            while back < min(3, pending.count), pending[pending.count - 1 - back] & 0xC0 == 0x80 { back += 1 }
+            if back < pending.count {
+                let lead = pending[pending.count - 1 - back]
+                let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+                if length > back + 1 { complete = pending.count - 1 - back }
+            }
+            transcript += String(decoding: pending[..<complete], as: UTF8.self)
+            pending.removeSubrange(..<complete)
             consumed = transcript.index(transcript.startIndex, offsetBy: offset)
         } else {
             usleep(10_000)
