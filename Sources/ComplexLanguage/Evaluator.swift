@@ -41,10 +41,6 @@ public struct Evaluator {
     var callNodes: [Int] = []
     var callLines: [Int] = []
     var results: [Result<Value, OperationError>] = []
-    /// Operations handed to backends since the evaluator was made.
-    public private(set) var operationCount = 0
-    /// The window's first `.backendFailure`: the backend, not the arithmetic, failed.
-    public private(set) var backendFailure: OperationError?
 
     public init() {}
 
@@ -57,7 +53,6 @@ public struct Evaluator {
         nodes.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         states.removeAll(keepingCapacity: true)
-        backendFailure = nil
     }
 
     /// Parses a line of UTF-8 bytes (without its newline) into the window, its calls
@@ -74,18 +69,10 @@ public struct Evaluator {
 
     /// Adds a parsed line to the window.
     public mutating func add(_ tree: SyntaxTree) {
-        add(tree, replacingNode: nil, with: .real(0))
-    }
-
-    /// Adds a parsed line to the window with node `replaced` (a literal) holding `value`
-    /// instead: one tree evaluated at many points, e.g. a plot's expression in `z`.
-    public mutating func add(_ tree: SyntaxTree, replacingNode replaced: Int?, with value: Value) {
         let base = nodes.count
-        for (index, node) in tree.nodes.enumerated() {
+        for node in tree.nodes {
             if case .operation(let op, let lhs, let rhs, let offset) = node {
                 nodes.append(.operation(op, lhs: base + lhs, rhs: rhs.map { base + $0 }, offset: offset))
-            } else if index == replaced {
-                nodes.append(.literal(value))
             } else {
                 nodes.append(node)
             }
@@ -159,7 +146,6 @@ public struct Evaluator {
                 }
                 continue
             }
-            operationCount += calls.count
             if calls.count == 1 {
                 // One operation on its own: the backend's single call, without arrays.
                 results.removeAll(keepingCapacity: true)
@@ -179,7 +165,6 @@ public struct Evaluator {
                     values[node] = value
                     states[node] = .done
                 case .failure(let error):
-                    if case .backendFailure = error, backendFailure == nil { backendFailure = error }
                     states[node] = .failed
                     guard case .operation(_, _, _, let offset) = nodes[node] else { continue }
                     fail(line: callLines[index], node: node, Diagnostic(error.message, at: offset))
@@ -213,11 +198,9 @@ public struct Evaluator {
                 }
                 values[node] = value
             case .operation(let op, let lhs, let rhs, let offset):
-                operationCount += 1
                 do throws(OperationError) {
                     values[node] = try backend.apply(op, values[lhs], rhs.map { values[$0] })
                 } catch {
-                    if case .backendFailure = error, backendFailure == nil { backendFailure = error }
                     lines[index].result = .failure(Diagnostic(error.message, at: offset))
                     return
                 }

@@ -46,9 +46,6 @@ public final class Interpreter {
     /// The names lines are parsed against now.
     public var scope: Scope { Scope(functions: functions, variables: variables) }
 
-    /// Operations handed to backends so far.
-    public var operationCount: Int { evaluator.operationCount }
-
     /// Parses one line of UTF-8 bytes (without its newline) and queues it.
     public func enqueue(_ line: UnsafeBufferPointer<UInt8>) {
         if !heldEnds.isEmpty || (evaluator.count > 0 && Parser.definesFunction(line)) {

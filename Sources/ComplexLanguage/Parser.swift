@@ -457,7 +457,7 @@ extension Parser {
     /// Parses `text` as an expression in `parameter`, e.g. a plot's `f(z) + 1` in `z`,
     /// with its calls of user functions expanded as for a line: node 0 is a literal
     /// standing for the parameter, to be replaced at each point
-    /// (`Evaluator.add(_:replacingNode:with:)`). A call that can never succeed (an
+    /// (`PointwiseEvaluator`). A call that can never succeed (an
     /// unknown function, recursion without end) is an error here, not at every point.
     public static func parse(_ text: String, in parameter: String, scope: Scope) throws(Diagnostic) -> SyntaxTree {
         try text.withUTF8Bytes { (bytes) throws(Diagnostic) -> SyntaxTree in

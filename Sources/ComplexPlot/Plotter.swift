@@ -2,9 +2,10 @@ import ComplexLanguage
 
 /// Evaluates an expression in `z` at every pixel of a region and colours it.
 ///
-/// Every point's operations go to the backend: the points are evaluated in bands, each
-/// band a window of the evaluator, so a pipelining backend has every ready operation
-/// of the band in flight at once, and memory stays bounded whatever the size.
+/// Every point's operations go to the backend: the points are evaluated in bands
+/// (`PointwiseEvaluator`), node after node, each node's operations at every point of
+/// the band in one batch, so a pipelining backend has them all in flight at once, and
+/// memory stays bounded whatever the size.
 public struct Plotter {
     /// The expression, its calls expanded; node 0 stands for `z`.
     let template: SyntaxTree
@@ -35,6 +36,9 @@ public struct Plotter {
     public struct Summary: Sendable {
         public var points: Int
         public var operations: Int
+        /// How long the operations took: the grid's evaluation on the backend, without
+        /// colouring the points or writing the picture.
+        public var evaluationSeconds: Double
     }
 
     /// Colours every pixel of `region` into `pixels` (RGB, row after row, 3 bytes a
@@ -44,35 +48,35 @@ public struct Plotter {
         let total = region.width * region.height
         pixels = [UInt8](repeating: 0, count: total * 3)
         let band = max(1, Self.bandNodes / max(template.nodes.count, 1))
-        var evaluator = Evaluator()
+        var evaluator = PointwiseEvaluator()
+        var points: [Value] = []
+        var outcomes: [Value?] = []
         var first = 0
-        let before = evaluator.operationCount
+        var seconds = 0.0
         while first < total {
             let end = min(first + band, total)
-            evaluator.reset()
+            points.removeAll(keepingCapacity: true)
             for index in first..<end {
-                let point = region.point(column: index % region.width, row: index / region.width)
-                evaluator.add(template, replacingNode: 0, with: .complex(point))
+                points.append(.complex(region.point(column: index % region.width, row: index / region.width)))
             }
-            evaluator.evaluate(backend: backend, lookup: lookup)
+            let start = MonotonicClock.seconds()
+            evaluator.evaluate(template, replacingNode: 0, with: points, backend: backend, lookup: lookup, into: &outcomes)
+            seconds += MonotonicClock.seconds() - start
             if let failure = evaluator.backendFailure {
                 throw .backend(failure.message)
             }
             pixels.withUnsafeMutableBufferPointer { out in
-                for index in first..<end {
-                    let colour: (UInt8, UInt8, UInt8)
-                    switch evaluator.result(of: index - first) {
-                    case .success(let value): colour = DomainColouring.rgb(value)
-                    case .failure: colour = DomainColouring.nanColour
-                    }
-                    out[3 * index] = colour.0
-                    out[3 * index + 1] = colour.1
-                    out[3 * index + 2] = colour.2
+                for (offset, outcome) in outcomes.enumerated() {
+                    let colour = outcome.map(DomainColouring.rgb) ?? DomainColouring.nanColour
+                    let index = 3 * (first + offset)
+                    out[index] = colour.0
+                    out[index + 1] = colour.1
+                    out[index + 2] = colour.2
                 }
             }
             first = end
             progress(Double(first) / Double(total))
         }
-        return Summary(points: total, operations: evaluator.operationCount - before)
+        return Summary(points: total, operations: evaluator.operationCount, evaluationSeconds: seconds)
     }
 }

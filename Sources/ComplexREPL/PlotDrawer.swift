@@ -32,7 +32,9 @@ public struct PlotDrawer {
         return nil
     }
 
-    /// Makes the plot; returns the summary line (already written to stderr).
+    /// Makes the plot; returns the summary line (already written to stderr): points,
+    /// operations, and how long the operations took (colouring the points and writing
+    /// the picture come on top).
     @discardableResult
     public func draw(_ request: PlotRequest) throws(PlotError) -> String {
         let interpreter = session.interpreter
@@ -59,7 +61,6 @@ public struct PlotDrawer {
             name == "ans" || name == "_" ? lastResult : variables[name]
         }
         var progress = ProgressBar(fileDescriptor: errors, delay: Self.progressDelay)
-        let start = ProgressBar.now()
         var pixels: [UInt8] = []
         let summary: Plotter.Summary
         do throws(PlotError) {
@@ -77,7 +78,7 @@ public struct PlotDrawer {
             out.write("\(request.expression) over \(region.caption) on \(interpreter.backend.name)\n")
             out.flush()
         }
-        let seconds = ProgressBar.now() - start
+        let seconds = summary.evaluationSeconds
         let line = "\(region.width)×\(region.height) points, \(summary.operations) operations on \(interpreter.backend.name) in \(Self.decimal(seconds, digits: 3)) s (\(Int(Double(summary.operations) / max(seconds, 1e-9))) operations/s)"
         var err = OutputStream(fileDescriptor: errors, capacity: 0)
         err.write(line + "\n")
@@ -99,7 +100,7 @@ public struct PlotDrawer {
 struct ProgressBar {
     let fileDescriptor: Int32
     let delay: Double
-    let start = ProgressBar.now()
+    let start = MonotonicClock.seconds()
     let enabled: Bool
     var shown = false
 
@@ -109,14 +110,8 @@ struct ProgressBar {
         self.enabled = isatty(fileDescriptor) == 1
     }
 
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
     mutating func show(_ fraction: Double) {
-        guard enabled, Self.now() - start >= delay else { return }
+        guard enabled, MonotonicClock.seconds() - start >= delay else { return }
         let width = 30
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
