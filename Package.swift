@@ -44,11 +44,10 @@ let package = Package(
             name: "ComplexFFI",
             dependencies: ["ComplexLanguage", "CComplexABI"]
         ),
-        // libpng, for the plots' PNG files.
+        // libpng's header, for the plots' PNG files; the library is loaded on first use.
         .systemLibrary(
             name: "CPNG",
             path: "Modules/CPNG",
-            pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
         // Pictures of complex functions: an expression in z evaluated over a grid on a

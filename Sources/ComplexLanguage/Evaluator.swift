@@ -56,15 +56,19 @@ public struct Evaluator {
     }
 
     /// Parses a line of UTF-8 bytes (without its newline) into the window, its calls
-    /// of user functions expanded with `scope`'s functions.
-    public mutating func add(_ line: UnsafeBufferPointer<UInt8>, scope: Scope = Scope()) {
+    /// of user functions expanded with `functions`; returns the function the line
+    /// defines, if it is a definition.
+    @discardableResult
+    public mutating func add(_ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction]? = nil) -> UserFunction? {
         let base = nodes.count
         do throws(Diagnostic) {
-            let (statement, root) = try Parser.parse(line, scope: scope, appendingTo: &nodes)
+            let (statement, root, definition) = try Parser.parse(line, functions: functions, appendingTo: &nodes)
             added(from: base, root: root, statement: statement)
+            return definition
         } catch {
             add(failure: error)
         }
+        return nil
     }
 
     /// Adds a parsed line to the window.
@@ -82,9 +86,6 @@ public struct Evaluator {
 
     /// Starts the line whose nodes were appended from `base`.
     mutating func added(from base: Int, root: Int, statement: SyntaxTree.Statement) {
-        // Literals too start waiting, and are taken from their node on the first walk.
-        values.append(contentsOf: repeatElement(.real(0), count: nodes.count - base))
-        states.append(contentsOf: repeatElement(.waiting, count: nodes.count - base))
         var line = Line(nodes: base..<nodes.count, root: root, statement: statement, cursor: base)
         switch statement {
         case .empty, .definition:
@@ -122,12 +123,17 @@ public struct Evaluator {
     /// - Parameter lookup: a variable's value before the window (`ans` and `_` for the
     ///   last result), or nil when it has none.
     public mutating func evaluate(backend: any Backend, lookup: (String) -> Value?) {
+        // A slot for every node, filled once for the window rather than line by line
+        // (appending per line cost pipe mode a tenth of its instructions). Literals too
+        // start waiting, and are taken from their node on the first walk.
+        values.append(contentsOf: repeatElement(.real(0), count: nodes.count - values.count))
         guard backend.pipelines else {
             for index in lines.indices where lines[index].result == nil {
                 evaluateInPlace(line: index, backend: backend, lookup: lookup)
             }
             return
         }
+        states.append(contentsOf: repeatElement(.waiting, count: nodes.count - states.count))
         var firstOpen = 0
         while true {
             while firstOpen < lines.count && lines[firstOpen].result != nil { firstOpen += 1 }

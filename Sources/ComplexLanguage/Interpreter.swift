@@ -38,13 +38,12 @@ public final class Interpreter {
     var heldEnds: [Int] = []
     /// The queue index of the evaluator's first line.
     var segmentStart = 0
+    /// The functions the segment's definitions define, by the evaluator's line index.
+    var definitions: [Int: UserFunction] = [:]
 
     public init(backend: any Backend) {
         self.backend = backend
     }
-
-    /// The names lines are parsed against now.
-    public var scope: Scope { Scope(functions: functions, variables: variables) }
 
     /// Parses one line of UTF-8 bytes (without its newline) and queues it.
     public func enqueue(_ line: UnsafeBufferPointer<UInt8>) {
@@ -59,10 +58,13 @@ public final class Interpreter {
     /// Adds a line to the evaluator; a definition (first in its segment, so every
     /// earlier line is committed) takes effect at once.
     func add(_ line: UnsafeBufferPointer<UInt8>) {
-        evaluator.add(line, scope: scope)
-        let last = evaluator.count - 1
-        if case .definition(let function) = evaluator.statement(of: last) {
+        guard let function = evaluator.add(line, functions: functions.isEmpty ? nil : functions) else { return }
+        if variables[function.name] != nil {
+            let start = line.prefix(while: { $0 == 0x20 || $0 == 0x09 }).count
+            evaluator.failLastLine(Diagnostic("cannot define '\(function.name)' as a function: it is a variable; choose another name", at: start))
+        } else {
             functions[function.name] = function
+            definitions[evaluator.count - 1] = function
         }
     }
 
@@ -105,13 +107,14 @@ public final class Interpreter {
                 case .assignment(let name):
                     variables[name] = value
                     report(segmentStart + index, .success(.assigned(name, value)))
-                case .definition(let function):
-                    report(segmentStart + index, .success(.defined(function)))
+                case .definition:
+                    report(segmentStart + index, .success(.defined(definitions[index]!)))
                 }
             }
         }
         segmentStart += evaluator.count
         evaluator.reset()
+        definitions.removeAll()
     }
 
     /// Parses and evaluates one line of UTF-8 bytes (without its newline), together

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Parses one line into a `SyntaxTree`, with Python's precedence:
 ///
 ///     statement  := name '(' [name (',' name)*] ')' '=' expression
@@ -10,8 +12,8 @@
 ///     arguments  := expression (',' expression)*
 ///
 /// Nesting is bounded (`maximumDepth`) so deep input gets an error, not a stack overflow.
-/// A call of a user function is expanded in place, with the functions of the `Scope`
-/// as they are now (see `UserFunction`); a definition's body is kept unexpanded.
+/// A call of a user function is expanded in place, with the user's functions as they
+/// are now (see `UserFunction`); a definition's body is kept unexpanded.
 public struct Parser {
     /// How deeply parentheses, unary signs and exponents may nest.
     public static let maximumDepth = 500
@@ -30,9 +32,9 @@ public struct Parser {
     var depth = 0
     var tree: SyntaxTree
     let bytes: UnsafeBufferPointer<UInt8>
-    /// The user's functions, expanded at their calls, and the variables a definition
-    /// may not take the name of.
-    let scope: Scope
+    /// The user's functions, expanded at their calls; nil when there are none, which
+    /// spares pipe mode a retain and a release per line.
+    let functions: [String: UserFunction]?
     /// While parsing a definition's body: its parameters.
     var parameters: [String]?
     /// The first node of the line being parsed, for the expansion budget.
@@ -42,20 +44,20 @@ public struct Parser {
     var deadNode: Int?
 
     /// Parses `line` into `tree`, reusing its storage.
-    public static func parse(_ line: UnsafeBufferPointer<UInt8>, scope: Scope = Scope(), into tree: inout SyntaxTree) throws(Diagnostic) {
+    public static func parse(_ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction] = [:], into tree: inout SyntaxTree) throws(Diagnostic) {
         tree.nodes.removeAll(keepingCapacity: true)
         tree.statement = .empty
-        (tree.statement, tree.root) = try parse(line, scope: scope, appendingTo: &tree.nodes)
+        (tree.statement, tree.root, tree.definition) = try parse(line, functions: functions, appendingTo: &tree.nodes)
     }
 
     /// Parses `line` and appends its nodes to `nodes`, whose earlier nodes are other
-    /// lines' (operands index the whole array); returns what the line asks for and the
-    /// node of its value. On an error nothing is appended.
+    /// lines' (operands index the whole array); returns what the line asks for, the
+    /// node of its value, and the function it defines. On an error nothing is appended.
     package static func parse(
-        _ line: UnsafeBufferPointer<UInt8>, scope: Scope, appendingTo nodes: inout [SyntaxTree.Node]
-    ) throws(Diagnostic) -> (SyntaxTree.Statement, root: Int) {
+        _ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction]?, appendingTo nodes: inout [SyntaxTree.Node]
+    ) throws(Diagnostic) -> (SyntaxTree.Statement, root: Int, definition: UserFunction?) {
         let base = nodes.count
-        var parser = Parser(line, tree: SyntaxTree(), scope: scope)
+        var parser = Parser(line, tree: SyntaxTree(), functions: functions)
         parser.base = base
         swap(&parser.tree.nodes, &nodes)  // the parser holds the only reference: no copy on append
         defer { swap(&parser.tree.nodes, &nodes) }
@@ -65,30 +67,35 @@ public struct Parser {
             parser.tree.nodes.removeSubrange(base...)
             throw error
         }
-        return (parser.tree.statement, parser.tree.root)
+        return (parser.tree.statement, parser.tree.root, parser.tree.definition)
     }
 
     /// Parses a `String`, for tests and one-off use.
-    public static func parse(_ line: String, scope: Scope = Scope()) throws(Diagnostic) -> SyntaxTree {
+    public static func parse(_ line: String, functions: [String: UserFunction] = [:]) throws(Diagnostic) -> SyntaxTree {
         var tree = SyntaxTree()
-        try line.withUTF8Bytes { (buffer) throws(Diagnostic) in try parse(buffer, scope: scope, into: &tree) }
+        try line.withUTF8Bytes { (buffer) throws(Diagnostic) in try parse(buffer, functions: functions, into: &tree) }
         return tree
     }
 
     /// True when `line` is a function definition, `name(…) =`: what it defines must be
     /// in place before the lines after it are parsed. Looks at tokens only.
     public static func definesFunction(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        var parser = Parser(line, tree: SyntaxTree(), scope: Scope())
+        // Most lines start with a number or '(': no lexing, no scan for '='.
+        var first = 0
+        while first < line.count, line[first] == 0x20 || line[first] == 0x09 { first += 1 }
+        guard first < line.count, Lexer.isIdentifierStart(line[first]),
+              memchr(line.baseAddress! + first, Int32(UInt8(ascii: "=")), line.count - first) != nil else { return false }
+        var parser = Parser(line, tree: SyntaxTree(), functions: nil)
         guard (try? parser.advance()) != nil, parser.token.kind == .identifier else { return false }
         return parser.definitionFollows()
     }
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, tree: SyntaxTree, scope: Scope) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, tree: SyntaxTree, functions: [String: UserFunction]?) {
         self.bytes = bytes
         self.lexer = Lexer(bytes)
         self.token = Token(.end, 0, 0)
         self.tree = tree
-        self.scope = scope
+        self.functions = functions
     }
 
     mutating func advance() throws(Diagnostic) {
@@ -145,7 +152,7 @@ public struct Parser {
 
     func checkAssignable(_ name: String, at offset: Int) throws(Diagnostic) {
         try Self.checkNotBuiltin(name, doing: "assign to '\(name)'", at: offset)
-        if let function = scope.functions[name] {
+        if let function = functions?[name] {
             throw Diagnostic("cannot assign to '\(name)': it is a function (\(function.source)); choose another name", at: offset)
         }
     }
@@ -187,9 +194,6 @@ public struct Parser {
         let nameToken = token
         let name = text(nameToken)
         try Self.checkNotBuiltin(name, doing: "define '\(name)'", at: nameToken.start)
-        if scope.variables[name] != nil {
-            throw Diagnostic("cannot define '\(name)' as a function: it is a variable; choose another name", at: nameToken.start)
-        }
         try advance()  // '('
         try advance()
         var names: [String] = []
@@ -217,15 +221,15 @@ public struct Parser {
         if token.kind == .end {
             throw Diagnostic("expected the body of \(name) after '=', e.g. \(name)(z) = z**2 + 1", at: equals.end)
         }
-        var body = Parser(bytes, tree: SyntaxTree(), scope: scope)
+        var body = Parser(bytes, tree: SyntaxTree(), functions: functions)
         body.lexer = lexer
         body.token = token
         body.parameters = names
         let root = try body.parseExpression()
         try body.expectEnd()
         let source = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameToken.start..<body.previousEnd]), as: UTF8.self)
-        tree.statement = .definition(UserFunction(
-            name: name, parameters: names, body: body.tree.nodes, root: root, source: source))
+        tree.statement = .definition
+        tree.definition = UserFunction(name: name, parameters: names, body: body.tree.nodes, root: root, source: source)
     }
 
     mutating func expectEnd() throws(Diagnostic) {
@@ -319,7 +323,7 @@ public struct Parser {
             if let constant = Self.constants[name] {
                 return append(.literal(constant))
             }
-            if MathOperation.function(named: name) != nil || scope.functions[name] != nil {
+            if MathOperation.function(named: name) != nil || functions?[name] != nil {
                 throw Diagnostic("'\(name)' is a function: call it as \(name)(x)", at: t.start)
             }
             return append(.name(name, offset: t.start))
@@ -378,7 +382,7 @@ public struct Parser {
         if parameters?.contains(name) == true {
             throw Diagnostic("'\(name)' is a parameter, not a function (there is no implicit multiplication: write \(name)*(...))", at: offset)
         }
-        let function = scope.functions[name]
+        let function = functions?[name]
         if parameters == nil && function == nil {
             throw Diagnostic("unknown function '\(name)' (define one: \(name)(z) = z**2 + 1; built in: \(MathOperation.functionNames.joined(separator: " ")); there is no implicit multiplication: write \(name)*(...))", at: offset)
         }
@@ -425,7 +429,7 @@ public struct Parser {
             case .literal:
                 map[index] = append(node)
             case .name(let name, _):
-                if scope.functions[name] != nil {
+                if functions?[name] != nil {
                     map[index] = appendFailure("'\(name)' is a function: call it as \(name)(x) (in \(function.name))", at: site)
                 } else {
                     map[index] = append(.name(name, offset: site))
@@ -437,11 +441,11 @@ public struct Parser {
             case .failure(let message, _):
                 map[index] = appendFailure(message, at: site)
             case .lookup(let name, _):
-                if scope.functions[name] == nil {
+                if functions?[name] == nil {
                     map[index] = appendFailure("unknown function '\(name)', called in \(function.name) (define it: \(name)(z) = …)", at: site)
                 }
             case .call(let name, let callArguments, _):
-                let callee = scope.functions[name]!  // its `.lookup` came first
+                let callee = functions![name]!  // its `.lookup` came first
                 if callArguments.count != callee.parameters.count {
                     map[index] = appendFailure("\(callee.arityMessage(given: callArguments.count)) (in \(function.name))", at: site)
                 } else {
@@ -459,9 +463,9 @@ extension Parser {
     /// standing for the parameter, to be replaced at each point
     /// (`PointwiseEvaluator`). A call that can never succeed (an
     /// unknown function, recursion without end) is an error here, not at every point.
-    public static func parse(_ text: String, in parameter: String, scope: Scope) throws(Diagnostic) -> SyntaxTree {
+    public static func parse(_ text: String, in parameter: String, functions: [String: UserFunction]) throws(Diagnostic) -> SyntaxTree {
         try text.withUTF8Bytes { (bytes) throws(Diagnostic) -> SyntaxTree in
-            var body = Parser(bytes, tree: SyntaxTree(), scope: scope)
+            var body = Parser(bytes, tree: SyntaxTree(), functions: functions)
             body.parameters = [parameter]
             try body.advance()
             if body.token.kind == .end {
@@ -470,7 +474,7 @@ extension Parser {
             let root = try body.parseExpression()
             try body.expectEnd()
             let function = UserFunction(name: "the expression", parameters: [parameter], body: body.tree.nodes, root: root, source: text)
-            var line = Parser(bytes, tree: SyntaxTree(), scope: scope)
+            var line = Parser(bytes, tree: SyntaxTree(), functions: functions)
             line.tree.nodes = [.literal(.real(0))]
             line.tree.root = line.expand(function, arguments: [0], site: 0, depth: 0)
             line.tree.statement = .expression

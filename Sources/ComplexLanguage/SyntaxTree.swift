@@ -32,14 +32,18 @@ public struct SyntaxTree: Sendable {
         case expression
         /// `name = expression`; `root` is the value.
         case assignment(String)
-        /// `f(z) = expression`: defines (or replaces) a function; the line has no nodes.
-        case definition(UserFunction)
+        /// `f(z) = expression`: defines (or replaces) the tree's `definition`; the line
+        /// has no nodes. (No payload here: a statement is copied for every line of pipe
+        /// mode, and a payload of another type would make every copy dearer.)
+        case definition
     }
 
     public internal(set) var nodes: [Node] = []
     public internal(set) var statement: Statement = .empty
     /// The node whose value the line gives (meaningful for expressions and assignments).
     public internal(set) var root: Int = 0
+    /// The function a `.definition` defines.
+    public internal(set) var definition: UserFunction?
 
     public init() {}
 

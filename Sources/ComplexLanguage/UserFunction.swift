@@ -4,7 +4,10 @@
 /// The body is kept parsed but not resolved: a call expands it where it stands, so its
 /// free names are read, and the user functions it calls are looked up, when the call is
 /// evaluated, not when the function was defined.
-public struct UserFunction: Sendable, Equatable {
+///
+/// A class, so that a line's `Statement`, which may carry one, stays one word wide on
+/// pipe mode's path, where almost no line defines anything.
+public final class UserFunction: Sendable, Equatable {
     /// The function's name.
     public let name: String
     /// Its parameters' names, in order.
@@ -34,21 +37,13 @@ public struct UserFunction: Sendable, Equatable {
     /// calls two functions that each call two… doubles at every level).
     public static let maximumExpandedNodes = 1 << 20
 
+    public static func == (a: UserFunction, b: UserFunction) -> Bool {
+        a === b || (a.name == b.name && a.parameters == b.parameters && a.body == b.body && a.root == b.root && a.source == b.source)
+    }
+
     /// `f() takes 1 argument, 2 given`, as Python words it.
     func arityMessage(given: Int) -> String {
         let count = parameters.count
         return "\(name)() takes \(count) argument\(count == 1 ? "" : "s"), \(given) given"
-    }
-}
-
-/// The names a line is parsed against: the user's functions, and (to refuse a
-/// definition over one) the variables.
-public struct Scope: Sendable {
-    public var functions: [String: UserFunction]
-    public var variables: [String: Value]
-
-    public init(functions: [String: UserFunction] = [:], variables: [String: Value] = [:]) {
-        self.functions = functions
-        self.variables = variables
     }
 }

@@ -17,11 +17,11 @@ public struct Plotter {
 
     /// - Parameters:
     ///   - expression: an expression in `z`; free names are read with `lookup`.
-    ///   - scope: the user's functions and variables.
+    ///   - functions: the user's functions.
     ///   - lookup: a variable's value (`ans` and `_` for the last result), or nil.
-    public init(expression: String, scope: Scope, backend: any Backend, lookup: @escaping (String) -> Value?) throws(PlotError) {
+    public init(expression: String, functions: [String: UserFunction], backend: any Backend, lookup: @escaping (String) -> Value?) throws(PlotError) {
         do throws(Diagnostic) {
-            template = try Parser.parse(expression, in: "z", scope: scope)
+            template = try Parser.parse(expression, in: "z", functions: functions)
         } catch {
             throw .badExpression("\(error.message) (in '\(expression)', column \(error.column(in: Array(expression.utf8))))")
         }

@@ -57,7 +57,7 @@ public struct PlotDrawer {
             from: request.from, to: request.to,
             width: width ?? PlotRegion.defaultFileSize.width, height: height ?? PlotRegion.defaultFileSize.height)
         let lastResult = interpreter.lastResult, variables = interpreter.variables
-        let plotter = try Plotter(expression: request.expression, scope: interpreter.scope, backend: interpreter.backend) { name in
+        let plotter = try Plotter(expression: request.expression, functions: interpreter.functions, backend: interpreter.backend) { name in
             name == "ans" || name == "_" ? lastResult : variables[name]
         }
         var progress = ProgressBar(fileDescriptor: errors, delay: Self.progressDelay)

@@ -8,7 +8,7 @@ import ComplexREPL
 /// written as a PNG or drawn in the terminal, every operation on the chosen backend.
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plot",
+        commandName: "complex-repl plot",
         abstract: "Draw a picture of an expression in z: colour shows arg f(z), lightness |f(z)| (mpmath's cplot colouring).",
         discussion: """
             Pixel (i, j) of a WxH picture is z = FROM.re + (i+0.5)(TO.re-FROM.re)/W + (TO.im - (j+0.5)(TO.im-FROM.im)/H)j, row 0 at the top. Its colour is mpmath's default cplot colouring of the expression there: hue from the argument (red on the positive reals), lightness 1 - 1/(1+|f|^0.3), saturation 0.8; infinity white, NaN and errors (division by zero, domain errors) grey.

@@ -18,7 +18,7 @@ import Testing
     func eachPointIsWhatItsLineGives(expression: String) throws {
         let setUp = Interpreter(backend: InProcess())
         for line in ["a = 1+1j", "f(z) = z*z - a", "g(z, w) = w / z", "7"] { _ = try setUp.execute(line) }
-        let tree = try Parser.parse(expression, in: "z", scope: setUp.scope)
+        let tree = try Parser.parse(expression, in: "z", functions: setUp.functions)
         let lookup: (String) -> Value? = { name in name == "ans" || name == "_" ? setUp.lastResult : setUp.variables[name] }
 
         for backend in [InProcess(), Batching()] as [any Backend] {
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func aBackendThatFailsIsToldApartFromArithmetic() throws {
-        let tree = try Parser.parse("1/z + sqrt(z)", in: "z", scope: Scope())
+        let tree = try Parser.parse("1/z + sqrt(z)", in: "z", functions: [:])
         let backend = Batching()
         backend.lost = [.sqrt]
         var evaluator = PointwiseEvaluator()
