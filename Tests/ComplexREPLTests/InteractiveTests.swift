@@ -6,11 +6,15 @@ import TestSupport
 @Suite(.serialized) struct InteractiveTests {
     let repl = ProcessRunner.product("complex-repl")
 
-    func start(history: String) throws -> PseudoTerminal {
-        let terminal = try PseudoTerminal(repl, [], environment: [
+    func launch(history: String, environment extra: [String: String] = [:]) throws -> PseudoTerminal {
+        try PseudoTerminal(repl, [], environment: [
             "TERM": "xterm", "HOME": "/nonexistent", "COMPLEX_REPL_HISTORY": history, "LANG": "C.UTF-8",
             "PATH": "/usr/bin:/bin",
-        ])
+        ].merging(extra) { $1 })
+    }
+
+    func start(history: String) throws -> PseudoTerminal {
+        let terminal = try launch(history: history)
         try terminal.expect(">>> ")
         return terminal
     }
@@ -126,10 +130,7 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let startup = directory.path + "/startup", history = directory.path + "/history"
         try "# my functions\nsquare(z) = z*z\noops(z) = z +\nbase = 10\n".write(toFile: startup, atomically: true, encoding: .utf8)
-        let terminal = try PseudoTerminal(repl, [], environment: [
-            "TERM": "xterm", "HOME": "/nonexistent", "COMPLEX_REPL_HISTORY": history, "LANG": "C.UTF-8",
-            "PATH": "/usr/bin:/bin", "COMPLEX_REPL_STARTUP": startup,
-        ])
+        let terminal = try launch(history: history, environment: ["COMPLEX_REPL_STARTUP": startup])
         try terminal.expect("\(startup):3:14: error: incomplete expression")
         try terminal.expect(">>> ")
         terminal.send("squ\t")
@@ -154,10 +155,7 @@ import TestSupport
     }
 
     @Test func aStartupFileThatCannotBeReadIsSaidAndTheSessionStarts() throws {
-        let terminal = try PseudoTerminal(repl, [], environment: [
-            "TERM": "xterm", "HOME": "/nonexistent", "COMPLEX_REPL_HISTORY": "", "LANG": "C.UTF-8",
-            "PATH": "/usr/bin:/bin", "COMPLEX_REPL_STARTUP": "/nonexistent/startup",
-        ])
+        let terminal = try launch(history: "", environment: ["COMPLEX_REPL_STARTUP": "/nonexistent/startup"])
         try terminal.expect("cannot read the startup file '/nonexistent/startup'")
         try terminal.expect(">>> ")
         terminal.send("1+1\r")

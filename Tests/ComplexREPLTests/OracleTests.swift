@@ -36,13 +36,19 @@ import TestSupport
         return results
     }
 
-    @Test func arithmeticAgreesWithCPythonToTheBit() throws {
-        let directory = try TemporaryDirectory()
-        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
-        let generated = try ProcessRunner.run("/usr/bin/env", ["python3", Self.oracle, "exact", "6000", "20261124", exprs, expected])
+    /// The oracle's corpus `mode` (its lines, and CPython's answer for each), written in `directory`.
+    func corpus(_ mode: String, lines: Int, seed: Int, in directory: TemporaryDirectory) throws -> (path: String, inputs: [String], want: [String]) {
+        let exprs = directory.path + "/\(mode).txt", expected = directory.path + "/\(mode)-expected.txt"
+        let generated = try ProcessRunner.run("/usr/bin/env", ["python3", Self.oracle, mode, String(lines), String(seed), exprs, expected])
         #expect(generated.status == 0, "\(generated.stderr)")
         let want = try String(contentsOfFile: expected, encoding: .utf8).split(separator: "\n").map(String.init)
         let inputs = try String(contentsOfFile: exprs, encoding: .utf8).split(separator: "\n").map(String.init)
+        return (exprs, inputs, want)
+    }
+
+    @Test func arithmeticAgreesWithCPythonToTheBit() throws {
+        let directory = try TemporaryDirectory()
+        let (exprs, inputs, want) = try corpus("exact", lines: 6000, seed: 20261124, in: directory)
         let got = try replResults(exprs, lines: want.count)
         let mismatches = zip(inputs, zip(want, got)).filter { $1.0 != $1.1 }
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(want.count) differ, e.g. \(mismatches.prefix(5).map { "\($0.0) → CPython \($0.1.0), complex-repl \($0.1.1)" })")
@@ -58,11 +64,7 @@ import TestSupport
     /// the same repr as CPython's, bit for bit, and the same errors.
     @Test func functionsAndPowersAgreeWithCPythonToTheBit() throws {
         let directory = try TemporaryDirectory()
-        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
-        let generated = try ProcessRunner.run("/usr/bin/env", ["python3", Self.oracle, "functions", "12000", "7", exprs, expected])
-        #expect(generated.status == 0, "\(generated.stderr)")
-        let want = try String(contentsOfFile: expected, encoding: .utf8).split(separator: "\n").map(String.init)
-        let inputs = try String(contentsOfFile: exprs, encoding: .utf8).split(separator: "\n").map(String.init)
+        let (exprs, inputs, want) = try corpus("functions", lines: 12000, seed: 7, in: directory)
         let got = try replResults(exprs, lines: want.count)
         let mismatches = zip(inputs, zip(want, got)).filter { $1.0 != $1.1 }
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(want.count) differ, e.g. \(mismatches.prefix(5).map { "\($0.0) → CPython \($0.1.0), complex-repl \($0.1.1)" })")
@@ -82,11 +84,7 @@ import TestSupport
     /// the wrong number of arguments; on `local` and over `ipc`, in windows and line by line.
     @Test func userFunctionsAgreeWithCPython() throws {
         let directory = try TemporaryDirectory()
-        let exprs = directory.path + "/exprs.txt", expected = directory.path + "/expected.txt"
-        let generated = try ProcessRunner.run("/usr/bin/env", ["python3", Self.oracle, "userfunctions", "3000", "24", exprs, expected])
-        #expect(generated.status == 0, "\(generated.stderr)")
-        let want = try String(contentsOfFile: expected, encoding: .utf8).split(separator: "\n").map(String.init)
-        let inputs = try String(contentsOfFile: exprs, encoding: .utf8).split(separator: "\n").map(String.init)
+        let (exprs, inputs, want) = try corpus("userfunctions", lines: 3000, seed: 24, in: directory)
         let silent = Set(want.indices.filter { want[$0] == "-" }.map { $0 + 1 })
         let socket = directory.path + "/ipc.sock"
         let server = try ServerProcess(["--socket", socket, "--no-http"], socketPath: socket, in: directory)

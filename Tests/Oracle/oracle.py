@@ -65,18 +65,33 @@ def fmt(v):
     return repr(complex(0.0, v))[:-1]
 
 
-def evaluate(line):
-    tree = ast.fix_missing_locations(FloatLiterals().visit(ast.parse(line.replace("^", "**"), mode="eval")))
+def compiled(text):
+    """`text` compiled as Python, its integer literals floats."""
+    tree = FloatLiterals().visit(ast.parse(text.replace("^", "**"), mode="eval"))
+    return compile(ast.fix_missing_locations(tree), "<oracle>", "eval")
+
+
+def caught(code, namespace, local_names=None):
+    """The value of `code`, or 'ERROR <kind>' for the exception it raised."""
     try:
-        return fmt(eval(compile(tree, "<oracle>", "eval"), {"__builtins__": {}}, NAMES))
+        return eval(code, namespace, local_names)
     except ZeroDivisionError:
         return "ERROR division"
     except OverflowError:
         return "ERROR overflow"
     except ValueError:
         return "ERROR domain"
+    except RecursionError:
+        return "ERROR recursion"
+    except NameError:
+        return "ERROR name"
     except TypeError:
         return "ERROR type"
+
+
+def evaluate(line):
+    value = caught(compiled(line), {"__builtins__": {}}, NAMES)
+    return value if isinstance(value, str) else fmt(value)
 
 
 def literal(rng, exotic=True, nonzero=False):
@@ -210,24 +225,7 @@ def user_functions(n, seed, exprs_path, expected_path):
     arities = {}
 
     def run(code):
-        try:
-            return eval(code, namespace)
-        except ZeroDivisionError:
-            return "ERROR division"
-        except OverflowError:
-            return "ERROR overflow"
-        except ValueError:
-            return "ERROR domain"
-        except RecursionError:
-            return "ERROR recursion"
-        except NameError:
-            return "ERROR name"
-        except TypeError:
-            return "ERROR type"
-
-    def compiled(text):
-        tree = FloatLiterals().visit(ast.parse(text.replace("^", "**"), mode="eval"))
-        return compile(ast.fix_missing_locations(tree), "<oracle>", "eval")
+        return caught(code, namespace)
 
     with open(exprs_path, "w") as exprs, open(expected_path, "w") as expected:
         for name in GLOBAL_POOL:
