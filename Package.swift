@@ -29,7 +29,11 @@ let package = Package(
         // parser, evaluator, formatting. No dependencies: the functions are ports of
         // CPython's C on the C library, which swift-numerics does not match bit for bit.
         .target(name: "ComplexLanguage"),
-        // The wire formats shared by clients and the server: JSON requests and responses.
+        // The wire formats shared by clients and the server: the protocol's JSON requests,
+        // responses and error codes, HTTP/1.1 syntax (chunked bodies, header rules), the
+        // shm region's layout, slots and handshake, and socket and HTTP addresses. One
+        // module, since each format has two ends here (a client and the server) and
+        // both must import the one spelling of it.
         .target(
             name: "ComplexWire",
             dependencies: ["ComplexLanguage", "CSharedMemory"]
@@ -37,6 +41,8 @@ let package = Package(
         // Atomics, futexes and memfds for the shm channel's region, which Swift cannot
         // reach directly: one header of inline functions, no code.
         .systemLibrary(name: "CSharedMemory", path: "Modules/CSharedMemory"),
+        // accept4(2), which Glibc declares only under _GNU_SOURCE: one header, no code.
+        .systemLibrary(name: "CSocket", path: "Modules/CSocket"),
         // The C ABI of FFI libraries: one header, no code.
         .systemLibrary(name: "CComplexABI", path: "Modules/CComplexABI"),
         // The bundled library implementing that ABI with the language's arithmetic.
@@ -68,7 +74,7 @@ let package = Package(
         .target(
             name: "ComplexServer",
             dependencies: [
-                "ComplexLanguage", "ComplexWire",
+                "ComplexLanguage", "ComplexWire", "CSocket",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]

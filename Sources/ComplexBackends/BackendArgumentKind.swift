@@ -1,6 +1,6 @@
 /// What a backend's one argument names. Each kind has its command-line option, named
 /// after the raw value (`--socket PATH`), which the backends of that kind share.
-public enum BackendArgumentKind: String, CaseIterable, Sendable {
+package enum BackendArgumentKind: String, CaseIterable, Sendable {
     /// complex-server's Unix socket path.
     case socket
     /// complex-server's HTTP URL.
@@ -9,12 +9,12 @@ public enum BackendArgumentKind: String, CaseIterable, Sendable {
     case library
 
     /// The backends whose argument is of this kind, by name.
-    public var backends: [String] {
+    package var backends: [String] {
         BackendRegistry.all.filter { $0.argumentKind == self }.map { $0.registryName }
     }
 
     /// Those backends as options name them: `--backend ipc or shm`.
-    public var backendChoice: String {
+    package var backendChoice: String {
         "--backend " + backends.joined(separator: " or ")
     }
 }

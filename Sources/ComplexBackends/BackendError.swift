@@ -1,10 +1,10 @@
 /// Why a backend could not be created.
-public enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum BackendError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownBackend(String, available: [String])
     case invalidArgument(backend: String, argument: String, hint: String)
     case unavailable(backend: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownBackend(let name, let available):
             return "unknown backend '\(name)'; available: \(available.joined(separator: ", "))"

@@ -1,9 +1,9 @@
 import ComplexLanguage
 
 /// The backends, by name. A new backend is one file plus one line in `all`.
-public enum BackendRegistry {
+package enum BackendRegistry {
     /// Every backend, in the order `:backend` lists them.
-    public static let all: [any RegisteredBackend.Type] = [
+    package static let all: [any RegisteredBackend.Type] = [
         LocalBackend.self,
         IPCBackend.self,
         HTTPBackend.self,
@@ -12,10 +12,10 @@ public enum BackendRegistry {
     ]
 
     /// The names users can choose.
-    public static var names: [String] { all.map { $0.registryName } }
+    package static var names: [String] { all.map { $0.registryName } }
 
     /// The backend called `name`, or an error that lists the names there are.
-    public static func type(named name: String) throws(BackendError) -> any RegisteredBackend.Type {
+    package static func type(named name: String) throws(BackendError) -> any RegisteredBackend.Type {
         guard let type = all.first(where: { $0.registryName == name }) else {
             throw .unknownBackend(name, available: names)
         }
@@ -23,7 +23,7 @@ public enum BackendRegistry {
     }
 
     /// Creates the backend called `name`.
-    public static func make(_ name: String, _ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
+    package static func make(_ name: String, _ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
         try type(named: name).make(configuration)
     }
 }

@@ -4,20 +4,20 @@ import ComplexLanguage
 
 /// Computes every operation by calling a C-ABI shared library loaded at run time
 /// (docs/FFI.md): `complex_apply` when the library has it, else the demo's `compute`.
-public final class FFIBackend: Backend, RegisteredBackend {
-    public static let registryName = "ffi"
-    public static let help = "a C-ABI shared library in this process; ARG: library path (default: the bundled libComplexFFI.so)"
-    public static let argumentKind: BackendArgumentKind? = .library
+package final class FFIBackend: Backend, RegisteredBackend {
+    package static let registryName = "ffi"
+    package static let help = "a C-ABI shared library in this process; ARG: library path (default: the bundled libComplexFFI.so)"
+    package static let argumentKind: BackendArgumentKind? = .library
     /// The bundled library's file name, next to the executable.
-    public static let bundledLibrary = "libComplexFFI.so"
+    package static let bundledLibrary = "libComplexFFI.so"
 
     typealias Apply = @convention(c) (UnsafePointer<CChar>?, UnsafePointer<CComplexABI.Complex>?, Int, UnsafeMutablePointer<CComplexABI.Complex>?) -> Int32
     typealias ApplyReal = @convention(c) (UnsafePointer<CChar>?, UnsafePointer<Double>?, Int, UnsafeMutablePointer<CComplexABI.Complex>?, UnsafeMutablePointer<Int32>?) -> Int32
     typealias Compute = @convention(c) (UnsafePointer<CChar>?, CComplexABI.Complex, CComplexABI.Complex) -> CComplexABI.Complex
     typealias LastError = @convention(c) () -> UnsafePointer<CChar>?
 
-    public var name: String { Self.registryName }
-    public var summary: String { "ffi (\(path)\(apply == nil ? ", demo ABI: add sub mul" : ""))" }
+    package var name: String { Self.registryName }
+    package var summary: String { "ffi (\(path)\(apply == nil ? ", demo ABI: add sub mul" : ""))" }
 
     let path: String
     let handle: UnsafeMutableRawPointer
@@ -52,7 +52,7 @@ public final class FFIBackend: Backend, RegisteredBackend {
         names.forEach { free($0) }
     }
 
-    public static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
+    package static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
         let path: String
         if let argument = configuration.argument {
             path = argument
@@ -77,7 +77,7 @@ public final class FFIBackend: Backend, RegisteredBackend {
         return try FFIBackend(path: path, handle: handle)
     }
 
-    public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    package func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         let name = names[operation.index]
         var out = CComplexABI.Complex(re: 0, im: 0)
         if let applyReal, case .real(let x) = a, b == nil || b!.isReal {

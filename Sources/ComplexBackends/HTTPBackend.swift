@@ -7,15 +7,15 @@ import ComplexWire
 /// HTTP is encoded here and parsed by `HTTPReplyParser`, over a blocking socket
 /// (`HTTPFraming`): this avoids an event loop and a thread hop per operation
 /// (AsyncHTTPClient and URLSession measured 5× and 10× slower here).
-public final class HTTPBackend: Backend, RegisteredBackend {
-    public static let registryName = "http"
-    public static let help = "complex-server over HTTP/1.1; ARG: URL (default http://127.0.0.1:3000, auto-started)"
-    public static let argumentKind: BackendArgumentKind? = .url
-    public static let defaultURL = "http://127.0.0.1:3000"
+package final class HTTPBackend: Backend, RegisteredBackend {
+    package static let registryName = "http"
+    package static let help = "complex-server over HTTP/1.1; ARG: URL (default http://127.0.0.1:3000, auto-started)"
+    package static let argumentKind: BackendArgumentKind? = .url
+    package static let defaultURL = "http://127.0.0.1:3000"
 
-    public var name: String { Self.registryName }
-    public var summary: String { "http (\(url))" }
-    public var pipelines: Bool { true }
+    package var name: String { Self.registryName }
+    package var summary: String { "http (\(url))" }
+    package var pipelines: Bool { true }
 
     let url: String
     let connection: ServerConnection<HTTPFraming>
@@ -39,7 +39,7 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         }
     }
 
-    public static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
+    package static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
         let url = configuration.argument ?? defaultURL
         guard url.hasPrefix("http://") else {
             throw .invalidArgument(backend: registryName, argument: url,
@@ -54,11 +54,11 @@ public final class HTTPBackend: Backend, RegisteredBackend {
         return HTTPBackend(url: url, address: address, isDefault: url == defaultURL, configuration: configuration)
     }
 
-    public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    package func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         try connection.call(OperationCall(operation, a, b))
     }
 
-    public func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {
+    package func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {
         connection.call(calls, into: &results)
     }
 }

@@ -21,7 +21,7 @@ package struct HTTPFraming: WireFraming {
         requestHeaders = Array(headers.utf8)
     }
 
-    package mutating func reset() throws(BlockingSocket.Failure) {
+    package mutating func reset() {
         replies = HTTPReplyParser()
     }
 

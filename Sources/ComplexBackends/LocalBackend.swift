@@ -1,17 +1,17 @@
 import ComplexLanguage
 
 /// Computes every operation in this process: the baseline the transports are measured against.
-public final class LocalBackend: Backend, RegisteredBackend {
-    public static let registryName = "local"
-    public static let help = "in-process; no server needed"
-    public static let argumentKind: BackendArgumentKind? = nil
+package final class LocalBackend: Backend, RegisteredBackend {
+    package static let registryName = "local"
+    package static let help = "in-process; no server needed"
+    package static let argumentKind: BackendArgumentKind? = nil
 
-    public var name: String { Self.registryName }
-    public var summary: String { "local (in-process)" }
+    package var name: String { Self.registryName }
+    package var summary: String { "local (in-process)" }
 
-    public init() {}
+    package init() {}
 
-    public static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
+    package static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
         if let argument = configuration.argument {
             throw BackendError.invalidArgument(backend: registryName, argument: argument, hint: "the local backend takes no argument")
         }
@@ -19,7 +19,7 @@ public final class LocalBackend: Backend, RegisteredBackend {
     }
 
     @inlinable
-    public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    package func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         try operation.perform(a, b)
     }
 }

@@ -1,7 +1,7 @@
 import ComplexLanguage
 
 /// A backend that `BackendRegistry` can create by name.
-public protocol RegisteredBackend: SendableMetatype {
+package protocol RegisteredBackend: SendableMetatype {
     /// The name users type: `--backend NAME`, `:backend NAME`.
     static var registryName: String { get }
     /// One line for `:backend` and `--help`.

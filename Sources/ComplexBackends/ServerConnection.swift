@@ -136,11 +136,7 @@ package final class ServerConnection<Framing: WireFraming> {
         if let socket { return socket }
         let fresh = try open()
         fresh.spinMicroseconds = spinMicroseconds
-        do throws(BlockingSocket.Failure) {
-            try framing.reset()
-        } catch {
-            throw .backendFailure("\(backend): \(error.reason)")
-        }
+        framing.reset()
         receivedCount = 0
         socket = fresh
         return fresh

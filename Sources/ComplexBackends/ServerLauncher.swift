@@ -4,9 +4,9 @@ import Synchronization
 
 /// Starts the `complex-server` that sits next to `complex-repl`, detached from the
 /// terminal, and waits until it answers.
-public enum ServerLauncher {
+package enum ServerLauncher {
     /// How long an auto-started server waits, without connections, before exiting.
-    public static let idleExitSeconds = 600
+    package static let idleExitSeconds = 600
 
     /// Servers this process started and has not yet waited for. Once a server is up
     /// nothing waits for it, so one that exits later (idle, killed) would stay a zombie

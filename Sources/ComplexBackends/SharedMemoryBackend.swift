@@ -9,17 +9,17 @@ import Glibc
 /// A call writes its slot, publishes it, and polls the reply ring; only a side that
 /// has polled for a while goes to sleep on a futex, and only a sleeper is woken with
 /// a system call, so a busy stream makes none.
-public final class SharedMemoryBackend: Backend, RegisteredBackend {
-    public static let registryName = "shm"
-    public static let help = "complex-server through shared memory, set up over its Unix socket; ARG: socket path (default one auto-starts a server)"
-    public static let argumentKind: BackendArgumentKind? = .socket
+package final class SharedMemoryBackend: Backend, RegisteredBackend {
+    package static let registryName = "shm"
+    package static let help = "complex-server through shared memory, set up over its Unix socket; ARG: socket path (default one auto-starts a server)"
+    package static let argumentKind: BackendArgumentKind? = .socket
 
-    public var name: String { Self.registryName }
-    public var summary: String { "shm (\(address.path))" }
+    package var name: String { Self.registryName }
+    package var summary: String { "shm (\(address.path))" }
     /// Batches fill the ring, so the server computes while the client writes and reads:
     /// pipe mode over 10,000 lines ran at 430–650k lines/s with batches and 280–460k
     /// with one call at a time (`bench --pipe`, three alternations).
-    public var pipelines: Bool { true }
+    package var pipelines: Bool { true }
 
     /// How long a sleeping client sleeps before it looks at its lifeline again: the
     /// longest it takes to notice a server that died without a word.
@@ -44,17 +44,17 @@ public final class SharedMemoryBackend: Backend, RegisteredBackend {
         self.spinNanoseconds = ServerConnection<LineFraming>.spinMicroseconds(environment: configuration.environment) * 1000
     }
 
-    public static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
+    package static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
         SharedMemoryBackend(address: try SocketServerAddress(configuration, backend: registryName), configuration: configuration)
     }
 
-    public func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
+    package func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         var answer: Result<Value, OperationError>?
         exchange(count: 1, call: { _ in OperationCall(operation, a, b) }, answer: { answer = $0 })
         return try answer!.get()  // `exchange` answers every call exactly once
     }
 
-    public func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {
+    package func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {
         results.removeAll(keepingCapacity: true)
         exchange(count: calls.count, call: { calls[$0] }, answer: { results.append($0) })
     }

@@ -5,7 +5,7 @@ import ComplexWire
 /// what comes back: the part of the `ipc` and `http` backends that differs.
 package protocol WireFraming {
     /// Starts a connection: nothing is in flight, nothing half-received.
-    mutating func reset() throws(BlockingSocket.Failure)
+    mutating func reset()
     /// Appends the request for `call`. Its reply will come back in order.
     mutating func appendRequest(_ call: OperationCall, to buffer: inout [UInt8])
     /// Takes the whole replies at the start of `buffer[..<count]`, in order, and

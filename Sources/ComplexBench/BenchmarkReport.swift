@@ -1,11 +1,11 @@
 import Glibc
 
 /// Renders measurements as a table with a log-scale bar chart, as JSON, or as SVG.
-public struct BenchmarkReport {
-    public let measurements: [BackendMeasurement]
-    public let options: BenchmarkOptions
+package struct BenchmarkReport {
+    package let measurements: [BackendMeasurement]
+    package let options: BenchmarkOptions
 
-    public init(measurements: [BackendMeasurement], options: BenchmarkOptions) {
+    package init(measurements: [BackendMeasurement], options: BenchmarkOptions) {
         self.measurements = measurements
         self.options = options
     }
@@ -42,7 +42,7 @@ public struct BenchmarkReport {
     }
 
     /// The tables and the chart.
-    public func text() -> String {
+    package func text() -> String {
         var lines: [String] = []
         if let file = options.pipeFile {
             lines.append("complex-repl bench: pipe mode over \(file), \(options.window) lines per window, up to \(options.effectiveDepth) operations in flight")
@@ -132,7 +132,7 @@ public struct BenchmarkReport {
     }
 
     /// The same figures for scripts.
-    public func json() -> String {
+    package func json() -> String {
         let entries = measurements.map { m in
             var fields = ["\"backend\":\"\(m.backend)\""]
             if let l = m.latency {
@@ -158,7 +158,7 @@ public struct BenchmarkReport {
     }
 
     /// The chart as an SVG image.
-    public func svg() -> String {
+    package func svg() -> String {
         let measurements = self.measurements.compactMap { m in m.latency.map { (backend: m.backend, p50: $0.p50, p99: $0.p99) } }
         let values = measurements.flatMap { [$0.p50, $0.p99] }.filter { $0 > 0 }
         let lowDecade = floor(log10(values.min() ?? 1)), highDecade = max(ceil(log10(values.max() ?? 10)), lowDecade + 1)

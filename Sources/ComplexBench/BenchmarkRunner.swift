@@ -5,18 +5,18 @@ import ComplexREPL
 
 /// Measures each backend through the REPL's own evaluator: warm up, time every
 /// operation into a histogram, then run the same count untimed for throughput and CPU.
-public final class BenchmarkRunner {
+package final class BenchmarkRunner {
     let options: BenchmarkOptions
     let configuration: BackendConfiguration
     let progress: Bool
 
-    public init(options: BenchmarkOptions, configuration: BackendConfiguration) {
+    package init(options: BenchmarkOptions, configuration: BackendConfiguration) {
         self.options = options
         self.configuration = configuration
         self.progress = isatty(2) == 1
     }
 
-    public func run() throws(BenchmarkError) -> [BackendMeasurement] {
+    package func run() throws(BenchmarkError) -> [BackendMeasurement] {
         let fixture = try ServerFixture()
         defer { fixture.stop() }
         var results: [BackendMeasurement] = []
@@ -171,14 +171,14 @@ public final class BenchmarkRunner {
 
     func report(_ backend: String, _ phase: String, _ done: Int, _ total: Int) {
         guard progress, done % 2000 == 0 else { return }
-        var err = OutputStream(fileDescriptor: 2)
+        var err = BufferedOutput(fileDescriptor: 2)
         err.write("\r\u{1B}[Kbench: \(backend): \(phase) \(done)/\(total)")
         err.flush()
     }
 
     func clearProgress() {
         guard progress else { return }
-        var err = OutputStream(fileDescriptor: 2)
+        var err = BufferedOutput(fileDescriptor: 2)
         err.write("\r\u{1B}[K")
         err.flush()
     }

@@ -5,10 +5,10 @@ import Glibc
 /// letter: hue from `arg f` (red on the positive reals), lightness `1 − 1/(1 + |f|^0.3)`,
 /// saturation 0.8, through Python's `colorsys.hls_to_rgb`; an infinite value white, NaN
 /// grey. A point whose evaluation failed is painted as NaN.
-public enum DomainColouring {
+package enum DomainColouring {
     /// The 8-bit RGB colour of `value`, each channel Python's `round(255 c)` (halves to even).
     @inlinable
-    public static func rgb(_ value: Value) -> (UInt8, UInt8, UInt8) {
+    package static func rgb(_ value: Value) -> (UInt8, UInt8, UInt8) {
         let z = value.complexValue
         if z.re.isInfinite || z.im.isInfinite { return (255, 255, 255) }
         if z.re.isNaN || z.im.isNaN { return nanColour }
@@ -19,7 +19,7 @@ public enum DomainColouring {
     }
 
     /// NaN, and every failed point: grey, 0.5 in each channel.
-    public static let nanColour: (UInt8, UInt8, UInt8) = (128, 128, 128)
+    package static let nanColour: (UInt8, UInt8, UInt8) = (128, 128, 128)
 
     /// `colorsys.hls_to_rgb`, then 8 bits a channel.
     @inlinable

@@ -7,7 +7,7 @@ import Glibc
 /// which is renamed over the destination only once complete. libpng (and zlib) are
 /// loaded with `dlopen` when the first picture is written: linked in, they cost every
 /// `complex-repl -e 1+1` 0.1 ms of loading (2.3 against 2.4 ms, hyperfine).
-public enum PNGFile {
+package enum PNGFile {
     /// libpng's shared library, as Debian's libpng16-16 installs it.
     static let libraryName = "libpng16.so.16"
 
@@ -28,7 +28,7 @@ public enum PNGFile {
     }()
 
     /// Writes `pixels` (RGB, row after row) as a `width`×`height` PNG at `path`.
-    public static func write(_ pixels: [UInt8], width: Int, height: Int, to path: String) throws(PlotError) {
+    package static func write(_ pixels: [UInt8], width: Int, height: Int, to path: String) throws(PlotError) {
         precondition(pixels.count == width * height * 3)
         let png = try library.get()
         let temporary = path + ".partial-\(getpid())"

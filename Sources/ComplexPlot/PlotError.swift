@@ -1,5 +1,5 @@
 /// Why a plot could not be made; each description says what to change.
-public enum PlotError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum PlotError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The corners of the region are not a rectangle from lower left to upper right.
     case badRegion(String)
     /// The size is not `WxH` within the limits.
@@ -11,7 +11,7 @@ public enum PlotError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The picture could not be written.
     case cannotWrite(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badRegion(let m), .badSize(let m), .badExpression(let m), .cannotWrite(let m): return m
         case .backend(let m): return "the backend failed, so no picture was made: \(m)"

@@ -4,25 +4,25 @@ import ComplexLanguage
 ///
 /// Pixel (i, j) of a W×H picture is the point `re = from.re + (i + 0.5)(to.re − from.re)/W`,
 /// `im = to.im − (j + 0.5)(to.im − from.im)/H`: pixel centres, row 0 at the top.
-public struct PlotRegion: Sendable, Equatable {
+package struct PlotRegion: Sendable, Equatable {
     /// The lower-left corner.
-    public var from: ComplexNumber
+    package var from: ComplexNumber
     /// The upper-right corner.
-    public var to: ComplexNumber
-    public var width: Int
-    public var height: Int
+    package var to: ComplexNumber
+    package var width: Int
+    package var height: Int
 
     /// The default region, `-2-2j` to `2+2j`.
-    public static let defaultFrom = ComplexNumber(-2, -2)
-    public static let defaultTo = ComplexNumber(2, 2)
+    package static let defaultFrom = ComplexNumber(-2, -2)
+    package static let defaultTo = ComplexNumber(2, 2)
     /// The default size of a picture written to a file.
-    public static let defaultFileSize = (width: 512, height: 512)
+    package static let defaultFileSize = (width: 512, height: 512)
     /// The largest width and height: the picture is held whole for the PNG encoder
     /// (3 bytes a pixel, 48 MiB at the most).
-    public static let maximumSide = 4096
+    package static let maximumSide = 4096
 
     /// Checks the corners and the size; the error says what to change.
-    public init(from: ComplexNumber, to: ComplexNumber, width: Int, height: Int) throws(PlotError) {
+    package init(from: ComplexNumber, to: ComplexNumber, width: Int, height: Int) throws(PlotError) {
         guard from.re.isFinite, from.im.isFinite, to.re.isFinite, to.im.isFinite else {
             throw .badRegion("the corners must be finite numbers, e.g. --from -2-2j --to 2+2j")
         }
@@ -40,14 +40,14 @@ public struct PlotRegion: Sendable, Equatable {
 
     /// The point at the centre of pixel (i, j).
     @inlinable
-    public func point(column i: Int, row j: Int) -> ComplexNumber {
+    package func point(column i: Int, row j: Int) -> ComplexNumber {
         ComplexNumber(
             from.re + (Double(i) + 0.5) * (to.re - from.re) / Double(width),
             to.im - (Double(j) + 0.5) * (to.im - from.im) / Double(height))
     }
 
     /// `-2-2j … 2+2j`, for captions.
-    public var caption: String { "\(Self.text(from)) … \(Self.text(to))" }
+    package var caption: String { "\(Self.text(from)) … \(Self.text(to))" }
 
     static func text(_ z: ComplexNumber) -> String {
         var formatter = ValueFormatter()
@@ -57,7 +57,7 @@ public struct PlotRegion: Sendable, Equatable {
     }
 
     /// Reads `WxH` (or `W×H`), e.g. `512x512`.
-    public static func size(parsing text: String) throws(PlotError) -> (width: Int, height: Int) {
+    package static func size(parsing text: String) throws(PlotError) -> (width: Int, height: Int) {
         let parts = text.split(whereSeparator: { $0 == "x" || $0 == "X" || $0 == "×" })
         guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]) else {
             throw .badSize("a size is WIDTHxHEIGHT in pixels, e.g. 512x512; got '\(text)'")

@@ -6,7 +6,7 @@ import ComplexLanguage
 /// (`PointwiseEvaluator`), node after node, each node's operations at every point of
 /// the band in one batch, so a pipelining backend has them all in flight at once, and
 /// memory stays bounded whatever the size.
-public struct Plotter {
+package struct Plotter {
     /// The expression, its calls expanded; node 0 stands for `z`.
     let template: SyntaxTree
     let backend: any Backend
@@ -19,7 +19,7 @@ public struct Plotter {
     ///   - expression: an expression in `z`; free names are read with `lookup`.
     ///   - functions: the user's functions.
     ///   - lookup: a variable's value (`ans` and `_` for the last result), or nil.
-    public init(expression: String, functions: [String: UserFunction], backend: any Backend, lookup: @escaping (String) -> Value?) throws(PlotError) {
+    package init(expression: String, functions: [String: UserFunction], backend: any Backend, lookup: @escaping (String) -> Value?) throws(PlotError) {
         do throws(Diagnostic) {
             template = try Parser.parse(expression, in: "z", functions: functions)
         } catch {
@@ -33,18 +33,18 @@ public struct Plotter {
     }
 
     /// What a finished plot did.
-    public struct Summary: Sendable {
-        public var points: Int
-        public var operations: Int
+    package struct Summary: Sendable {
+        package var points: Int
+        package var operations: Int
         /// How long the operations took: the grid's evaluation on the backend, without
         /// colouring the points or writing the picture.
-        public var evaluationSeconds: Double
+        package var evaluationSeconds: Double
     }
 
     /// Colours every pixel of `region` into `pixels` (RGB, row after row, 3 bytes a
     /// pixel); `progress` gets the fraction done after each band. Throws, leaving the
     /// picture unfinished, when the backend fails.
-    public func render(_ region: PlotRegion, into pixels: inout [UInt8], progress: (Double) -> Void = { _ in }) throws(PlotError) -> Summary {
+    package func render(_ region: PlotRegion, into pixels: inout [UInt8], progress: (Double) -> Void = { _ in }) throws(PlotError) -> Summary {
         let total = region.width * region.height
         pixels = [UInt8](repeating: 0, count: total * 3)
         let band = max(1, Self.bandNodes / max(template.nodes.count, 1))

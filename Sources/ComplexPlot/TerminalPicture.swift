@@ -1,10 +1,10 @@
 /// A picture drawn with characters: two pixels a cell, the upper one in the foreground
 /// colour of an upper half block (▀), the lower one in the background colour, both as
 /// 24-bit colour escapes.
-public enum TerminalPicture {
+package enum TerminalPicture {
     /// The largest picture with square pixels that fits `columns`×`rows` cells and has
     /// the region's proportions.
-    public static func size(columns: Int, rows: Int, from: (Double, Double), to: (Double, Double)) -> (width: Int, height: Int) {
+    package static func size(columns: Int, rows: Int, from: (Double, Double), to: (Double, Double)) -> (width: Int, height: Int) {
         let aspect = (to.0 - from.0) / (to.1 - from.1)  // width over height
         let maxWidth = max(columns, 1), maxHeight = max(2 * rows, 2)
         var width = maxWidth
@@ -18,7 +18,7 @@ public enum TerminalPicture {
 
     /// The escapes and blocks for `pixels` (RGB, row after row), one line of text per
     /// two rows, each line ending with the colours reset.
-    public static func text(_ pixels: [UInt8], width: Int, height: Int) -> String {
+    package static func text(_ pixels: [UInt8], width: Int, height: Int) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(width * ((height + 1) / 2) * 40)
         func number(_ value: UInt8) {

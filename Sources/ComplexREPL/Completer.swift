@@ -3,11 +3,11 @@ import ComplexLanguage
 
 /// Tab completion: functions, built in and the user's (inserted with their `(`),
 /// constants, variables, meta-commands, and backend names after `:backend`.
-public struct Completer {
-    public init() {}
+package struct Completer {
+    package init() {}
 
     /// The word being completed: where it starts in `line` (text before the cursor).
-    public static func wordStart(in line: String) -> String.Index {
+    package static func wordStart(in line: String) -> String.Index {
         var index = line.endIndex
         while index > line.startIndex {
             let previous = line.index(before: index)
@@ -19,7 +19,7 @@ public struct Completer {
     }
 
     /// Candidates (as they should be inserted in full) for the text before the cursor.
-    public func candidates(for line: String, variables: [String], functions: [String] = []) -> [String] {
+    package func candidates(for line: String, variables: [String], functions: [String] = []) -> [String] {
         let start = Self.wordStart(in: line)
         let word = String(line[start...])
         let before = line[..<start].trimmingWhitespace()
@@ -39,7 +39,7 @@ public struct Completer {
     }
 
     /// The longest prefix shared by all candidates.
-    public static func commonPrefix(_ candidates: [String]) -> String {
+    package static func commonPrefix(_ candidates: [String]) -> String {
         guard var prefix = candidates.first else { return "" }
         for candidate in candidates.dropFirst() {
             while !candidate.hasPrefix(prefix) { prefix.removeLast() }

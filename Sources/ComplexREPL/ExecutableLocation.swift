@@ -2,8 +2,8 @@ import Glibc
 
 /// Where the running executable lives: sibling programs (`complex-server`) and the
 /// bundled FFI library are found next to it.
-public enum ExecutableLocation {
-    public static func directory() -> String? {
+package enum ExecutableLocation {
+    package static func directory() -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { return nil }

@@ -1,8 +1,8 @@
 /// Where the REPL keeps its history file.
-public enum HistoryLocation {
+package enum HistoryLocation {
     /// `$COMPLEX_REPL_HISTORY` (empty: no history), else
     /// `$XDG_STATE_HOME/complex-repl/history`, else `~/.local/state/complex-repl/history`.
-    public static func path(environment: [String: String]) -> String? {
+    package static func path(environment: [String: String]) -> String? {
         if let explicit = environment["COMPLEX_REPL_HISTORY"] {
             return explicit.isEmpty ? nil : explicit
         }

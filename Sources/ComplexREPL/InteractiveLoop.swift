@@ -2,13 +2,13 @@ import Glibc
 import ComplexLanguage
 
 /// The REPL on a terminal: prompt, evaluate, print, with libedit for input.
-public struct InteractiveLoop {
+package struct InteractiveLoop {
     let session: Session
     let historyPath: String?
     let useColour: Bool
     let environment: [String: String]
 
-    public init(session: Session, historyPath: String?, environment: [String: String]) {
+    package init(session: Session, historyPath: String?, environment: [String: String]) {
         self.session = session
         self.historyPath = historyPath
         self.environment = environment
@@ -16,7 +16,7 @@ public struct InteractiveLoop {
     }
 
     /// Runs until `:quit` or Ctrl-D; returns the exit status.
-    public func run() -> Int32 {
+    package func run() -> Int32 {
         let session = self.session
         guard let editor = LineEditor(program: "complex-repl", historyPath: historyPath, complete: { before in
             Completer().candidates(
@@ -26,7 +26,7 @@ public struct InteractiveLoop {
             printError("cannot start the line editor (libedit); pipe input instead: complex-repl < file")
             return 1
         }
-        var out = OutputStream(fileDescriptor: 1)
+        var out = BufferedOutput(fileDescriptor: 1)
         out.write("complex-repl: complex arithmetic on the \(session.interpreter.backend.name) backend. :help for help, Ctrl-D to leave.\n")
         out.flush()
         StartupFile.load(into: session, environment: environment)
@@ -76,7 +76,7 @@ public struct InteractiveLoop {
     }
 
     func printError(_ message: String, source: String? = nil, column: Int = 0) {
-        var err = OutputStream(fileDescriptor: 2)
+        var err = BufferedOutput(fileDescriptor: 2)
         let (red, bold, reset) = useColour ? ("\u{1B}[1;31m", "\u{1B}[1m", "\u{1B}[0m") : ("", "", "")
         err.write("\(red)error:\(reset) \(message)\n")
         if let source {

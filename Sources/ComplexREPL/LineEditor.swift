@@ -3,9 +3,9 @@ import CLibedit
 
 /// The only type that touches libedit: a prompt with line editing, persistent
 /// history, Ctrl-R search, Tab completion and Ctrl-C that drops the line.
-public final class LineEditor {
+package final class LineEditor {
     /// What one read produced.
-    public enum Input: Equatable {
+    package enum Input: Equatable {
         case line(String)
         /// Ctrl-C: the line was dropped.
         case interrupted
@@ -24,7 +24,7 @@ public final class LineEditor {
     /// - Parameters:
     ///   - historyPath: where history is loaded from and saved to (created 0600), or nil.
     ///   - complete: candidates for the text before the cursor.
-    public init?(program: String, historyPath: String?, complete: @escaping (String) -> [String]) {
+    package init?(program: String, historyPath: String?, complete: @escaping (String) -> [String]) {
         Self.setUTF8Locale()
         guard let editLine = cr_el_init(program), let history = history_init() else { return nil }
         self.editLine = editLine
@@ -68,7 +68,7 @@ public final class LineEditor {
     }
 
     /// Reads one line, with `prompt`.
-    public func read(prompt: String) -> Input {
+    package func read(prompt: String) -> Input {
         free(promptStorage)
         promptStorage = strdup(prompt)
         interrupted = false
@@ -83,7 +83,7 @@ public final class LineEditor {
 
     /// Adds a line to history and saves the history file at once, so a crash or a
     /// second session loses nothing typed here.
-    public func remember(_ line: String) {
+    package func remember(_ line: String) {
         cr_history_enter(history, line)
         guard let historyPath else { return }
         Self.makeParentDirectory(of: historyPath)
@@ -115,7 +115,7 @@ public final class LineEditor {
         }
         if candidates.count > 1 {
             let list = candidates.joined(separator: "  ")
-            var out = OutputStream(fileDescriptor: 1); out.write("\n\(list)\n"); out.flush()
+            var out = BufferedOutput(fileDescriptor: 1); out.write("\n\(list)\n"); out.flush()
             return UInt8(CC_REDISPLAY)
         }
         return UInt8(CC_REFRESH)

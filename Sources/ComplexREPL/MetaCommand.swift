@@ -1,5 +1,5 @@
 /// A REPL command starting with `:`.
-public enum MetaCommand: Equatable, Sendable {
+package enum MetaCommand: Equatable, Sendable {
     case help
     case quit
     case variables
@@ -13,10 +13,10 @@ public enum MetaCommand: Equatable, Sendable {
     case plot(PlotRequest)
 
     /// Every command word, for completion and help.
-    public static let words = [":help", ":quit", ":vars", ":backend", ":polar", ":rect", ":precision", ":plot"]
+    package static let words = [":help", ":quit", ":vars", ":backend", ":polar", ":rect", ":precision", ":plot"]
 
     /// Parses a line that starts with `:`.
-    public init(parsing line: String) throws(SessionError) {
+    package init(parsing line: String) throws(SessionError) {
         let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let word = parts.first else { throw .unknownCommand(line) }
         let arguments = Array(parts.dropFirst())

@@ -10,42 +10,42 @@ import ComplexLanguage
 /// input order, each line once. A meta-command ends the window before it (it may
 /// switch the backend or the display), and so does waiting for input, so a program
 /// that feeds one line at a time gets each answer before it sends the next.
-public struct PipeRunner {
+package struct PipeRunner {
     /// Lines longer than this are refused rather than buffered without bound.
-    public static let maximumLineLength = 16 << 20
+    package static let maximumLineLength = 16 << 20
     /// Lines per window unless `--window` says otherwise. Measured with `complex-repl
     /// bench --pipe FILE --window N` on 20,000 lines with 256 in flight: ipc 111–127k
     /// lines/s with windows of 512, 121–139k with 1024, 111k with 2048 (a window's
     /// last, shallow rounds leave the connection idle; fewer windows, fewer such tails).
-    public static let defaultWindow = 1024
+    package static let defaultWindow = 1024
     /// A window also ends once its lines hold this many bytes, so a file of long lines
     /// does not make a window of 1024 × 16 MiB.
     static let windowBytesLimit = 1 << 20
 
     let session: Session
-    var out = OutputStream(fileDescriptor: 1)
-    var err = OutputStream(fileDescriptor: 2, capacity: 0)
+    var out = BufferedOutput(fileDescriptor: 1)
+    var err = BufferedOutput(fileDescriptor: 2, capacity: 0)
     /// Lines queued together (1: one line at a time).
     let window: Int
     /// The queued lines' text, for the columns of their errors.
     var windowText: [UInt8] = []
     var windowLines: [(end: Int, name: String, number: Int)] = []
     /// True once any line has failed.
-    public private(set) var failed = false
+    package private(set) var failed = false
     var quitRequested = false
 
     /// - Parameters:
     ///   - output: where results go (stdout by default).
     ///   - window: how many lines are evaluated together.
-    public init(session: Session, output: Int32 = 1, window: Int = PipeRunner.defaultWindow) {
+    package init(session: Session, output: Int32 = 1, window: Int = PipeRunner.defaultWindow) {
         self.session = session
-        self.out = OutputStream(fileDescriptor: output)
+        self.out = BufferedOutput(fileDescriptor: output)
         self.window = max(window, 1)
     }
 
     /// Runs the named files in order (`-` is stdin); returns the exit status:
     /// 0 when every line succeeded, 1 otherwise.
-    public mutating func run(files: [String]) -> Int32 {
+    package mutating func run(files: [String]) -> Int32 {
         for file in files where !quitRequested {
             if file == "-" {
                 run(fileDescriptor: 0, name: "<stdin>")
@@ -65,7 +65,7 @@ public struct PipeRunner {
     }
 
     /// Reads `fd` to its end, evaluating each line.
-    public mutating func run(fileDescriptor fd: Int32, name: String) {
+    package mutating func run(fileDescriptor fd: Int32, name: String) {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var start = 0  // first unconsumed byte
         var end = 0  // one past the last byte read
@@ -143,7 +143,7 @@ public struct PipeRunner {
 
     /// Queues one line, or runs it if it is a meta-command; results and errors are
     /// printed when its window is run (`runWindow`, `finish`).
-    public mutating func evaluate(_ line: UnsafeBufferPointer<UInt8>, name: String, line number: Int) {
+    package mutating func evaluate(_ line: UnsafeBufferPointer<UInt8>, name: String, line number: Int) {
         var index = 0
         while index < line.count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
         if index < line.count, line[index] == UInt8(ascii: ":") {
@@ -206,7 +206,7 @@ public struct PipeRunner {
 
 extension PipeRunner {
     /// Runs what is queued, flushes output; returns the exit status.
-    public mutating func finish() -> Int32 {
+    package mutating func finish() -> Int32 {
         runWindow()
         out.flush()
         return failed ? 1 : 0
@@ -215,7 +215,7 @@ extension PipeRunner {
     /// The original demo's `--add --arg1 A --arg2 B`: one operation on two complex
     /// values (read with Python's `complex(str)` by the caller), so exactly one
     /// operation reaches the backend, as in the demo.
-    public mutating func runDemoOperation(_ operation: MathOperation, _ first: ComplexNumber, _ second: ComplexNumber) -> Int32 {
+    package mutating func runDemoOperation(_ operation: MathOperation, _ first: ComplexNumber, _ second: ComplexNumber) -> Int32 {
         let operands: [Value] = [.complex(first), .complex(second)]
         do throws(OperationError) {
             let result = try session.interpreter.backend.apply(operation, operands[0], operands[1])

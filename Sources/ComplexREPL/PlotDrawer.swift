@@ -5,7 +5,7 @@ import Glibc
 /// Makes a plot for a person: evaluates it on the session's backend with its variables
 /// and functions, writes the PNG or draws it in the terminal, shows a progress bar on a
 /// terminal when it takes a while, and ends with one summary line on stderr.
-public struct PlotDrawer {
+package struct PlotDrawer {
     let session: Session
     let environment: [String: String]
     /// Where the picture is drawn, and the progress bar and summary line written.
@@ -15,7 +15,7 @@ public struct PlotDrawer {
     /// A plot that takes longer than this shows a progress bar (on a terminal).
     static let progressDelay = 0.5
 
-    public init(session: Session, environment: [String: String], output: Int32 = 1, errors: Int32 = 2) {
+    package init(session: Session, environment: [String: String], output: Int32 = 1, errors: Int32 = 2) {
         self.session = session
         self.environment = environment
         self.output = output
@@ -36,7 +36,7 @@ public struct PlotDrawer {
     /// operations, and how long the operations took (colouring the points and writing
     /// the picture come on top).
     @discardableResult
-    public func draw(_ request: PlotRequest) throws(PlotError) -> String {
+    package func draw(_ request: PlotRequest) throws(PlotError) -> String {
         let interpreter = session.interpreter
         var width = request.width, height = request.height
         if request.output == nil {
@@ -73,14 +73,14 @@ public struct PlotDrawer {
         if let path = request.output {
             try PNGFile.write(pixels, width: region.width, height: region.height, to: path)
         } else {
-            var out = OutputStream(fileDescriptor: output)
+            var out = BufferedOutput(fileDescriptor: output)
             out.write(TerminalPicture.text(pixels, width: region.width, height: region.height))
             out.write("\(request.expression) over \(region.caption) on \(interpreter.backend.name)\n")
             out.flush()
         }
         let seconds = summary.evaluationSeconds
         let line = "\(region.width)×\(region.height) points, \(summary.operations) operations on \(interpreter.backend.name) in \(Self.decimal(seconds, digits: 3)) s (\(Int(Double(summary.operations) / max(seconds, 1e-9))) operations/s)"
-        var err = OutputStream(fileDescriptor: errors, capacity: 0)
+        var err = BufferedOutput(fileDescriptor: errors, capacity: 0)
         err.write(line + "\n")
         err.flush()
         return line
@@ -115,7 +115,7 @@ struct ProgressBar {
         let width = 30
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        var err = OutputStream(fileDescriptor: fileDescriptor, capacity: 0)
+        var err = BufferedOutput(fileDescriptor: fileDescriptor, capacity: 0)
         err.write("\r\u{1B}[Kplotting \(bar) \(Int(fraction * 100))%")
         err.flush()
         shown = true
@@ -123,7 +123,7 @@ struct ProgressBar {
 
     mutating func clear() {
         guard shown else { return }
-        var err = OutputStream(fileDescriptor: fileDescriptor, capacity: 0)
+        var err = BufferedOutput(fileDescriptor: fileDescriptor, capacity: 0)
         err.write("\r\u{1B}[K")
         err.flush()
         shown = false

@@ -2,18 +2,18 @@ import ComplexLanguage
 import ComplexPlot
 
 /// What a plot is asked to show: `complex-repl plot …` or `:plot EXPR [Z1 Z2] [> FILE.png]`.
-public struct PlotRequest: Sendable, Equatable {
+package struct PlotRequest: Sendable, Equatable {
     /// An expression in `z`.
-    public var expression: String
-    public var from: ComplexNumber
-    public var to: ComplexNumber
+    package var expression: String
+    package var from: ComplexNumber
+    package var to: ComplexNumber
     /// Pixels; nil: the default size for a file, the window's for a terminal.
-    public var width: Int?
-    public var height: Int?
+    package var width: Int?
+    package var height: Int?
     /// A PNG file to write; nil: draw in the terminal.
-    public var output: String?
+    package var output: String?
 
-    public init(expression: String, from: ComplexNumber = PlotRegion.defaultFrom, to: ComplexNumber = PlotRegion.defaultTo,
+    package init(expression: String, from: ComplexNumber = PlotRegion.defaultFrom, to: ComplexNumber = PlotRegion.defaultTo,
                 width: Int? = nil, height: Int? = nil, output: String? = nil) {
         self.expression = expression
         self.from = from

@@ -1,8 +1,8 @@
 import Glibc
 
 /// The process environment as a dictionary, without Foundation (start-up time matters).
-public enum ProcessEnvironment {
-    public static func current() -> [String: String] {
+package enum ProcessEnvironment {
+    package static func current() -> [String: String] {
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {

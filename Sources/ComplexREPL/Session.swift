@@ -4,9 +4,9 @@ import ComplexPlot
 
 /// The state of one REPL or pipe run: the interpreter, how results are shown, and how
 /// backends are created. Shared by the interactive loop and pipe mode.
-public final class Session {
+package final class Session {
     /// What a meta-command asks the caller to do.
-    public enum MetaOutcome: Equatable, Sendable {
+    package enum MetaOutcome: Equatable, Sendable {
         /// Output the user asked for (`:help`, `:vars`, `:backend`).
         case text(String)
         /// Confirmation of a change of settings; pipe mode does not print it.
@@ -14,23 +14,23 @@ public final class Session {
         case quit
     }
 
-    public let interpreter: Interpreter
-    public var formatter = ValueFormatter()
+    package let interpreter: Interpreter
+    package var formatter = ValueFormatter()
     /// Used when `:backend` switches; its `argument` is replaced by the command's.
-    public var configuration: BackendConfiguration
+    package var configuration: BackendConfiguration
 
-    public init(backend: any Backend, configuration: BackendConfiguration) {
+    package init(backend: any Backend, configuration: BackendConfiguration) {
         self.interpreter = Interpreter(backend: backend)
         self.configuration = configuration
     }
 
     /// Formats a value as the current display settings say.
-    public func format(_ value: Value) -> String {
+    package func format(_ value: Value) -> String {
         formatter.string(value)
     }
 
     /// Carries out a line starting with `:`.
-    public func run(metaCommand line: String) throws(SessionError) -> MetaOutcome {
+    package func run(metaCommand line: String) throws(SessionError) -> MetaOutcome {
         switch try MetaCommand(parsing: line) {
         case .help:
             return .text(Self.help)
@@ -76,7 +76,7 @@ public final class Session {
         }
     }
 
-    public static let help = """
+    package static let help = """
         Type an expression to evaluate it; every operation goes to the current backend.
           numbers    3  2.5  1e-3  .5   imaginary: 3j 2.5e3i
           constants  \(Parser.constants.keys.sorted().joined(separator: " "))

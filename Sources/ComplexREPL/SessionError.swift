@@ -2,13 +2,13 @@ import ComplexBackends
 import ComplexPlot
 
 /// A meta-command that could not be carried out.
-public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCommand(String)
     case badArguments(String, String)
     case backend(BackendError)
     case plot(PlotError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownCommand(let word):
             return "unknown command '\(word)'; commands: \(MetaCommand.words.joined(separator: " ")) (:help explains them)"

@@ -13,6 +13,8 @@ final class ActivityMonitor: Sendable {
         /// Closes the connection from any thread: to evict it, or when the server stops.
         let close: @Sendable () -> Void
         var served = false
+        /// A shm channel's lifeline: open while the channel is, carrying nothing.
+        var lifeline = false
     }
 
     struct State {
@@ -44,6 +46,11 @@ final class ActivityMonitor: Sendable {
 
         func served() {
             _ = monitor.state.withLock { $0.entries[number]?.served = true }
+        }
+
+        /// The connection has become a shm channel's lifeline.
+        func becameLifeline() {
+            _ = monitor.state.withLock { $0.entries[number]?.lifeline = true }
         }
 
         /// The connection has closed.
@@ -100,6 +107,12 @@ final class ActivityMonitor: Sendable {
     /// Connections open now.
     var openConnections: Int {
         state.withLock { $0.entries.count }
+    }
+
+    /// Connections open now that may still have replies to deliver: all but the idle
+    /// lifelines of shm channels.
+    var busyConnections: Int {
+        state.withLock { $0.entries.values.count { !$0.lifeline } }
     }
 
     /// True when no connection is open and none has been for `seconds`.

@@ -130,6 +130,7 @@ final class Connection: Sendable {
                     // It carries nothing more, and stays open while the channel is used,
                     // however long (the channels have their own limit).
                     lifeline = true
+                    admission.becameLifeline()
                     Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: 0)
                 }
             } else if count == 0 {

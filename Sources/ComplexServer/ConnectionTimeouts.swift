@@ -1,6 +1,6 @@
 /// When a connection has been given long enough: idle between requests, delivering a
-/// request's head, or one whole request. One rule for both transports: the socket
-/// every connection's thread (`Connection`) applies it.
+/// request's head, or one whole request. One rule for both transports, the socket and
+/// HTTP: every connection's thread (`Connection`) applies it.
 struct ConnectionTimeouts: Sendable {
     /// Idle between requests, in nanoseconds.
     let idle: UInt64

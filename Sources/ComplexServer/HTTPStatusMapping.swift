@@ -13,7 +13,6 @@ enum HTTPStatusMapping {
     /// The reason phrase of every status the server sends (RFC 9110 §15).
     static func reasonPhrase(_ status: Int) -> String {
         switch status {
-        case 100: return "Continue"
         case 200: return "OK"
         case 400: return "Bad Request"
         case 401: return "Unauthorized"

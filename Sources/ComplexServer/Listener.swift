@@ -1,4 +1,5 @@
 import ComplexWire
+import CSocket
 import Glibc
 import Synchronization
 
@@ -78,9 +79,8 @@ final class Listener: Sendable {
 
     func acceptLoop(_ accept: @Sendable (Int32) -> Void) {
         while !stopping.load(ordering: .acquiring) {
-            let fd = Glibc.accept(descriptor, nil, nil)
+            let fd = cx_accept_cloexec(descriptor)
             if fd >= 0 {
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
                 if port != nil {
                     // Responses go out whole, one write each: Nagle would only delay them.
                     var on: Int32 = 1

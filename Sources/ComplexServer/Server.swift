@@ -9,19 +9,23 @@ import Logging
 /// Every connection is served on a thread of its own (`Connection`), which sleeps in
 /// `read` and answers what each read brings; a shm channel on the channel's thread
 /// (`SharedMemoryChannel`).
-public final class Server: Sendable {
-    public let configuration: ServerConfiguration
+package final class Server: Sendable {
+    package let configuration: ServerConfiguration
     let logger: Logger
     let activity: ActivityMonitor
     let metrics = ServerMetrics()
-    let channelLimit: SharedMemoryChannel.Limit
+    let channelLimit: PlaceLimit
     /// Refused connections being drained (`Connection.refuse`), each on a thread: beyond
     /// this many, a refusal is sent without the drain.
     let refusalsDraining = PlaceLimit(maximum: 64)
+    /// Every connection's and channel's thread, so that `run` returns after them.
+    let threads = ThreadGroup()
+    /// How long `run` waits, once every connection is closed, for their threads to end.
+    static let threadsEndSeconds = 1.0
 
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    package init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
-        self.channelLimit = SharedMemoryChannel.Limit(maximum: configuration.maximumSharedMemoryChannels)
+        self.channelLimit = PlaceLimit(maximum: configuration.maximumSharedMemoryChannels)
         self.activity = ActivityMonitor(maximumConnections: configuration.maximumConnections, metrics: metrics)
         self.logger = logger
     }
@@ -62,7 +66,7 @@ public final class Server: Sendable {
         // A listener that could not start accepting is closed here, and its file removed.
         defer { if !listener.isAccepting { listener.stop(); SocketFile.remove(path) } }
         let maximumLineLength = configuration.maximumLineLength
-        let channels = SharedMemoryChannels(limit: channelLimit, metrics: metrics.shm)
+        let channels = SharedMemoryAllowance(limit: channelLimit, metrics: metrics.shm, threads: threads)
         let transport = metrics.socket
         try serve(listener, metrics: transport, refusal: ConnectionRefusal.socketLine(limit: activity.maximumConnections)) { hangUp in
             SocketSession(maximumLineLength: maximumLineLength, metrics: transport, channels: channels, hangUp: hangUp)
@@ -92,6 +96,7 @@ public final class Server: Sendable {
         let activity = self.activity
         let timeouts = configuration.timeouts
         let draining = refusalsDraining
+        let threads = self.threads
         try listener.start { descriptor in
             let connection = Connection(descriptor: descriptor, timeouts: timeouts, metrics: metrics)
             let admission = activity.admit(close: { connection.hangUp() })
@@ -102,7 +107,7 @@ public final class Server: Sendable {
                 connection.refuseAtOnce(refusal)
                 return
             }
-            let started = ServerThread.detach {
+            let started = threads.detach {
                 if let admission {
                     connection.serve(makeSession({ connection.hangUp() }), admission: admission)
                 } else {
@@ -120,7 +125,7 @@ public final class Server: Sendable {
         }
     }
 
-    public func run(until stop: @escaping @Sendable () async -> Void) async throws {
+    package func run(until stop: @escaping @Sendable () async -> Void) async throws {
         let listeners = try start()
         let httpPort = listeners.http?.port
         logger.notice("complex-server listening", metadata: [
@@ -144,12 +149,18 @@ public final class Server: Sendable {
         }
         listeners.stop()
         // Connections already accepted were answered as they read; give their clients
-        // up to 0.8 s to collect the replies and hang up, so the process exits within a second.
-        for _ in 0..<40 where activity.openConnections > 0 {
+        // up to 0.8 s to collect the replies and hang up, so the process exits within a
+        // second. An idle shm lifeline carries no reply, so it does not hold this up.
+        for _ in 0..<40 where activity.busyConnections > 0 {
             try? await Task.sleep(for: .milliseconds(20))
         }
         activity.closeAll()
         if let path = configuration.socketPath { SocketFile.remove(path) }
+        // Every thread was told to end (its socket shut down, its channel closed): wait
+        // for them, within a bound, so that nothing of the server runs after `run`.
+        if !(await threads.waitUntilEnded(seconds: Self.threadsEndSeconds)) {
+            logger.warning("complex-server stopped with \(threads.count) threads still running")
+        }
         logger.notice("complex-server stopped")
     }
 }

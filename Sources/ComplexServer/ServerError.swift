@@ -1,12 +1,12 @@
 /// Why the server could not start.
-public enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
     case socketInUse(String)
     case pathNotASocket(String)
     case pathTooLong(String, limit: Int)
     case cannotBind(String, reason: String)
     case nothingToServe
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .socketInUse(let path):
             return "another server is already listening on \(path); stop it, or choose another path with --socket"

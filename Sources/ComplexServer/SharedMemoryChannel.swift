@@ -17,18 +17,20 @@ package final class SharedMemoryChannel: Sendable {
     /// calls in a loop arrives within a microsecond, and one at a prompt seconds later.
     static let pollNanoseconds: UInt64 = 50_000
 
-    /// The most shm channels open at once, and how many are: each holds a thread.
-    typealias Limit = PlaceLimit
-
     let region: SharedMemoryRegion
-    let limit: Limit
+    /// The most shm channels open at once, and how many are: each holds a thread.
+    let limit: PlaceLimit
     let metrics: ServerMetrics.Transport?
     /// Closes the channel's socket connection: when the client broke the protocol.
     let hangUp: @Sendable () -> Void
+    /// Where the channel's thread is counted.
+    let threads: ThreadGroup
     private let closed = Atomic<Bool>(false)
 
     /// A channel over `region`, which holds one of `limit`'s places until its thread ends.
-    init(region: SharedMemoryRegion, limit: Limit, metrics: ServerMetrics.Transport?, hangUp: @escaping @Sendable () -> Void) {
+    init(region: SharedMemoryRegion, limit: PlaceLimit, metrics: ServerMetrics.Transport?, threads: ThreadGroup = ThreadGroup(),
+         hangUp: @escaping @Sendable () -> Void) {
+        self.threads = threads
         self.region = region
         self.limit = limit
         self.metrics = metrics
@@ -37,7 +39,7 @@ package final class SharedMemoryChannel: Sendable {
 
     /// Starts the channel's thread; false (and the place given back) when none can be made.
     func start() -> Bool {
-        guard ServerThread.detach({ self.serve() }) else {
+        guard threads.detach({ self.serve() }) else {
             limit.release()
             return false
         }
@@ -113,7 +115,7 @@ package final class SharedMemoryChannel: Sendable {
     /// requests the region's count says wait after `served`. For the fuzz target
     /// `fuzz-shm`, which fills the region with arbitrary bytes.
     package static func answerOnce(region: SharedMemoryRegion, after served: UInt32) -> UInt32? {
-        let channel = SharedMemoryChannel(region: region, limit: Limit(maximum: 1), metrics: nil) {}
+        let channel = SharedMemoryChannel(region: region, limit: PlaceLimit(maximum: 1), metrics: nil) {}
         var tally = ServerMetrics.Transport.Tally()
         return channel.answer(through: region.load(SharedMemoryLayout.requestHeadOffset), after: served, tally: &tally)
     }

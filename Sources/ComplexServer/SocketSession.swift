@@ -22,7 +22,7 @@ package struct SocketSession: ConnectionSession {
     /// Replies written since the connection last took the count (`takeAnswered()`).
     var answered = 0
     /// Where shm channels come from; nil: this connection is offered none.
-    let channels: SharedMemoryChannels?
+    let channels: SharedMemoryAllowance?
     /// Closes this session's connection: what a channel does when its client breaks the protocol.
     let hangUp: @Sendable () -> Void
     /// The region offered to this connection's client, and the descriptor it opens it by,
@@ -36,7 +36,7 @@ package struct SocketSession: ConnectionSession {
         self.init(maximumLineLength: maximumLineLength, metrics: nil)
     }
 
-    init(maximumLineLength: Int, metrics: ServerMetrics.Transport?, channels: SharedMemoryChannels? = nil,
+    init(maximumLineLength: Int, metrics: ServerMetrics.Transport?, channels: SharedMemoryAllowance? = nil,
          hangUp: @escaping @Sendable () -> Void = {}) {
         self.maximumLineLength = maximumLineLength
         self.processor.metrics = metrics
@@ -179,7 +179,7 @@ package struct SocketSession: ConnectionSession {
         }
         Glibc.close(descriptor)
         offered = nil
-        let served = SharedMemoryChannel(region: region, limit: channels.limit, metrics: channels.metrics, hangUp: hangUp)
+        let served = SharedMemoryChannel(region: region, limit: channels.limit, metrics: channels.metrics, threads: channels.threads, hangUp: hangUp)
         guard served.start() else {
             hangUp()
             return

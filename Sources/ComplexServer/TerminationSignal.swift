@@ -6,11 +6,11 @@ import Glibc
 ///
 /// Create it before the listeners bind: a signal that arrives as soon as a client can
 /// connect must already be caught, not kill the process with its socket left behind.
-public final class TerminationSignal: @unchecked Sendable {
+package final class TerminationSignal: @unchecked Sendable {
     let stream: AsyncStream<Void>
     let sources: [any DispatchSourceSignal]  // kept alive for the process's life
 
-    public init() {
+    package init() {
         let (stream, continuation) = AsyncStream<Void>.makeStream()
         self.stream = stream
         sources = [SIGINT, SIGTERM].map { number in
@@ -23,7 +23,7 @@ public final class TerminationSignal: @unchecked Sendable {
     }
 
     /// Returns when the process receives SIGINT or SIGTERM.
-    public func wait() async {
+    package func wait() async {
         for await _ in stream { return }
     }
 }

@@ -1,20 +1,20 @@
 import Glibc
 
 /// A `HOST:PORT` to listen on or connect to; `[::1]:3000` for IPv6.
-public struct HTTPAddress: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+package struct HTTPAddress: Sendable, Equatable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
 
     /// The original demo's port, on loopback only.
-    public static let `default` = HTTPAddress(host: "127.0.0.1", port: 3000)
+    package static let `default` = HTTPAddress(host: "127.0.0.1", port: 3000)
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
     /// Parses `HOST:PORT`; nil when it is not one.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         var host: Substring
         let portText: Substring
         if text.hasPrefix("[") {
@@ -33,7 +33,7 @@ public struct HTTPAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// The addresses `host` stands for, as the C library resolves it (a literal address
     /// stands for itself), each as a numeric host and whether it is loopback.
-    public func resolve() throws(ResolutionError) -> [ResolvedHost] {
+    package func resolve() throws(ResolutionError) -> [ResolvedHost] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_flags = AI_ADDRCONFIG
@@ -53,17 +53,17 @@ public struct HTTPAddress: Sendable, Equatable, CustomStringConvertible {
         return hosts
     }
 
-    public var description: String {
+    package var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }
 
 /// One address a host name resolved to.
-public struct ResolvedHost: Sendable, Equatable, CustomStringConvertible {
+package struct ResolvedHost: Sendable, Equatable, CustomStringConvertible {
     /// The address in numeric form (`127.0.0.1`, `::1`), which binds without resolving again.
-    public var numeric: String
+    package var numeric: String
     /// True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: reachable only from this machine.
-    public var isLoopback: Bool
+    package var isLoopback: Bool
 
     init?(_ address: UnsafePointer<sockaddr>) {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
@@ -84,12 +84,12 @@ public struct ResolvedHost: Sendable, Equatable, CustomStringConvertible {
         numeric = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    public var description: String { numeric }
+    package var description: String { numeric }
 }
 
 /// A listening host that the C library could not resolve.
-public struct ResolutionError: Error, Sendable, CustomStringConvertible {
-    public var host: String
-    public var reason: String
-    public var description: String { "cannot resolve \(host): \(reason)" }
+package struct ResolutionError: Error, Sendable, CustomStringConvertible {
+    package var host: String
+    package var reason: String
+    package var description: String { "cannot resolve \(host): \(reason)" }
 }

@@ -2,7 +2,7 @@
 /// chunk-size lines (extensions ignored), each chunk's data and its line end, then the
 /// trailer fields, which are skipped. The server's request parser and the `http`
 /// backend's reply parser both read bodies this way.
-public struct HTTPChunkedBody {
+package struct HTTPChunkedBody {
     enum State {
         /// The next chunk-size line is due.
         case size
@@ -13,7 +13,7 @@ public struct HTTPChunkedBody {
     }
 
     /// What a call to `read` came to.
-    public enum Progress {
+    package enum Progress {
         /// The bytes so far are not the whole body.
         case needMore
         /// The whole body is in `body`.
@@ -25,21 +25,21 @@ public struct HTTPChunkedBody {
     let maximumLength: Int
     var state = State.size
     /// The chunks' data so far.
-    public private(set) var body: [UInt8] = []
+    package private(set) var body: [UInt8] = []
 
-    public init(maximumLength: Int) {
+    package init(maximumLength: Int) {
         self.maximumLength = maximumLength
     }
 
     /// Starts a new body, keeping the storage.
-    public mutating func reset() {
+    package mutating func reset() {
         state = .size
         body.removeAll(keepingCapacity: true)
     }
 
     /// Reads what `buffer` holds of the body from `start`, moving `start` past what it
     /// has taken.
-    public mutating func read(_ buffer: [UInt8], from start: inout Int) throws(HTTPSyntax.Malformed) -> Progress {
+    package mutating func read(_ buffer: [UInt8], from start: inout Int) throws(HTTPSyntax.Malformed) -> Progress {
         while true {
             switch state {
             case .size:

@@ -2,29 +2,29 @@ import Glibc
 
 /// HTTP/1.1's message syntax (RFC 9112) as both ends of this project read it: the
 /// server's request parser and the `http` backend's reply parser.
-public enum HTTPSyntax {
+package enum HTTPSyntax {
     /// The longest head (request or status line, and header fields) either side reads.
-    public static let maximumHeadLength = 64 * 1024
+    package static let maximumHeadLength = 64 * 1024
 
     /// A line without its final CR (lines end in CRLF; a bare LF is tolerated, RFC 9112 §2.2).
-    public static func trimmingCR(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    package static func trimmingCR(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         line.last == UInt8(ascii: "\r") ? line.dropLast() : line
     }
 
     /// A field value without the optional whitespace around it.
-    public static func trimmingSpaces(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    package static func trimmingSpaces(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return [] }
         return text[first...last]
     }
 
     /// Space or horizontal tab: HTTP's optional whitespace.
-    public static func isSpace(_ byte: UInt8) -> Bool {
+    package static func isSpace(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 
     /// True when every byte is a character of a token (a method, a field name): RFC 9110
     /// §5.6.2's tchar.
-    public static func isToken(_ bytes: ArraySlice<UInt8>) -> Bool {
+    package static func isToken(_ bytes: ArraySlice<UInt8>) -> Bool {
         tokenCharacters.withUnsafeBufferPointer { table in bytes.allSatisfy { table[Int($0)] } }
     }
 
@@ -38,7 +38,7 @@ public enum HTTPSyntax {
     }
 
     /// Compares with a lowercase ASCII name, in any case.
-    public static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
+    package static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
         guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
         return lowercase.withUTF8Buffer { expected in
             zip(bytes, expected).allSatisfy { $0 | 0x20 == $1 | 0x20 && ($1 >= UInt8(ascii: "a") || $0 == $1) }
@@ -46,14 +46,14 @@ public enum HTTPSyntax {
     }
 
     /// A Content-Length value: decimal digits only, at most 15 of them; nil for anything else.
-    public static func contentLength(_ value: ArraySlice<UInt8>) -> Int? {
+    package static func contentLength(_ value: ArraySlice<UInt8>) -> Int? {
         guard !value.isEmpty, value.count <= 15, value.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
         return value.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 
     /// The size on a chunk-size line (hexadecimal, then perhaps extensions after `;`);
     /// nil when it is not one, or over 8 digits.
-    public static func chunkSize(_ line: ArraySlice<UInt8>) -> Int? {
+    package static func chunkSize(_ line: ArraySlice<UInt8>) -> Int? {
         let digits = line.prefix { $0 != UInt8(ascii: ";") && !isSpace($0) }
         guard !digits.isEmpty, digits.count <= 8 else { return nil }
         var size = 0
@@ -74,7 +74,7 @@ public enum HTTPSyntax {
     }
 
     /// The end of the head that starts at `start` (just after its empty line), if it is in.
-    public static func headEnd(in buffer: [UInt8], from start: Int) -> Int? {
+    package static func headEnd(in buffer: [UInt8], from start: Int) -> Int? {
         buffer.withUnsafeBufferPointer { bytes in
             var index = start
             while index + 1 < bytes.count {
@@ -92,7 +92,7 @@ public enum HTTPSyntax {
 
     /// One line at `start` (without its CRLF), and where the next begins, if its LF is
     /// in; malformed (`what`, too long) when more than a head's length has come without one.
-    public static func line(in buffer: [UInt8], from start: Int, what: String) throws(Malformed) -> (ArraySlice<UInt8>, Int)? {
+    package static func line(in buffer: [UInt8], from start: Int, what: String) throws(Malformed) -> (ArraySlice<UInt8>, Int)? {
         if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
             return (trimmingCR(buffer[start..<newline]), newline + 1)
         }
@@ -101,10 +101,10 @@ public enum HTTPSyntax {
     }
 
     /// Why bytes are not an HTTP/1.1 message.
-    public struct Malformed: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct Malformed: Error, Sendable, CustomStringConvertible {
+        package var description: String
 
-        public init(description: String) {
+        package init(description: String) {
             self.description = description
         }
     }

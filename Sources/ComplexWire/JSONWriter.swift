@@ -4,12 +4,12 @@ import ComplexLanguage
 /// (`DecimalDigits`, never the REPL's display settings), non-finite numbers as the
 /// strings "inf", "-inf", "nan", and negative zero as `-0.0`: JSON readers such as
 /// Python's read `-0` as the integer 0 and lose the sign.
-public struct JSONWriter: Sendable {
+package struct JSONWriter: Sendable {
     var digits = DecimalDigits()
 
-    public init() {}
+    package init() {}
 
-    public mutating func appendNumber(_ x: Double, to out: inout [UInt8]) {
+    package mutating func appendNumber(_ x: Double, to out: inout [UInt8]) {
         if x.isNaN {
             out.append(contentsOf: #""nan""#.utf8)
         } else if x.isInfinite {
@@ -23,7 +23,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// A real as a number, a complex as `[re, im]`.
-    public mutating func appendValue(_ value: Value, to out: inout [UInt8]) {
+    package mutating func appendValue(_ value: Value, to out: inout [UInt8]) {
         switch value {
         case .real(let x):
             appendNumber(x, to: &out)
@@ -36,7 +36,7 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    public func appendString(_ text: String, to out: inout [UInt8]) {
+    package func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

@@ -1,7 +1,7 @@
 import Glibc
 
 /// Why a shm channel's region could not be made or mapped.
-public enum SharedMemoryError: Error, Sendable, CustomStringConvertible {
+package enum SharedMemoryError: Error, Sendable, CustomStringConvertible {
     /// A system call failed: which, and errno's text.
     case system(call: String, reason: String)
     /// The region is not the layout this program speaks.
@@ -11,7 +11,7 @@ public enum SharedMemoryError: Error, Sendable, CustomStringConvertible {
         .system(call: call, reason: String(cString: strerror(Glibc.errno)))
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .system(let call, let reason): return "\(call): \(reason)"
         case .layoutMismatch(let what): return "the shared region is not this version's layout (\(what))"

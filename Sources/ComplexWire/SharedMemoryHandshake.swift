@@ -5,37 +5,37 @@ import ComplexLanguage
 /// `{"shm":{"version":1,"pid":P,"fd":N}}` (or answers an error response); the client maps
 /// `/proc/P/fd/N` and says `mappedLine`. From then on the connection carries nothing;
 /// it stays open as the channel's lifeline.
-public enum SharedMemoryHandshake {
-    public static let openLine = Array(#"{"shm":"open"}"#.utf8)
-    public static let mappedLine = Array(#"{"shm":"mapped"}"#.utf8)
+package enum SharedMemoryHandshake {
+    package static let openLine = Array(#"{"shm":"open"}"#.utf8)
+    package static let mappedLine = Array(#"{"shm":"mapped"}"#.utf8)
 
     /// Where the client finds the server's region.
-    public struct Offer: Sendable, Equatable {
-        public var version: Int
-        public var pid: Int32
-        public var descriptor: Int32
+    package struct Offer: Sendable, Equatable {
+        package var version: Int
+        package var pid: Int32
+        package var descriptor: Int32
 
-        public init(version: Int = Int(SharedMemoryLayout.version), pid: Int32, descriptor: Int32) {
+        package init(version: Int = Int(SharedMemoryLayout.version), pid: Int32, descriptor: Int32) {
             self.version = version
             self.pid = pid
             self.descriptor = descriptor
         }
 
         /// The offer's line, without its newline.
-        public var line: [UInt8] {
+        package var line: [UInt8] {
             Array(#"{"shm":{"version":\#(version),"pid":\#(pid),"fd":\#(descriptor)}}"#.utf8)
         }
     }
 
     /// The server's answer to `openLine`.
-    public enum Answer: Sendable, Equatable {
+    package enum Answer: Sendable, Equatable {
         case offer(Offer)
         /// The error response the server sent instead (e.g. `too_many_channels`).
         case refused(code: String, message: String)
     }
 
     /// Reads the server's answer to `openLine`.
-    public static func decodeAnswer(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireError) -> Answer {
+    package static func decodeAnswer(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireError) -> Answer {
         var reader = JSONReader(bytes)
         var offer: Offer?
         var isError = false

@@ -9,10 +9,10 @@ import Glibc
 /// client opens the server's descriptor through `/proc/PID/fd/N`, which the kernel
 /// allows only to processes that may inspect the server (its own user), during the
 /// handshake, after which the server closes the descriptor.
-public final class SharedMemoryRegion: @unchecked Sendable {
+package final class SharedMemoryRegion: @unchecked Sendable {
     /// The mapping's first byte. Shared with another process: read what it wrote only
     /// through `load` after the word that publishes it.
-    public let base: UnsafeMutableRawPointer
+    package let base: UnsafeMutableRawPointer
 
     init(base: UnsafeMutableRawPointer) {
         self.base = base
@@ -22,7 +22,7 @@ public final class SharedMemoryRegion: @unchecked Sendable {
 
     /// A new region with its header written, and the descriptor a client opens it by;
     /// the caller closes the descriptor once the client has mapped the region.
-    public static func create() throws(SharedMemoryError) -> (region: SharedMemoryRegion, descriptor: Int32) {
+    package static func create() throws(SharedMemoryError) -> (region: SharedMemoryRegion, descriptor: Int32) {
         let fd = cx_memfd_create("complex-repl-shm")
         guard fd >= 0 else { throw .errno("memfd_create") }
         guard ftruncate(fd, off_t(SharedMemoryLayout.size)) == 0 else { let e = SharedMemoryError.errno("ftruncate"); close(fd); throw e }
@@ -48,7 +48,7 @@ public final class SharedMemoryRegion: @unchecked Sendable {
 
     /// Maps the region the server at `pid` holds as descriptor `descriptor`, and checks
     /// that it has this version's layout.
-    public static func open(pid: Int32, descriptor: Int32) throws(SharedMemoryError) -> SharedMemoryRegion {
+    package static func open(pid: Int32, descriptor: Int32) throws(SharedMemoryError) -> SharedMemoryRegion {
         let path = "/proc/\(pid)/fd/\(descriptor)"
         let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { throw .errno("open \(path)") }
@@ -86,27 +86,27 @@ public final class SharedMemoryRegion: @unchecked Sendable {
     /// The control word at `offset` (a `SharedMemoryLayout` offset), with everything the
     /// other side wrote before publishing it.
     @inline(__always)
-    public func load(_ offset: Int) -> UInt32 { cx_load_acquire(word(offset)) }
+    package func load(_ offset: Int) -> UInt32 { cx_load_acquire(word(offset)) }
 
     /// Publishes `value` at `offset`, after everything this side wrote before.
     @inline(__always)
-    public func store(_ offset: Int, _ value: UInt32) { cx_store_release(word(offset), value) }
+    package func store(_ offset: Int, _ value: UInt32) { cx_store_release(word(offset), value) }
 
     /// Publishes `value`, then fences, so a load that follows sees what the other
     /// side published before it saw this.
     @inline(__always)
-    public func storeFenced(_ offset: Int, _ value: UInt32) { cx_store_fenced(word(offset), value) }
+    package func storeFenced(_ offset: Int, _ value: UInt32) { cx_store_fenced(word(offset), value) }
 
     /// A full fence, between publishing a head and checking whether the other side sleeps.
     @inline(__always)
-    public static func fence() { cx_fence() }
+    package static func fence() { cx_fence() }
 
     /// Polls the word at `offset` until it is no longer `value`, for at most
     /// `nanoseconds`: its new value, or nil when the time ran out. Between polls it
     /// hints the CPU, and it yields every 1,024 polls: on two vCPUs the other side may
     /// be queued on this very CPU, and a poller that never yields keeps it waiting.
     @inline(__always)
-    public func poll(_ offset: Int, whileEqualTo value: UInt32, nanoseconds: UInt64) -> UInt32? {
+    package func poll(_ offset: Int, whileEqualTo value: UInt32, nanoseconds: UInt64) -> UInt32? {
         var current = load(offset)
         if current != value { return current }
         let start = Self.monotonicNanoseconds()
@@ -122,7 +122,7 @@ public final class SharedMemoryRegion: @unchecked Sendable {
     }
 
     /// CLOCK_MONOTONIC in nanoseconds.
-    public static func monotonicNanoseconds() -> UInt64 {
+    package static func monotonicNanoseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
@@ -130,20 +130,20 @@ public final class SharedMemoryRegion: @unchecked Sendable {
 
     /// Sleeps while the word at `offset` is `expected`, at most `nanoseconds` (negative:
     /// until woken). Returns early for any wake, signal or change.
-    public func wait(_ offset: Int, while expected: UInt32, nanoseconds: Int64) {
+    package func wait(_ offset: Int, while expected: UInt32, nanoseconds: Int64) {
         _ = cx_futex_wait(word(offset), expected, nanoseconds)
     }
 
     /// Wakes the side sleeping on the word at `offset`.
-    public func wake(_ offset: Int) {
+    package func wake(_ offset: Int) {
         _ = cx_futex_wake(word(offset))
     }
 
     /// The request slot for request number `index`.
     @inline(__always)
-    public func requestSlot(_ index: UInt32) -> UnsafeMutableRawPointer { base + SharedMemoryLayout.requestSlotOffset(index) }
+    package func requestSlot(_ index: UInt32) -> UnsafeMutableRawPointer { base + SharedMemoryLayout.requestSlotOffset(index) }
 
     /// The reply slot for request number `index`.
     @inline(__always)
-    public func replySlot(_ index: UInt32) -> UnsafeMutableRawPointer { base + SharedMemoryLayout.replySlotOffset(index) }
+    package func replySlot(_ index: UInt32) -> UnsafeMutableRawPointer { base + SharedMemoryLayout.replySlotOffset(index) }
 }

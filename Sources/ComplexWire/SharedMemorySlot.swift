@@ -13,9 +13,9 @@ import ComplexLanguage
 ///
 /// The server reads request slots that a client may be rewriting as it reads: it
 /// copies the slot once, then checks and uses only the copy.
-public enum SharedMemorySlot {
+package enum SharedMemorySlot {
     /// What a reply slot holds.
-    public enum Status: UInt8, CaseIterable, Sendable {
+    package enum Status: UInt8, CaseIterable, Sendable {
         case real = 0
         case complex = 1
         case divisionByZero = 2
@@ -27,11 +27,11 @@ public enum SharedMemorySlot {
 
     /// The longest error message a reply slot carries; longer ones are cut at a
     /// character boundary (the language's own messages are all shorter).
-    public static let maximumMessageLength = SharedMemoryLayout.replySlotSize - 24
+    package static let maximumMessageLength = SharedMemoryLayout.replySlotSize - 24
 
     // MARK: Requests
 
-    public static func writeRequest(_ call: OperationCall, to slot: UnsafeMutableRawPointer) {
+    package static func writeRequest(_ call: OperationCall, to slot: UnsafeMutableRawPointer) {
         var kinds: UInt8 = 0
         let a = call.a.complexValue
         if !call.a.isReal { kinds |= 1 }
@@ -47,7 +47,7 @@ public enum SharedMemorySlot {
 
     /// The call a request slot holds, or why it holds none. `slot` may be changing
     /// under the reader.
-    public static func readRequest(from slot: UnsafeRawPointer) -> Result<OperationCall, OperationError> {
+    package static func readRequest(from slot: UnsafeRawPointer) -> Result<OperationCall, OperationError> {
         // One copy, then decisions on the copy only: a second read of shared memory
         // could see other bytes than the check did.
         var copy = (UInt64(0), 0.0, 0.0, 0.0, 0.0)
@@ -70,7 +70,7 @@ public enum SharedMemorySlot {
 
     // MARK: Replies
 
-    public static func writeReply(_ result: Result<Value, OperationError>, to slot: UnsafeMutableRawPointer) {
+    package static func writeReply(_ result: Result<Value, OperationError>, to slot: UnsafeMutableRawPointer) {
         switch result {
         case .success(.real(let x)):
             slot.storeBytes(of: UInt64(Status.real.rawValue), as: UInt64.self)
@@ -96,7 +96,7 @@ public enum SharedMemorySlot {
     }
 
     /// The result a reply slot holds; a slot that is not the protocol's is a backend failure.
-    public static func readReply(from slot: UnsafeRawPointer) -> Result<Value, OperationError> {
+    package static func readReply(from slot: UnsafeRawPointer) -> Result<Value, OperationError> {
         let word = slot.loadUnaligned(as: UInt64.self)
         let re = slot.loadUnaligned(fromByteOffset: 8, as: Double.self)
         let im = slot.loadUnaligned(fromByteOffset: 16, as: Double.self)

@@ -2,7 +2,7 @@ import ComplexLanguage
 
 /// A failure the wire protocols report: its `code` is the stable name in
 /// docs/PROTOCOL.md, shared by the socket and HTTP transports.
-public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The request is not valid JSON, or not a JSON object.
     case badJSON(String)
     /// Missing or ill-typed fields, or the wrong number of operands.
@@ -16,7 +16,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An HTTP body longer than the limit.
     case bodyTooLarge(limit: Int)
 
-    public var errorCode: WireErrorCode {
+    package var errorCode: WireErrorCode {
         switch self {
         case .badJSON: return .badJSON
         case .badArguments: return .badArguments
@@ -28,9 +28,9 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The code as it travels.
-    public var code: String { errorCode.rawValue }
+    package var code: String { errorCode.rawValue }
 
-    public var message: String {
+    package var message: String {
         switch self {
         case .badJSON(let m): return "bad JSON: \(m)"
         case .badArguments(let m), .unknownOperation(let m): return m
@@ -40,5 +40,5 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String { "\(code): \(message)" }
+    package var description: String { "\(code): \(message)" }
 }

@@ -3,7 +3,7 @@ import ComplexLanguage
 /// The protocol's error codes (docs/PROTOCOL.md, whose table `ProtocolDocumentTests`
 /// checks against this enum): each code is spelled here and nowhere else, with the
 /// HTTP status of a response that carries it.
-public enum WireErrorCode: String, CaseIterable, Sendable {
+package enum WireErrorCode: String, CaseIterable, Sendable {
     case badJSON = "bad_json"
     case badArguments = "bad_arguments"
     case unknownOperation = "unknown_operation"
@@ -24,7 +24,7 @@ public enum WireErrorCode: String, CaseIterable, Sendable {
     case backendFailure = "backend_failure"
 
     /// The HTTP status of a response with this code; nil for a code HTTP never carries.
-    public var httpStatus: Int? {
+    package var httpStatus: Int? {
         switch self {
         case .badJSON, .badArguments, .badRequest: return 400
         case .unauthorized: return 401
@@ -38,7 +38,7 @@ public enum WireErrorCode: String, CaseIterable, Sendable {
     }
 
     /// The code of a failed operation.
-    public init(_ error: OperationError) {
+    package init(_ error: OperationError) {
         switch error {
         case .divisionByZero: self = .divisionByZero
         case .domainError: self = .domainError
@@ -51,7 +51,7 @@ public enum WireErrorCode: String, CaseIterable, Sendable {
 
     /// A failure received over a wire, as the language sees it: the operation's own
     /// error for its codes, a backend failure (naming the code) for any other.
-    public static func operationError(code: String, message: String) -> OperationError {
+    package static func operationError(code: String, message: String) -> OperationError {
         switch WireErrorCode(rawValue: code) {
         case .divisionByZero: return .divisionByZero(message)
         case .domainError: return .domainError(message)
@@ -65,7 +65,7 @@ public enum WireErrorCode: String, CaseIterable, Sendable {
 
 extension WireResponse {
     /// A failure with one of the protocol's codes.
-    public static func failure(_ code: WireErrorCode, message: String) -> WireResponse {
+    package static func failure(_ code: WireErrorCode, message: String) -> WireResponse {
         .failure(code: code.rawValue, message: message)
     }
 }

@@ -4,19 +4,17 @@ import ComplexLanguage
 ///
 /// `command` is accepted for `op` (the original demo's spelling); for HTTP the
 /// operation comes from the path and the body carries only the operands.
-public struct WireRequest: Sendable, Equatable {
-    public var operation: MathOperation
-    public var a: Value
-    public var b: Value?
+package struct WireRequest: Sendable, Equatable {
+    package var operation: MathOperation
+    package var a: Value
+    package var b: Value?
 
-    public init(_ operation: MathOperation, _ a: Value, _ b: Value?) {
+    package init(_ operation: MathOperation, _ a: Value, _ b: Value?) {
         self.operation = operation
         self.a = a
         self.b = b
     }
 
-    /// Decodes a request; `operation`, when given, comes from elsewhere (an HTTP path)
-    /// and the body must not need to name it.
     /// The operations' names as bytes, by first byte: finding one costs a few byte
     /// comparisons, not a String (a tenth of the server's decoding under callgrind).
     static let operationsByFirstByte: [[(name: [UInt8], operation: MathOperation)]] = {
@@ -34,7 +32,9 @@ public struct WireRequest: Sendable, Equatable {
         return operationsByFirstByte[Int(first)].first { $0.name.elementsEqual(name.bytes) }?.operation
     }
 
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, operation fixed: MathOperation? = nil) throws(WireError) -> WireRequest {
+    /// Decodes a request; `operation`, when given, comes from elsewhere (an HTTP path)
+    /// and the body must not need to name it.
+    package static func decode(_ bytes: UnsafeBufferPointer<UInt8>, operation fixed: MathOperation? = nil) throws(WireError) -> WireRequest {
         var reader = JSONReader(bytes)
         var name: JSONText?
         var a: Value?
@@ -76,7 +76,7 @@ public struct WireRequest: Sendable, Equatable {
     }
 
     /// Appends the request as one JSON object (no newline).
-    public func encode(to out: inout [UInt8], writer: inout JSONWriter, includeOperation: Bool = true) {
+    package func encode(to out: inout [UInt8], writer: inout JSONWriter, includeOperation: Bool = true) {
         out.append(UInt8(ascii: "{"))
         if includeOperation {
             out.append(contentsOf: #""op":""#.utf8)

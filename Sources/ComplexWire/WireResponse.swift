@@ -2,15 +2,15 @@ import ComplexLanguage
 
 /// One response: `{"result":[1,-2]}` (a real result is a bare number), or
 /// `{"error":{"code":"division_by_zero","message":"division by zero"}}`.
-public enum WireResponse: Sendable, Equatable {
+package enum WireResponse: Sendable, Equatable {
     case result(Value)
     case failure(code: String, message: String)
 
-    public init(_ error: WireError) {
+    package init(_ error: WireError) {
         self = .failure(code: error.code, message: error.message)
     }
 
-    public func encode(to out: inout [UInt8], writer: inout JSONWriter) {
+    package func encode(to out: inout [UInt8], writer: inout JSONWriter) {
         switch self {
         case .result(let value):
             out.append(contentsOf: #"{"result":"#.utf8)
@@ -25,7 +25,7 @@ public enum WireResponse: Sendable, Equatable {
         }
     }
 
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireError) -> WireResponse {
+    package static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireError) -> WireResponse {
         var reader = JSONReader(bytes)
         var response: WireResponse?
         try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in

@@ -74,19 +74,19 @@ struct BenchCommand: ParsableCommand {
         do {
             measurements = try BenchmarkRunner(options: options, configuration: configuration).run()
         } catch {
-            var err = OutputStream(fileDescriptor: 2)
+            var err = BufferedOutput(fileDescriptor: 2)
             err.write("\(error.description)\n")
             err.flush()
             throw ExitCode(1)
         }
         let report = BenchmarkReport(measurements: measurements, options: options)
-        var out = OutputStream(fileDescriptor: 1)
+        var out = BufferedOutput(fileDescriptor: 1)
         out.write((json ? report.json() : report.text()) + "\n")
         out.flush()
         if let svg {
             let fd = open(svg, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { throw ValidationError("--svg: cannot write \(svg): \(String(cString: strerror(errno)))") }
-            var file = OutputStream(fileDescriptor: fd)
+            var file = BufferedOutput(fileDescriptor: fd)
             file.write(report.svg())
             file.flush()
             close(fd)

@@ -107,7 +107,7 @@ struct ComplexREPLCommand: ParsableCommand {
             executableDirectory: ExecutableLocation.directory(),
             environment: environment,
             notice: { message in
-                var err = OutputStream(fileDescriptor: 2)
+                var err = BufferedOutput(fileDescriptor: 2)
                 err.write("complex-repl: \(message)\n")
                 err.flush()
             }

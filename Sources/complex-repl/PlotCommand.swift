@@ -82,7 +82,7 @@ struct PlotCommand: ParsableCommand {
         do throws(PlotError) {
             try PlotDrawer(session: session, environment: environment).draw(request)
         } catch {
-            var err = OutputStream(fileDescriptor: 2)
+            var err = BufferedOutput(fileDescriptor: 2)
             err.write("complex-repl: plot: \(error)\n")
             err.flush()
             throw ExitCode(1)

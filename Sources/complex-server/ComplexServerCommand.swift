@@ -23,6 +23,9 @@ struct ComplexServerCommand: AsyncParsableCommand {
         version: PackageVersion.current
     )
 
+    /// The limits' defaults, which `ServerConfiguration` alone spells.
+    static let defaults = ServerConfiguration(socketPath: nil)
+
     @Option(help: ArgumentHelp("Unix socket path (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp).", valueName: "path"))
     var socket: String?
 
@@ -42,19 +45,19 @@ struct ComplexServerCommand: AsyncParsableCommand {
     var tokenFile: String?
 
     @Option(help: ArgumentHelp("Connections served at once; more get too_many_connections (HTTP 503).", valueName: "n"))
-    var maxConnections: Int = 1024
+    var maxConnections: Int = Self.defaults.maximumConnections
 
     @Option(help: ArgumentHelp("Shared-memory channels open at once, each served by a thread of its own (--backend shm); more get too_many_channels. 0: offer none.", valueName: "n"))
-    var maxShmChannels: Int = 64
+    var maxShmChannels: Int = Self.defaults.maximumSharedMemoryChannels
 
     @Option(help: ArgumentHelp("Close a connection idle this long between requests.", valueName: "seconds"))
-    var idleTimeout: Double = 30
+    var idleTimeout: Double = Self.defaults.idleTimeoutSeconds
 
     @Option(help: ArgumentHelp("Close a connection that takes longer than this to deliver one request.", valueName: "seconds"))
-    var requestTimeout: Double = 10
+    var requestTimeout: Double = Self.defaults.requestTimeoutSeconds
 
     @Option(help: ArgumentHelp("Close a connection that takes longer than this to deliver a request's head (on the socket, its line); when the server is full, the oldest connection never answered makes room for a new one.", valueName: "seconds"))
-    var headerTimeout: Double = 3
+    var headerTimeout: Double = Self.defaults.headerTimeoutSeconds
 
     @Option(help: ArgumentHelp("Exit after this many seconds with no connection (used when complex-repl starts the server itself).", valueName: "seconds"))
     var exitWhenIdle: Int?

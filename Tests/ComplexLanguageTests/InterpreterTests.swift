@@ -60,7 +60,11 @@ final class InProcess: Backend {
         if case .value(.complex(let z)) = try interpreter.execute("(-8) ** (1/3)") {
             #expect(z.re == 1.0000000000000002 && z.im == 1.7320508075688772)
         } else { Issue.record("(-8)**(1/3) should be complex") }
-        guard case .value(let v) = try interpreter.execute("(inf+0j)*2") else { return }
+        let outcome = try interpreter.execute("(inf+0j)*2")
+        guard case .value(let v) = outcome else {
+            Issue.record("(inf+0j)*2 gave \(outcome), not a value")
+            return
+        }
         var f = ValueFormatter()
         #expect(f.string(v) == "(inf+nanj)")
     }

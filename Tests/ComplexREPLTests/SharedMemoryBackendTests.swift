@@ -81,8 +81,8 @@ import TestSupport
 
     /// The region offered is a memfd, on no file system, that only the server's user can
     /// open: another user's process is refused even while the server holds it out.
-    @Test func anotherUserCannotOpenTheRegion() throws {
-        let directory = try TemporaryDirectory()
+    /// The region the server offers, and the path another process would open it by.
+    func offeredRegion(in directory: TemporaryDirectory) throws -> (server: ServerProcess, client: LineClient, region: String)? {
         let path = directory.path + "/s.sock"
         let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
         let client = try LineClient(socketPath: path)
@@ -90,19 +90,32 @@ import TestSupport
         let offer = try client.readLine() ?? ""
         guard let match = offer.wholeMatch(of: /\{"shm":\{"version":1,"pid":(\d+),"fd":(\d+)\}\}/) else {
             Issue.record("no offer: \(offer)")
-            return
+            return nil
         }
-        let region = "/proc/\(match.1)/fd/\(match.2)"
+        return (server, client, "/proc/\(match.1)/fd/\(match.2)")
+    }
+
+    static let canRunAsAnotherUser = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser")
+
+    @Test(.enabled(if: canRunAsAnotherUser, "needs root and runuser to try the region as user nobody"))
+    func anotherUserCannotOpenTheRegion() throws {
+        let directory = try TemporaryDirectory()
+        guard let (server, client, region) = try offeredRegion(in: directory) else { return }
+        let probe = "import os,sys\ntry:\n os.open(sys.argv[1], os.O_RDWR); print('opened')\nexcept PermissionError: print('refused')"
+        let run = try ProcessRunner.run("/usr/sbin/runuser", ["-u", "nobody", "--", "/usr/bin/python3", "-c", probe, region])
+        #expect(run.stdout == "refused\n", "\(run.stdout)\(run.stderr)")
+        _ = (server, client)
+    }
+
+    @Test func theServersOwnUserOpensTheRegion() throws {
+        let directory = try TemporaryDirectory()
+        guard let (server, client, region) = try offeredRegion(in: directory) else { return }
         let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: region)) ?? ""
         #expect(target.hasPrefix("/memfd:complex-repl-shm"), "\(target)")
         let descriptor = open(region, O_RDWR)
         #expect(descriptor >= 0, "the server's own user cannot open \(region)")
         close(descriptor)
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { return }
-        let probe = "import os,sys\ntry:\n os.open(sys.argv[1], os.O_RDWR); print('opened')\nexcept PermissionError: print('refused')"
-        let run = try ProcessRunner.run("/usr/sbin/runuser", ["-u", "nobody", "--", "/usr/bin/python3", "-c", probe, region])
-        #expect(run.stdout == "refused\n", "\(run.stdout)\(run.stderr)")
-        _ = server
+        _ = (server, client)
     }
 
     /// The server counts a channel's requests and errors under the transport `shm`.

@@ -96,9 +96,9 @@ import Testing
     /// has mapped it, refuses a channel over the limit, and gives its place back when
     /// the connection closes.
     @Test func theSocketSessionOffersServesAndFreesAChannel() throws {
-        let limit = SharedMemoryChannel.Limit(maximum: 1)
+        let limit = PlaceLimit(maximum: 1)
         func session() -> SocketSession {
-            SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryChannels(limit: limit, metrics: nil))
+            SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryAllowance(limit: limit, metrics: nil))
         }
         func exchange(_ session: inout SocketSession, _ line: [UInt8]) -> [UInt8] {
             var output: [UInt8] = []
@@ -146,9 +146,9 @@ import Testing
 
     /// A channel whose client breaks the protocol hangs its connection up.
     @Test func aClientThatOverrunsTheRingLosesItsConnection() throws {
-        let limit = SharedMemoryChannel.Limit(maximum: 1)
+        let limit = PlaceLimit(maximum: 1)
         let hungUp = Atomic<Bool>(false)
-        var session = SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryChannels(limit: limit, metrics: nil),
+        var session = SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryAllowance(limit: limit, metrics: nil),
                                     hangUp: { hungUp.store(true, ordering: .releasing) })
         var output: [UInt8] = []
         _ = (SharedMemoryHandshake.openLine + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
