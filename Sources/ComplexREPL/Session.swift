@@ -76,23 +76,42 @@ package final class Session {
         }
     }
 
+    /// The width `:help` keeps within, so that an 80-column terminal wraps no word.
+    static let helpWidth = 78
+
+    /// `words` separated by spaces, in lines of at most `helpWidth` columns, every line
+    /// after the first indented by `indent`.
+    static func wrapped(_ words: [String], indent: Int) -> String {
+        var lines: [String] = [""]
+        for word in words {
+            let current = lines[lines.count - 1]
+            if !current.isEmpty && indent + current.count + 1 + word.count > helpWidth {
+                lines.append(word)
+            } else {
+                lines[lines.count - 1] = current.isEmpty ? word : current + " " + word
+            }
+        }
+        return lines.joined(separator: "\n" + String(repeating: " ", count: indent))
+    }
+
     package static let help = """
         Type an expression to evaluate it; every operation goes to the current backend.
           numbers    3  2.5  1e-3  .5   imaginary: 3j 2.5e3i
-          constants  \(Parser.constants.keys.sorted().joined(separator: " "))
+          constants  \(wrapped(Parser.constants.keys.sorted(), indent: 13))
           operators  + - * / ** (also ^)   with Python's precedence; -2**2 is -4
-          functions  \(MathOperation.functionNames.joined(separator: " "))
+          functions  \(wrapped(MathOperation.functionNames, indent: 13))
                      as Python's cmath; log(z, base), rect(r, phi), complex(re, im)
           variables  x = 1+2j   then x*2;  ans and _ hold the last result;  # comment
           your own   f(z) = z**2 + 1   then f(1+2j);  g(z, w) = z*w - conj(w)
         Commands:
           :help                 this text
           :vars                 variables, the last result and your functions
-          :plot EXPR [Z1 Z2]    a picture of EXPR in z (domain colouring); > FILE.png writes one
+          :plot EXPR [Z1 Z2]    a picture of EXPR in z; :plot EXPR [Z1 Z2] > FILE.png
           :backend [NAME [ARG]] show the backend, or switch (e.g. :backend local)
           :polar / :rect        show complex results as r∠θ or as (a+bj)
           :precision [N]        N significant digits; alone: shortest round-trip
           :quit                 leave (also Ctrl-D)
-        Keys: arrows edit and recall, Ctrl-R searches history, Tab completes, Ctrl-C drops the line.
+        Keys: arrows edit and recall, Ctrl-R searches history, Tab completes,
+          Ctrl-C drops the line.
         """
 }

@@ -47,7 +47,10 @@ import TestSupport
         for tool in ["complex-repl", "complex-server"] {
             let page = try ProcessRunner.run("/usr/bin/env", ["man", tool], environment: environment)
             #expect(page.status == 0 && page.stdout.contains("--version"), "\(tool): \(page.stderr)")
+            // The synopsis names what the tool takes: no subcommand neither tool has.
+            #expect(!page.stdout.contains("subcommand"), "\(tool): \(page.stdout)")
         }
+        #expect(try ProcessRunner.run("/usr/bin/env", ["man", "complex-repl"], environment: environment).stdout.contains("complex-repl plot EXPR"))
         #expect(try ProcessRunner.run("/usr/bin/env", ["man", "complex-repl"], environment: environment).stdout.contains("--arg1"))
 
         // Completions: bash registers them; zsh and fish files are where those shells look.

@@ -78,6 +78,15 @@ import TestSupport
         #expect(outputs == ["\(file):8:6: error: f() takes 1 argument, 2 given\n\(file):10:1: error: maximum recursion depth exceeded (over 1000 nested calls, in h)\n"])
     }
 
+    /// :help wraps no word on an 80-column terminal, and lists every function.
+    @Test func helpFitsAnEightyColumnTerminal() throws {
+        let run = try ProcessRunner.run(repl, ["-e", ":help"])
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count > 10)
+        for line in lines { #expect(line.count <= 80, "\(line.count) columns: \(line)") }
+        #expect(run.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).contains("atanh"))
+    }
+
     @Test func unknownBackendIsAClearError() throws {
         let run = try ProcessRunner.run(repl, ["--backend", "carrier-pigeon", "-e", "1"])
         #expect(run.stderr.contains("unknown backend 'carrier-pigeon'; available: local"))
