@@ -36,7 +36,7 @@ let package = Package(
         // both must import the one spelling of it.
         .target(
             name: "ComplexWire",
-            dependencies: ["ComplexLanguage", "CSharedMemory"]
+            dependencies: ["ComplexLanguage", "CSharedMemory", "CComplexABI"]
         ),
         // Atomics, futexes and memfds for the shm channel's region, which Swift cannot
         // reach directly: one header of inline functions, no code.
@@ -48,7 +48,7 @@ let package = Package(
         // The bundled library implementing that ABI with the language's arithmetic.
         .target(
             name: "ComplexFFI",
-            dependencies: ["ComplexLanguage", "CComplexABI"]
+            dependencies: ["ComplexLanguage", "ComplexWire", "CComplexABI"]
         ),
         // libpng's header, for the plots' PNG files; the library is loaded on first use.
         .systemLibrary(

@@ -1,6 +1,7 @@
 import Glibc
 import CComplexABI
 import ComplexLanguage
+import ComplexWire
 
 /// Computes every operation by calling a C-ABI shared library loaded at run time
 /// (docs/FFI.md): `complex_apply` when the library has it, else the demo's `compute`.
@@ -117,14 +118,17 @@ package final class FFIBackend: Backend, RegisteredBackend {
 
     func check(_ status: Int32, _ operation: MathOperation) throws(OperationError) {
         guard status != 0 else { return }
+        guard let kind = FailureTable.kind(ffiStatus: status) else {
+            throw .backendFailure("ffi: \(path) returned unknown status \(status) for \(operation.rawValue)")
+        }
+        // A library need not say why (complex_last_error is optional): the kind's own words.
         let message = lastError?().map { String(cString: $0) }
-        switch Int(status) {
-        case COMPLEX_DIVISION_BY_ZERO: throw .divisionByZero(message ?? "division by zero")
-        case COMPLEX_DOMAIN_ERROR: throw .domainError(message ?? "math domain error")
-        case COMPLEX_OVERFLOW: throw .overflow(message ?? "math range error")
-        case COMPLEX_WRONG_ARITY: throw .badArguments(message ?? "\(operation.rawValue): wrong number of operands")
-        case COMPLEX_UNKNOWN_OPERATION: throw .unsupported("ffi: \(path) does not support \(operation.spelling)")
-        default: throw .backendFailure("ffi: \(path) returned unknown status \(status) for \(operation.rawValue)")
+        switch kind {
+        case .unsupported, .backendFailure: throw .unsupported("ffi: \(path) does not support \(operation.spelling)")
+        case .divisionByZero: throw .divisionByZero(message ?? "division by zero")
+        case .domainError: throw .domainError(message ?? "math domain error")
+        case .overflow: throw .overflow(message ?? "math range error")
+        case .badArguments: throw .badArguments(message ?? "\(operation.rawValue): wrong number of operands")
         }
     }
 }

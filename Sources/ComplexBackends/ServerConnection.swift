@@ -126,7 +126,7 @@ package final class ServerConnection<Framing: WireFraming> {
     func value(of reply: Result<WireResponse, WireError>) -> Result<Value, OperationError> {
         switch reply {
         case .success(.result(let value)): return .success(value)
-        case .success(.failure(let code, let message)): return .failure(WireErrorCode.operationError(code: code, message: message))
+        case .success(.failure(let code, let message)): return .failure(code.operationError(message: message))
         case .failure(let error):
             return .failure(.backendFailure("\(backend): complex-server at \(address) sent a reply that is not the protocol's (\(error.message))"))
         }

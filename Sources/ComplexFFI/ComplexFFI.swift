@@ -1,5 +1,6 @@
 import CComplexABI
 import ComplexLanguage
+import ComplexWire
 import Glibc
 
 // The bundled FFI library (libComplexFFI.so): the C ABI of Modules/CComplexABI,
@@ -41,13 +42,7 @@ enum OperationTable {
 func record(_ error: OperationError) -> Int32 {
     free(pthread_getspecific(lastErrorKey))
     pthread_setspecific(lastErrorKey, strdup(error.message))
-    switch error {
-    case .divisionByZero: return Int32(COMPLEX_DIVISION_BY_ZERO)
-    case .domainError: return Int32(COMPLEX_DOMAIN_ERROR)
-    case .overflow: return Int32(COMPLEX_OVERFLOW)
-    case .badArguments: return Int32(COMPLEX_WRONG_ARITY)
-    case .unsupported, .backendFailure: return Int32(COMPLEX_UNKNOWN_OPERATION)
-    }
+    return FailureTable.row(error.kind).ffiStatus
 }
 
 @inline(__always)

@@ -23,4 +23,34 @@ public enum OperationError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     public var description: String { message }
+
+    /// Which failure it is, without its message: what the wire protocols, the shm slots
+    /// and the FFI ABI number (`FailureTable` in ComplexWire holds every numbering).
+    public enum Kind: CaseIterable, Sendable {
+        case divisionByZero, domainError, overflow, badArguments, unsupported, backendFailure
+    }
+
+    /// Which failure this is.
+    public var kind: Kind {
+        switch self {
+        case .divisionByZero: return .divisionByZero
+        case .domainError: return .domainError
+        case .overflow: return .overflow
+        case .badArguments: return .badArguments
+        case .unsupported: return .unsupported
+        case .backendFailure: return .backendFailure
+        }
+    }
+
+    /// The failure of kind `kind` with `message`.
+    public init(_ kind: Kind, message: String) {
+        switch kind {
+        case .divisionByZero: self = .divisionByZero(message)
+        case .domainError: self = .domainError(message)
+        case .overflow: self = .overflow(message)
+        case .badArguments: self = .badArguments(message)
+        case .unsupported: self = .unsupported(message)
+        case .backendFailure: self = .backendFailure(message)
+        }
+    }
 }

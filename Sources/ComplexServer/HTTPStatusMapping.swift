@@ -5,9 +5,8 @@ import ComplexWire
 enum HTTPStatusMapping {
     static func status(for response: WireResponse) -> Int {
         guard case .failure(let code, _) = response else { return 200 }
-        // Every failure the server sends is built from a WireErrorCode; 500 would mean
-        // one that is not, or one HTTP never carries.
-        return WireErrorCode(rawValue: code)?.httpStatus ?? 500
+        // 500 would mean a code HTTP never carries (the socket's own, or the clients').
+        return code.httpStatus ?? 500
     }
 
     /// The reason phrase of every status the server sends (RFC 9110 §15).

@@ -1,4 +1,5 @@
 import ComplexLanguage
+import ComplexWire
 import CoreMetrics
 import Synchronization
 
@@ -16,7 +17,7 @@ final class ServerMetrics: Sendable {
         let duration: Timer
         let bytesReceived: Counter
         let bytesSent: Counter
-        let errors = Mutex<[String: Counter]>([:])
+        let errors = Mutex<[WireErrorCode: Counter]>([:])
 
         init(_ name: String) {
             self.name = name
@@ -62,10 +63,10 @@ final class ServerMetrics: Sendable {
         }
 
         /// Counts an error reply by its code.
-        func error(_ code: String) {
+        func error(_ code: WireErrorCode) {
             let counter = errors.withLock { counters in
                 if let counter = counters[code] { return counter }
-                let counter = Counter(label: "complex_server_errors_total", dimensions: [("code", code), ("transport", name)])
+                let counter = Counter(label: "complex_server_errors_total", dimensions: [("code", code.spelling), ("transport", name)])
                 counters[code] = counter
                 return counter
             }

@@ -31,7 +31,7 @@ package enum SharedMemoryHandshake {
     package enum Answer: Sendable, Equatable {
         case offer(Offer)
         /// The error response the server sent instead (e.g. `too_many_channels`).
-        case refused(code: String, message: String)
+        case refused(code: WireErrorCode, message: String)
     }
 
     /// Reads the server's answer to `openLine`.

@@ -108,23 +108,15 @@ package enum SharedMemorySlot {
         switch status {
         case .real: return .success(.real(re))
         case .complex: return .success(.complex(ComplexNumber(re, im)))
-        case .divisionByZero: return .failure(.divisionByZero(message()))
-        case .domainError: return .failure(.domainError(message()))
-        case .overflow: return .failure(.overflow(message()))
-        case .badArguments: return .failure(.badArguments(message()))
-        case .unknownOperation: return .failure(.unsupported(message()))
+        default:
+            let kind = FailureTable.kind(sharedMemoryStatus: status) ?? .badArguments  // every failure status has a row
+            return .failure(OperationError(kind, message: message()))
         }
     }
 
     /// The status a failure travels as. A backend failure is the client's own and never
     /// computed by the server; should one arise, it travels as bad arguments.
     static func status(of error: OperationError) -> Status {
-        switch error {
-        case .divisionByZero: return .divisionByZero
-        case .domainError: return .domainError
-        case .overflow: return .overflow
-        case .badArguments, .backendFailure: return .badArguments
-        case .unsupported: return .unknownOperation
-        }
+        FailureTable.row(error.kind).sharedMemoryStatus ?? .badArguments
     }
 }

@@ -27,8 +27,6 @@ package enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The code as it travels.
-    package var code: String { errorCode.rawValue }
 
     package var message: String {
         switch self {
@@ -40,5 +38,5 @@ package enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    package var description: String { "\(code): \(message)" }
+    package var description: String { "\(errorCode.spelling): \(message)" }
 }

@@ -4,10 +4,10 @@ import ComplexLanguage
 /// `{"error":{"code":"division_by_zero","message":"division by zero"}}`.
 package enum WireResponse: Sendable, Equatable {
     case result(Value)
-    case failure(code: String, message: String)
+    case failure(code: WireErrorCode, message: String)
 
     package init(_ error: WireError) {
-        self = .failure(code: error.code, message: error.message)
+        self = .failure(code: error.errorCode, message: error.message)
     }
 
     package func encode(to out: inout [UInt8], writer: inout JSONWriter) {
@@ -18,7 +18,7 @@ package enum WireResponse: Sendable, Equatable {
             out.append(UInt8(ascii: "}"))
         case .failure(let code, let message):
             out.append(contentsOf: #"{"error":{"code":"#.utf8)
-            writer.appendString(code, to: &out)
+            writer.appendString(code.spelling, to: &out)
             out.append(contentsOf: #","message":"#.utf8)
             writer.appendString(message, to: &out)
             out.append(contentsOf: "}}".utf8)
@@ -33,10 +33,10 @@ package enum WireResponse: Sendable, Equatable {
             case "result":
                 response = .result(try reader.readOperand("result"))
             case "error":
-                var code = WireErrorCode.backendFailure.rawValue, message = "the server reported an error without a message"
+                var code = WireErrorCode.backendFailure, message = "the server reported an error without a message"
                 try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in
                     switch key {
-                    case "code": code = try reader.readString()
+                    case "code": code = WireErrorCode(spelling: try reader.readString())
                     case "message": message = try reader.readString()
                     default: try reader.skipValue()
                     }

@@ -20,9 +20,9 @@ import Testing
                   cells[1] == "—" || Int(cells[1]) != nil else { continue }
             table[String(cells[0].dropFirst().dropLast())] = Int(cells[1])
         }
-        #expect(Set(table.keys) == Set(WireErrorCode.allCases.map(\.rawValue)))
+        #expect(Set(table.keys) == Set(WireErrorCode.allCases.map(\.spelling)))
         for code in WireErrorCode.allCases {
-            #expect(table[code.rawValue] == code.httpStatus, "\(code.rawValue)")
+            #expect(table[code.spelling] == code.httpStatus, "\(code.spelling)")
         }
     }
 
@@ -60,7 +60,7 @@ import Testing
             switch SharedMemorySlot.readReply(from: slot) {
             case .success(.real): #expect(statuses[status.rawValue] == "a real result in `re`")
             case .success(.complex): #expect(statuses[status.rawValue] == "a complex result")
-            case .failure(let error): #expect(statuses[status.rawValue] == "`\(WireErrorCode(error).rawValue)`")
+            case .failure(let error): #expect(statuses[status.rawValue] == "`\(WireErrorCode(error).spelling)`")
             }
         }
         #expect(statuses.count == SharedMemorySlot.Status.allCases.count)

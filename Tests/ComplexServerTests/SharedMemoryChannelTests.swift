@@ -87,7 +87,7 @@ import Testing
         }
         let offer = SharedMemoryHandshake.Offer(pid: 42, descriptor: 7)
         #expect(try decode(String(decoding: offer.line, as: UTF8.self)) == .offer(offer))
-        #expect(try decode(#"{"error":{"code":"too_many_channels","message":"full"}}"#) == .refused(code: "too_many_channels", message: "full"))
+        #expect(try decode(#"{"error":{"code":"too_many_channels","message":"full"}}"#) == .refused(code: .tooManyChannels, message: "full"))
         #expect(throws: WireError.self) { try decode(#"{"shm":{"pid":-1,"fd":3,"version":1}}"#) }
         #expect(throws: WireError.self) { try decode(#"{"result":1}"#) }
     }
