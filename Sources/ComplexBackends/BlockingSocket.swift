@@ -62,6 +62,14 @@ package final class BlockingSocket {
         return socket
     }
 
+    /// Takes over a connected stream socket's descriptor (it is closed with the socket):
+    /// one end of a `socketpair`, for a peer in the same process.
+    package static func adopting(_ fd: Int32, timeoutSeconds: Int) -> BlockingSocket {
+        let socket = BlockingSocket(fd: fd, replyTimeoutSeconds: timeoutSeconds)
+        socket.setTimeouts(seconds: timeoutSeconds)
+        return socket
+    }
+
     /// Connects over TCP to an IPv4 or IPv6 literal address, with a connect time limit.
     static func connect(host: String, port: Int, timeoutSeconds: Int) throws(Failure) -> BlockingSocket {
         var hints = addrinfo()

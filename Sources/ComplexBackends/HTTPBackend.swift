@@ -26,15 +26,14 @@ package final class HTTPBackend: Backend, RegisteredBackend {
         self.connection = ServerConnection(
             backend: Self.registryName, address: url,
             framing: HTTPFraming(address: address, authorization: authorization),
-            depth: configuration.depth,
-            spinMicroseconds: ServerConnection<HTTPFraming>.spinMicroseconds(environment: configuration.environment)
+            depth: configuration.depth, policy: ClientPolicy(environment: configuration.environment)
         ) { () throws(OperationError) in
             try ServerLauncher.connectOrStart(
                 backend: Self.registryName, address: url, isDefault: isDefault,
                 serverArguments: ["--no-socket", "--http", address.description], configuration: configuration
             ) { () throws(BlockingSocket.Failure) in
                 try BlockingSocket.connect(host: address.host, port: address.port,
-                                           timeoutSeconds: ServerConnection<HTTPFraming>.timeoutSeconds)
+                                           timeoutSeconds: ClientPolicy.replyTimeoutSeconds)
             }
         }
     }

@@ -9,11 +9,15 @@ package struct HTTPFraming: WireFraming {
     let requestLines: [[UInt8]]
     /// Everything between the path and the Content-Length value.
     let requestHeaders: [UInt8]
-    var replies = HTTPReplyParser()
+    var replies: HTTPReplyParser
     var body: [UInt8] = []
     var writer = JSONWriter()
+    /// The longest reply body.
+    let maximumReplyLength: Int
 
-    package init(address: HTTPAddress, authorization: String?) {
+    package init(address: HTTPAddress, authorization: String?, maximumReplyLength: Int = ClientPolicy.maximumReplyLength) {
+        self.maximumReplyLength = maximumReplyLength
+        replies = HTTPReplyParser(maximumBodyLength: maximumReplyLength)
         requestLines = MathOperation.allCases.map { Array("POST /\($0.rawValue)".utf8) }
         var headers = " HTTP/1.1\r\nHost: \(address)\r\nContent-Type: application/json\r\n"
         if let authorization { headers += "Authorization: \(authorization)\r\n" }
@@ -22,7 +26,7 @@ package struct HTTPFraming: WireFraming {
     }
 
     package mutating func reset() {
-        replies = HTTPReplyParser()
+        replies = HTTPReplyParser(maximumBodyLength: maximumReplyLength)
     }
 
     /// Lays the request out here: a fixed shape, no encoder.
@@ -39,7 +43,7 @@ package struct HTTPFraming: WireFraming {
     package mutating func takeReplies(
         from buffer: inout [UInt8], count: inout Int,
         _ reply: (Result<WireResponse, WireError>, _ keepAlive: Bool) -> Bool
-    ) throws(BlockingSocket.Failure) {
+    ) throws(FramingError) {
         replies.feed(buffer[..<count])
         count = 0  // the parser keeps what is left of a partial response
         while true {
@@ -47,7 +51,7 @@ package struct HTTPFraming: WireFraming {
             do throws(HTTPReplyParser.Malformed) {
                 next = try replies.next()
             } catch {
-                throw BlockingSocket.Failure(reason: "the reply is not valid HTTP: \(error)")
+                throw FramingError("the reply is not valid HTTP: \(error)")
             }
             guard let response = next else { return }
             let decoded: Result<WireResponse, WireError> = response.body.withUnsafeBufferPointer { bytes in

@@ -21,8 +21,8 @@ package struct HTTPReplyParser {
     package typealias Malformed = HTTPSyntax.Malformed
 
     static var maximumHeadLength: Int { HTTPSyntax.maximumHeadLength }
-    /// The longest reply body read: the clients' one reply cap.
-    static var maximumBodyLength: Int { ServerConnection<HTTPFraming>.maximumReplyLength }
+    /// The longest reply body read.
+    let maximumBodyLength: Int
 
     enum State {
         case head
@@ -38,9 +38,13 @@ package struct HTTPReplyParser {
     var state = State.head
     var status = 0
     var keepAlive = true
-    var chunks = HTTPChunkedBody(maximumLength: HTTPReplyParser.maximumBodyLength)
+    var chunks: HTTPChunkedBody
 
-    package init() {}
+    /// - Parameter maximumBodyLength: the longest body read (by default the clients' reply cap).
+    package init(maximumBodyLength: Int = ClientPolicy.maximumReplyLength) {
+        self.maximumBodyLength = maximumBodyLength
+        chunks = HTTPChunkedBody(maximumLength: maximumBodyLength)
+    }
 
     /// Appends received bytes.
     package mutating func feed(_ bytes: ArraySlice<UInt8>) {
@@ -88,7 +92,7 @@ package struct HTTPReplyParser {
         }
     }
 
-    var tooLong: Malformed { Malformed(description: "a reply body over \(Self.maximumBodyLength >> 20) MiB") }
+    var tooLong: Malformed { Malformed(description: "a reply body over \(maximumBodyLength) bytes") }
 
     /// The end of the head that starts at `start` (after its blank line), if it is in.
     func headEnd() throws(Malformed) -> Int? {
@@ -150,7 +154,7 @@ package struct HTTPReplyParser {
         }
         if chunked { return .chunked }
         if let length {
-            guard length <= Self.maximumBodyLength else { throw tooLong }
+            guard length <= maximumBodyLength else { throw tooLong }
             return .fixed(length)
         }
         if (100..<200).contains(status) || status == 204 || status == 304 { return .fixed(0) }

@@ -21,8 +21,7 @@ package final class IPCBackend: Backend, RegisteredBackend {
         self.address = address
         self.connection = ServerConnection(
             backend: Self.registryName, address: address.path, framing: LineFraming(),
-            depth: configuration.depth,
-            spinMicroseconds: ServerConnection<LineFraming>.spinMicroseconds(environment: configuration.environment)
+            depth: configuration.depth, policy: ClientPolicy(environment: configuration.environment)
         ) { () throws(OperationError) in
             try address.connect(backend: Self.registryName, configuration: configuration)
         }

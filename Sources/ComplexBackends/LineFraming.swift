@@ -6,8 +6,12 @@ import ComplexWire
 /// in order (docs/PROTOCOL.md).
 package struct LineFraming: WireFraming {
     var writer = JSONWriter()
+    /// The longest reply line.
+    let maximumReplyLength: Int
 
-    package init() {}
+    package init(maximumReplyLength: Int = ClientPolicy.maximumReplyLength) {
+        self.maximumReplyLength = maximumReplyLength
+    }
 
     package mutating func reset() {}
 
@@ -19,13 +23,18 @@ package struct LineFraming: WireFraming {
     package mutating func takeReplies(
         from buffer: inout [UInt8], count: inout Int,
         _ reply: (Result<WireResponse, WireError>, _ keepAlive: Bool) -> Bool
-    ) throws(BlockingSocket.Failure) {
+    ) throws(FramingError) {
         var start = 0
         let end = count
+        var tooLong = false
         buffer.withUnsafeMutableBufferPointer { bytes in
             while start < end {
                 guard let found = memchr(bytes.baseAddress! + start, 0x0A, end - start) else { break }
                 let newline = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if newline - start > maximumReplyLength {
+                    tooLong = true
+                    return
+                }
                 let line = UnsafeBufferPointer(rebasing: bytes[start..<newline])
                 start = newline + 1
                 let decoded: Result<WireResponse, WireError>
@@ -37,8 +46,8 @@ package struct LineFraming: WireFraming {
             }
         }
         count = end - start
-        if count > ServerConnection<Self>.maximumReplyLength {
-            throw BlockingSocket.Failure(reason: "reply line over \(ServerConnection<Self>.maximumReplyLength >> 20) MiB")
+        if tooLong || count > maximumReplyLength {
+            throw FramingError("a reply line over \(maximumReplyLength) bytes")
         }
     }
 }

@@ -3,8 +3,8 @@ import ComplexWire
 
 /// A client's connection to complex-server, as the `ipc` and `http` backends share it:
 /// connect on first use (starting the default server if need be), many requests in
-/// flight, replies read as they arrive, a reply deadline and size cap, and the rules
-/// for a connection that goes away.
+/// flight, replies read as they arrive (by the transport's `WireFraming`), and
+/// `ClientPolicy`'s deadline, cap and rule for a connection that goes away.
 ///
 /// Requests are written in batches of up to `depth` in one `send`, and topped up once a
 /// quarter of them are answered, so a long batch costs few system calls on either side
@@ -13,11 +13,6 @@ import ComplexWire
 /// up at a half, three quarters or all but one measured 0.51, 0.52–0.53 and 0.44–0.47
 /// M ops/s over `ipc` with 64 in flight (`complex-repl bench`, two alternations).
 package final class ServerConnection<Framing: WireFraming> {
-    /// The longest reply read (a server sending more is not the protocol's).
-    package static var maximumReplyLength: Int { 1 << 20 }
-    /// Seconds to wait for a reply before giving up on the connection.
-    package static var timeoutSeconds: Int { 5 }
-
     /// The backend's name and where it connects, for messages.
     let backend: String
     let address: String
@@ -27,8 +22,7 @@ package final class ServerConnection<Framing: WireFraming> {
     let depth: Int
     /// Requests are topped up to `depth` once no more than this many are in flight.
     let refillBelow: Int
-    /// How long a read polls before it sleeps.
-    let spinMicroseconds: UInt64
+    let policy: ClientPolicy
     var framing: Framing
     var socket: BlockingSocket?
     var request: [UInt8] = []
@@ -36,7 +30,7 @@ package final class ServerConnection<Framing: WireFraming> {
     var receivedCount = 0
 
     package init(
-        backend: String, address: String, framing: Framing, depth: Int, spinMicroseconds: UInt64,
+        backend: String, address: String, framing: Framing, depth: Int, policy: ClientPolicy,
         open: @escaping () throws(OperationError) -> BlockingSocket
     ) {
         self.backend = backend
@@ -44,13 +38,8 @@ package final class ServerConnection<Framing: WireFraming> {
         self.framing = framing
         self.depth = max(depth, 1)
         self.refillBelow = self.depth * 3 / 4
-        self.spinMicroseconds = spinMicroseconds
+        self.policy = policy
         self.open = open
-    }
-
-    /// How long a read polls before it sleeps, in µs: `COMPLEX_REPL_SPIN_US`, else 50.
-    package static func spinMicroseconds(environment: [String: String]) -> UInt64 {
-        environment["COMPLEX_REPL_SPIN_US"].flatMap { UInt64($0) } ?? 50
     }
 
     /// One operation: a batch of one, without an array.
@@ -67,59 +56,60 @@ package final class ServerConnection<Framing: WireFraming> {
     }
 
     /// Sends calls `0..<count` and hands `answer` each one's result, in order, exactly
-    /// once. A connection kept from earlier that turns out closed before it answers
-    /// anything (the server's idle timeout, a restart) is replaced without a word;
-    /// operations have no side effects, so sending them again is harmless. One that
-    /// fails otherwise fails every call it had not answered, and the next call
-    /// connects again.
+    /// once, with `ClientPolicy`'s rule for a connection that goes away.
     func exchange(
         count: Int, call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void
     ) {
-        var answered = 0
-        while answered < count {
-            let kept = socket != nil
-            let connection: BlockingSocket
-            do throws(OperationError) {
-                connection = try connected()
-            } catch {
-                while answered < count { answer(answered, .failure(error)); answered += 1 }
-                return
-            }
-            var sent = answered
-            let answeredBefore = answered
-            var closing = false
+        var connection: BlockingSocket!
+        ClientPolicy.exchange(
+            count: count, backend: backend, address: address,
+            isConnected: { socket != nil },
+            connect: { () throws(OperationError) in connection = try connected() },
+            serve: { (answered: inout Int) throws(ClientPolicy.Lost) in
+                try serve(count: count, on: connection, answered: &answered, call: call, answer: answer)
+            },
+            disconnect: disconnect,
+            answer: answer)
+    }
+
+    /// Sends and reads on `connection` until every call is answered; a reply that says
+    /// the connection ends (or is out of step) closes it after the calls it answered.
+    func serve(
+        count: Int, on connection: BlockingSocket, answered: inout Int,
+        call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void
+    ) throws(ClientPolicy.Lost) {
+        var sent = answered
+        var closing = false
+        while answered < count && !closing {
             do throws(BlockingSocket.Failure) {
-                while answered < count && !closing {
-                    if sent < count && sent - answered <= refillBelow {
-                        request.removeAll(keepingCapacity: true)
-                        let end = min(count, answered + depth)
-                        while sent < end {
-                            framing.appendRequest(call(sent), to: &request)
-                            sent += 1
-                        }
-                        try connection.send(request)
+                if sent < count && sent - answered <= refillBelow {
+                    request.removeAll(keepingCapacity: true)
+                    let end = min(count, answered + depth)
+                    while sent < end {
+                        framing.appendRequest(call(sent), to: &request)
+                        sent += 1
                     }
-                    let n = try connection.receive(into: &received, after: receivedCount)
-                    if n == 0 { throw BlockingSocket.Failure.closedByServer }
-                    receivedCount += n
-                    try framing.takeReplies(from: &received, count: &receivedCount) { reply, keepAlive in
-                        answer(answered, value(of: reply))
-                        answered += 1
-                        if case .failure = reply { closing = true }  // out of step: start afresh
-                        if !keepAlive { closing = true }
-                        return !closing && answered < sent
-                    }
+                    try connection.send(request)
                 }
-                if closing { disconnect() }
+                let n = try connection.receive(into: &received, after: receivedCount)
+                if n == 0 { throw BlockingSocket.Failure.closedByServer }
+                receivedCount += n
             } catch {
-                disconnect()
-                if kept && answered == answeredBefore && error.peerClosed { continue }
-                let failure = OperationError.backendFailure(
-                    "\(backend): lost complex-server at \(address) (\(error.reason)); the next operation reconnects")
-                while answered < count { answer(answered, .failure(failure)); answered += 1 }
-                return
+                throw ClientPolicy.Lost(reason: error.reason, peerClosed: error.peerClosed)
+            }
+            do throws(FramingError) {
+                try framing.takeReplies(from: &received, count: &receivedCount) { reply, keepAlive in
+                    answer(answered, value(of: reply))
+                    answered += 1
+                    if case .failure = reply { closing = true }  // out of step: start afresh
+                    if !keepAlive { closing = true }
+                    return !closing && answered < sent
+                }
+            } catch {
+                throw ClientPolicy.Lost(reason: "complex-server's replies are not the protocol's: \(error.reason)", peerClosed: false)
             }
         }
+        if closing { disconnect() }
     }
 
     /// A reply as the language sees it.
@@ -135,7 +125,7 @@ package final class ServerConnection<Framing: WireFraming> {
     func connected() throws(OperationError) -> BlockingSocket {
         if let socket { return socket }
         let fresh = try open()
-        fresh.spinMicroseconds = spinMicroseconds
+        fresh.spinMicroseconds = policy.spinMicroseconds
         framing.reset()
         receivedCount = 0
         socket = fresh

@@ -41,7 +41,7 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
         self.address = address
         self.configuration = configuration
         self.depth = UInt32(min(max(configuration.depth, 1), SharedMemoryLayout.slotCount))
-        self.spinNanoseconds = ServerConnection<LineFraming>.spinMicroseconds(environment: configuration.environment) * 1000
+        self.spinNanoseconds = ClientPolicy(environment: configuration.environment).spinMicroseconds * 1000
     }
 
     package static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
@@ -59,77 +59,61 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
         exchange(count: calls.count, call: { calls[$0] }, answer: { results.append($0) })
     }
 
-    /// Why a channel stopped answering.
-    struct Lost: Error {
-        var reason: String
-        /// The server closed the channel or its connection: on a channel kept from
-        /// earlier, the server's restart rather than this request.
-        var peerClosed: Bool
+    /// Sends calls `0..<count` and hands `answer` each one's result, in order, exactly
+    /// once, with `ClientPolicy`'s rule for a channel that goes away (as a connection).
+    func exchange(count: Int, call: (Int) -> OperationCall, answer: (Result<Value, OperationError>) -> Void) {
+        var channel: SharedMemoryRegion!
+        ClientPolicy.exchange(
+            count: count, backend: Self.registryName, address: path,
+            isConnected: { region != nil },
+            connect: { () throws(OperationError) in channel = try connected() },
+            serve: { (done: inout Int) throws(ClientPolicy.Lost) in try serve(count: count, on: channel, done: &done, call: call, answer: answer) },
+            disconnect: disconnect,
+            answer: { _, result in answer(result) })
     }
 
-    /// Sends calls `0..<count` and hands `answer` each one's result, in order, exactly
-    /// once, with the ipc backend's rules for a connection that goes away: a kept
-    /// channel found closed before it answers anything is replaced without a word; one
-    /// lost otherwise fails every call it had not answered, and the next call connects again.
-    func exchange(count: Int, call: (Int) -> OperationCall, answer: (Result<Value, OperationError>) -> Void) {
-        var done = 0
+    /// Publishes requests and reads replies on `region` until every call is answered.
+    func serve(
+        count: Int, on region: SharedMemoryRegion, done: inout Int,
+        call: (Int) -> OperationCall, answer: (Result<Value, OperationError>) -> Void
+    ) throws(ClientPolicy.Lost) {
+        var next = done
+        if region.load(SharedMemoryLayout.closedOffset) != 0 {
+            throw ClientPolicy.Lost(reason: "the server closed the channel", peerClosed: true)
+        }
         while done < count {
-            let kept = region != nil
-            let region: SharedMemoryRegion
-            do throws(OperationError) {
-                region = try connected()
-            } catch {
-                while done < count { answer(.failure(error)); done += 1 }
-                return
+            if next < count && sent &- answered < depth {
+                while next < count && sent &- answered < depth {
+                    SharedMemorySlot.writeRequest(call(next), to: region.requestSlot(sent))
+                    sent &+= 1
+                    next += 1
+                }
+                region.storeFenced(SharedMemoryLayout.requestHeadOffset, sent)
+                if region.load(SharedMemoryLayout.serverSleepingOffset) != 0 {
+                    region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 0)
+                    region.wake(SharedMemoryLayout.serverSleepingOffset)
+                }
             }
-            let doneBefore = done
-            var next = done
-            do throws(Lost) {
-                if region.load(SharedMemoryLayout.closedOffset) != 0 {
-                    throw Lost(reason: "the server closed the channel", peerClosed: true)
-                }
-                while done < count {
-                    if next < count && sent &- answered < depth {
-                        while next < count && sent &- answered < depth {
-                            SharedMemorySlot.writeRequest(call(next), to: region.requestSlot(sent))
-                            sent &+= 1
-                            next += 1
-                        }
-                        region.storeFenced(SharedMemoryLayout.requestHeadOffset, sent)
-                        if region.load(SharedMemoryLayout.serverSleepingOffset) != 0 {
-                            region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 0)
-                            region.wake(SharedMemoryLayout.serverSleepingOffset)
-                        }
-                    }
-                    let head = try awaitReplies(region)
-                    guard head &- answered <= sent &- answered else {
-                        throw Lost(reason: "the server's reply count \(head) is past its requests", peerClosed: false)
-                    }
-                    while answered != head {
-                        answer(SharedMemorySlot.readReply(from: region.replySlot(answered)))
-                        answered &+= 1
-                        done += 1
-                    }
-                }
-            } catch {
-                disconnect()
-                if kept && done == doneBefore && error.peerClosed { continue }
-                let failure = OperationError.backendFailure(
-                    "\(Self.registryName): lost complex-server at \(path) (\(error.reason)); the next operation reconnects")
-                while done < count { answer(.failure(failure)); done += 1 }
-                return
+            let head = try awaitReplies(region)
+            guard head &- answered <= sent &- answered else {
+                throw ClientPolicy.Lost(reason: "the server's reply count \(head) is past its requests", peerClosed: false)
+            }
+            while answered != head {
+                answer(SharedMemorySlot.readReply(from: region.replySlot(answered)))
+                answered &+= 1
+                done += 1
             }
         }
     }
 
     /// The server's reply count once it passes `answered`: polled for `spinNanoseconds`,
     /// then slept for, looking at the lifeline before each sleep.
-    func awaitReplies(_ region: SharedMemoryRegion) throws(Lost) -> UInt32 {
+    func awaitReplies(_ region: SharedMemoryRegion) throws(ClientPolicy.Lost) -> UInt32 {
         if let head = region.poll(SharedMemoryLayout.replyHeadOffset, whileEqualTo: answered, nanoseconds: spinNanoseconds) {
             return head
         }
         var head: UInt32
-        let deadline = SharedMemoryRegion.monotonicNanoseconds() + UInt64(ServerConnection<LineFraming>.timeoutSeconds) * 1_000_000_000
+        let deadline = SharedMemoryRegion.monotonicNanoseconds() + UInt64(ClientPolicy.replyTimeoutSeconds) * 1_000_000_000
         while true {
             try checkLifeline(region)
             // Say we sleep, then look once more: the server publishes, then looks
@@ -143,19 +127,19 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
             region.store(SharedMemoryLayout.clientSleepingOffset, 0)
             if head != answered { return head }
             if SharedMemoryRegion.monotonicNanoseconds() > deadline {
-                throw Lost(reason: "no reply within \(ServerConnection<LineFraming>.timeoutSeconds) s", peerClosed: false)
+                throw ClientPolicy.Lost(reason: "no reply within \(ClientPolicy.replyTimeoutSeconds) s", peerClosed: false)
             }
         }
     }
 
     /// Fails when the server gave the channel up or its connection is gone.
-    func checkLifeline(_ region: SharedMemoryRegion) throws(Lost) {
+    func checkLifeline(_ region: SharedMemoryRegion) throws(ClientPolicy.Lost) {
         if region.load(SharedMemoryLayout.closedOffset) != 0 {
-            throw Lost(reason: "the server closed the channel", peerClosed: true)
+            throw ClientPolicy.Lost(reason: "the server closed the channel", peerClosed: true)
         }
-        guard let lifeline else { throw Lost(reason: "no connection", peerClosed: true) }
+        guard let lifeline else { throw ClientPolicy.Lost(reason: "no connection", peerClosed: true) }
         if lifeline.peerHasClosed() {
-            throw Lost(reason: "the server closed the connection", peerClosed: true)
+            throw ClientPolicy.Lost(reason: "the server closed the connection", peerClosed: true)
         }
     }
 

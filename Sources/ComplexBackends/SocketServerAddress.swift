@@ -26,7 +26,7 @@ struct SocketServerAddress {
             backend: backend, address: path, isDefault: isDefault,
             serverArguments: ["--socket", path, "--no-http"], configuration: configuration
         ) { () throws(BlockingSocket.Failure) in
-            try BlockingSocket.connect(unixPath: path, timeoutSeconds: ServerConnection<LineFraming>.timeoutSeconds)
+            try BlockingSocket.connect(unixPath: path, timeoutSeconds: ClientPolicy.replyTimeoutSeconds)
         }
     }
 }

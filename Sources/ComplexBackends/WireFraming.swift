@@ -2,7 +2,9 @@ import ComplexLanguage
 import ComplexWire
 
 /// How one transport lays requests out on a byte stream and finds the replies in
-/// what comes back: the part of the `ipc` and `http` backends that differs.
+/// what comes back: the part of the `ipc` and `http` backends that differs. A framing
+/// knows its own limits (given when it is made) and says with `FramingError` when the
+/// bytes are not its framing.
 package protocol WireFraming {
     /// Starts a connection: nothing is in flight, nothing half-received.
     mutating func reset()
@@ -15,5 +17,5 @@ package protocol WireFraming {
     mutating func takeReplies(
         from buffer: inout [UInt8], count: inout Int,
         _ reply: (Result<WireResponse, WireError>, _ keepAlive: Bool) -> Bool
-    ) throws(BlockingSocket.Failure)
+    ) throws(FramingError)
 }

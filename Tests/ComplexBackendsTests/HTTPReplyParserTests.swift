@@ -46,7 +46,7 @@ import Testing
         ("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", "a status that is not three digits"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "two different Content-Lengths"),
         ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "a Content-Length that is not a number"),
-        ("HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n", "a reply body over 1 MiB"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n", "a reply body over 1048576 bytes"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", "a transfer coding other than chunked"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "a chunk size that is not hexadecimal"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n", "a chunk not followed by CRLF"),
