@@ -32,7 +32,7 @@ package struct HTTPFraming: WireFraming {
     /// Lays the request out here: a fixed shape, no encoder.
     package mutating func appendRequest(_ call: OperationCall, to buffer: inout [UInt8]) {
         body.removeAll(keepingCapacity: true)
-        WireRequest(call.operation, call.a, call.b).encode(to: &body, writer: &writer, includeOperation: false)
+        WireRequest(call.operation, call.a, call.b).encodeOperands(to: &body, writer: &writer)
         buffer.append(contentsOf: requestLines[call.operation.index])
         buffer.append(contentsOf: requestHeaders)
         buffer.appendDecimal(UInt64(body.count))

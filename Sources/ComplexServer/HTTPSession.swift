@@ -114,8 +114,9 @@ package struct HTTPSession: ConnectionSession {
         case "/health" where readable:
             sendRaw(#"{"status":"ok"}"#, head: head, into: &output)
         case "/ops" where readable:
-            let list = MathOperation.allCases.map { #"{"name":"\#($0.rawValue)","arity":\#($0.arity.upperBound),"min_arity":\#($0.arity.lowerBound)}"# }
-            sendRaw(#"{"operations":["# + list.joined(separator: ",") + "]}", head: head, into: &output)
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: Self.operationsDocument)
+            write(status: 200, head: head, into: &output)
         case "/openapi.yaml" where readable:
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: OpenAPIDocument.yaml.utf8)
@@ -144,10 +145,9 @@ package struct HTTPSession: ConnectionSession {
     }
 
     mutating func send(_ response: WireResponse, head: HTTPRequestParser.Head, into output: inout [UInt8], allow: String? = nil) {
-        if case .failure(let code, _) = response { processor.metrics?.error(code) }
         scratch.removeAll(keepingCapacity: true)
         response.encode(to: &scratch, writer: &writer)
-        write(status: HTTPStatusMapping.status(for: response), head: head, into: &output, allow: allow)
+        write(status: HTTPStatusMapping.status(for: response), head: head, into: &output, allow: allow, reporting: response)
     }
 
     mutating func sendRaw(_ json: String, head: HTTPRequestParser.Head, into output: inout [UInt8]) {
@@ -157,8 +157,9 @@ package struct HTTPSession: ConnectionSession {
     }
 
     /// Lays out one response (status line, headers, `scratch` as the body) after the others.
+    /// `reporting` is the protocol response the body carries, if it is one, for the metrics.
     mutating func write(status: Int, head: HTTPRequestParser.Head, into output: inout [UInt8], allow: String? = nil,
-                        contentHeaders: [UInt8]? = nil) {
+                        contentHeaders: [UInt8]? = nil, reporting response: WireResponse? = nil) {
         let start = output.count
         if status == 200 && head.minorVersion == 1 && contentHeaders == nil {
             output.append(contentsOf: Self.okPrefix)
@@ -182,9 +183,28 @@ package struct HTTPSession: ConnectionSession {
             output.append(contentsOf: scratch)
             output.append(UInt8(ascii: "\n"))
         }
-        if processor.metrics != nil { processor.tally.sent(output.count - start) }
+        processor.sent(response, bytes: output.count - start)
         answered += 1
     }
+
+    /// `GET /ops`: every operation's name and operand counts, written once with the
+    /// JSON writer.
+    static let operationsDocument: [UInt8] = {
+        let writer = JSONWriter()
+        var out = Array(#"{"operations":["#.utf8)
+        for (index, operation) in MathOperation.allCases.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"name":"#.utf8)
+            writer.appendString(operation.rawValue, to: &out)
+            out.append(contentsOf: #","arity":"#.utf8)
+            out.appendDecimal(UInt64(operation.arity.upperBound))
+            out.append(contentsOf: #","min_arity":"#.utf8)
+            out.appendDecimal(UInt64(operation.arity.lowerBound))
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }()
 
     /// `/add` → `.add`, and so on: one hash of the path instead of comparing it with
     /// every operation's name.

@@ -25,6 +25,17 @@ struct RequestProcessor {
         }
     }
 
+    /// Counts a reply of `bytes` that carried `response`: the one place both sessions
+    /// count what they send.
+    mutating func sent(_ response: WireResponse?, bytes: Int) {
+        guard metrics != nil else { return }
+        if case .failure(let code, _)? = response {
+            tally.sent(bytes, error: code)
+        } else {
+            tally.sent(bytes)
+        }
+    }
+
     /// Adds this connection's tally to the shared counters: once per read, and when
     /// the connection closes.
     mutating func flushMetrics() {

@@ -101,7 +101,7 @@ package final class SharedMemoryChannel: Sendable {
             case .failure(let error):
                 result = .failure(error)
             }
-            if case .failure(let error) = result, let metrics { metrics.error(WireErrorCode(error)) }
+            if case .failure(let error) = result, metrics != nil { tally.error(WireErrorCode(error)) }
             SharedMemorySlot.writeReply(result, to: region.replySlot(served))
             served &+= 1
             region.store(SharedMemoryLayout.replyHeadOffset, served)

@@ -138,10 +138,7 @@ package struct SocketSession: ConnectionSession {
         let start = output.count
         response.encode(to: &output, writer: &writer)
         output.append(UInt8(ascii: "\n"))
-        if let metrics = processor.metrics {
-            processor.tally.sent(output.count - start)
-            if case .failure(let code, _) = response { metrics.error(code) }
-        }
+        processor.sent(response, bytes: output.count - start)
         answered += 1
     }
 

@@ -75,14 +75,23 @@ package struct WireRequest: Sendable, Equatable {
         return WireRequest(operation, a, b)
     }
 
-    /// Appends the request as one JSON object (no newline).
-    package func encode(to out: inout [UInt8], writer: inout JSONWriter, includeOperation: Bool = true) {
+    /// Appends the request as one JSON object (no newline): `{"op":"add","a":…,"b":…}`.
+    package func encode(to out: inout [UInt8], writer: inout JSONWriter) {
+        out.append(contentsOf: #"{"op":""#.utf8)
+        out.append(contentsOf: operation.rawValue.utf8)
+        out.append(contentsOf: #"","#.utf8)
+        appendOperands(to: &out, writer: &writer)
+    }
+
+    /// Appends the operands alone as one JSON object, `{"a":…,"b":…}`: the request for
+    /// a transport that names the operation elsewhere (HTTP, in its path).
+    package func encodeOperands(to out: inout [UInt8], writer: inout JSONWriter) {
         out.append(UInt8(ascii: "{"))
-        if includeOperation {
-            out.append(contentsOf: #""op":""#.utf8)
-            out.append(contentsOf: operation.rawValue.utf8)
-            out.append(contentsOf: #"","#.utf8)
-        }
+        appendOperands(to: &out, writer: &writer)
+    }
+
+    /// `"a":…,"b":…}`: what both objects end with.
+    func appendOperands(to out: inout [UInt8], writer: inout JSONWriter) {
         out.append(contentsOf: #""a":"#.utf8)
         writer.appendValue(a, to: &out)
         if let b {

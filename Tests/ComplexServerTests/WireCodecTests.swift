@@ -9,10 +9,14 @@ import Testing
         Result { () throws(WireError) in try text.withUTF8Bytes { (bytes) throws(WireError) in try WireRequest.decode(bytes, operation: operation) } }
     }
 
-    static func encode(_ request: WireRequest, includeOperation: Bool = true) -> String {
+    static func encode(_ request: WireRequest, operandsOnly: Bool = false) -> String {
         var out: [UInt8] = []
         var writer = JSONWriter()
-        request.encode(to: &out, writer: &writer, includeOperation: includeOperation)
+        if operandsOnly {
+            request.encodeOperands(to: &out, writer: &writer)
+        } else {
+            request.encode(to: &out, writer: &writer)
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -31,7 +35,7 @@ import Testing
             #expect(decoded.a.isIdentical(to: a), "\(Self.encode(request))")
             #expect(decoded.b.map { $0.isIdentical(to: b!) } ?? (b == nil))
             // Over HTTP the path names the operation and the body carries the operands.
-            let body = try Self.decodeRequest(Self.encode(request, includeOperation: false), operation: operation).get()
+            let body = try Self.decodeRequest(Self.encode(request, operandsOnly: true), operation: operation).get()
             #expect(body.a.isIdentical(to: a))
         }
     }
