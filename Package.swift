@@ -124,7 +124,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ComplexBackendsTests",
-            dependencies: ["ComplexBackends"]
+            // ComplexServer too: the shm backend is tested against a server in the
+            // same process.
+            dependencies: ["ComplexBackends", "ComplexServer", "TestSupport"]
         ),
         .testTarget(
             name: "ComplexREPLTests",
