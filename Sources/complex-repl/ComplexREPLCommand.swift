@@ -37,19 +37,7 @@ struct ComplexREPLCommand: ParsableCommand {
     @Option(name: [.customShort("e"), .long], parsing: .unconditionalSingleValue, help: ArgumentHelp("Evaluate EXPRESSION, print the result and exit (repeatable).", valueName: "expression"))
     var expression: [String] = []
 
-    @Option(help: ArgumentHelp("Where operations are computed: \(BackendRegistry.names.joined(separator: ", ")).", valueName: "name"))
-    var backend: String = Self.defaultBackend
-
-    static let defaultBackend = LocalBackend.registryName
-
-    @Option(help: ArgumentHelp("Socket of complex-server, for \(BackendArgumentKind.socket.backendChoice) (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp; a server is started there on demand).", valueName: "path"))
-    var socket: String?
-
-    @Option(help: ArgumentHelp("URL of complex-server, for \(BackendArgumentKind.url.backendChoice) (default http://127.0.0.1:3000; a server is started there on demand).", valueName: "url"))
-    var url: String?
-
-    @Option(help: ArgumentHelp("Shared library for \(BackendArgumentKind.library.backendChoice) (default: the bundled libComplexFFI.so, next to complex-repl or in ../lib when installed).", valueName: "path"))
-    var library: String?
+    @OptionGroup var backendOptions: BackendOptions
 
     @Option(help: ArgumentHelp("Lines of a file or pipe evaluated together, their operations in flight at once (1: one line at a time).", valueName: "n"))
     var window: Int = PipeRunner.defaultWindow
@@ -67,11 +55,12 @@ struct ComplexREPLCommand: ParsableCommand {
     var files: [String] = []
 
     func validate() throws {
+        // ArgumentParser validates the group itself; `QuickArguments` calls this alone.
+        try backendOptions.validate()
         if demoOperation != nil && (arg1 == nil || arg2 == nil) {
             throw ValidationError("--\(demoOperation!.rawValue) needs --arg1 and --arg2, e.g. --add --arg1 1+3j --arg2 -5j")
         }
         _ = try demoOperands()
-        try Self.validateBackendArgument(backend: backend, socket: socket, url: url, library: library)
         if window < 1 {
             throw ValidationError("--window wants a positive number of lines, e.g. --window 1024 (1: one line at a time)")
         }
@@ -99,42 +88,10 @@ struct ComplexREPLCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// A session on the backend `name`, given its socket, library or URL; a backend
-    /// that cannot be made is a usage error.
-    static func makeSession(backend name: String, argument: String?, environment: [String: String]) throws -> Session {
-        let configuration = BackendConfiguration(
-            argument: nil,
-            executableDirectory: ExecutableLocation.directory(),
-            environment: environment,
-            notice: { message in
-                var err = BufferedOutput(fileDescriptor: 2)
-                err.write("complex-repl: \(message)\n")
-                err.flush()
-            }
-        )
-        let chosen: any Backend
-        do {
-            var initial = configuration
-            initial.argument = argument
-            chosen = try BackendRegistry.make(name, initial)
-        } catch {
-            throw ValidationError(error.description)
-        }
-        return Session(backend: chosen, configuration: configuration)
-    }
-
-    /// The --socket, --url and --library options, checked against the backend.
-    static func validateBackendArgument(backend: String, socket: String?, url: String?, library: String?) throws {
-        let given: [(BackendArgumentKind, String?)] = [(.socket, socket), (.url, url), (.library, library)]
-        for case let (kind, _?) in given where !kind.backends.contains(backend) {
-            throw ValidationError("--\(kind.rawValue) goes with \(kind.backendChoice)")
-        }
-    }
-
     /// Chooses the front end from the arguments and runs it; returns the exit status.
     func start() throws -> Int32 {
         let environment = ProcessEnvironment.current()
-        let session = try Self.makeSession(backend: backend, argument: socket ?? library ?? url, environment: environment)
+        let session = try backendOptions.makeSession(environment: environment)
         var runner = PipeRunner(session: session, window: window)
 
         if let demoOperation, let (first, second) = try demoOperands() {

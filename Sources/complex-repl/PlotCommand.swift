@@ -34,20 +34,9 @@ struct PlotCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the picture to FILE as PNG (8-bit RGB).", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Where operations are computed: \(BackendRegistry.names.joined(separator: ", ")).", valueName: "name"))
-    var backend: String = ComplexREPLCommand.defaultBackend
-
-    @Option(help: ArgumentHelp("Socket of complex-server, as for the REPL.", valueName: "path"))
-    var socket: String?
-
-    @Option(help: ArgumentHelp("URL of complex-server, as for the REPL.", valueName: "url"))
-    var url: String?
-
-    @Option(help: ArgumentHelp("Shared library for the ffi backend, as for the REPL.", valueName: "path"))
-    var library: String?
+    @OptionGroup var backendOptions: BackendOptions
 
     func validate() throws {
-        try ComplexREPLCommand.validateBackendArgument(backend: backend, socket: socket, url: url, library: library)
         _ = try request()
     }
 
@@ -76,7 +65,7 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessEnvironment.current()
-        let session = try ComplexREPLCommand.makeSession(backend: backend, argument: socket ?? library ?? url, environment: environment)
+        let session = try backendOptions.makeSession(environment: environment)
         let request = try request()
         StartupFile.load(into: session, environment: environment)
         do throws(PlotError) {

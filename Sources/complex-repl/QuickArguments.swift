@@ -56,10 +56,8 @@ enum QuickArguments {
         }
         var command = ComplexREPLCommand()
         command.expression = expressions
-        command.backend = single["--backend"] ?? ComplexREPLCommand.defaultBackend
-        command.socket = single["--socket"]
-        command.url = single["--url"]
-        command.library = single["--library"]
+        command.backendOptions = .given(
+            backend: single["--backend"], socket: single["--socket"], url: single["--url"], library: single["--library"])
         command.demoOperation = demoOperation
         command.arg1 = single["--arg1"]
         command.arg2 = single["--arg2"]

@@ -7,7 +7,7 @@ import Testing
 /// and wherever it is unsure, it must decline.
 @Suite struct QuickArgumentsTests {
     static func summary(_ c: ComplexREPLCommand) -> [String] {
-        [c.expression.joined(separator: "\u{1}"), c.backend, c.socket ?? "∅", c.url ?? "∅", c.library ?? "∅",
+        [c.expression.joined(separator: "\u{1}"), c.backendOptions.backend, c.backendOptions.socket ?? "∅", c.backendOptions.url ?? "∅", c.backendOptions.library ?? "∅",
          c.demoOperation?.rawValue ?? "∅", c.arg1 ?? "∅", c.arg2 ?? "∅", c.files.joined(separator: "\u{1}"), String(c.window)]
     }
 
