@@ -45,7 +45,8 @@ let package = Package(
         .systemLibrary(name: "CSocket", path: "Modules/CSocket"),
         // The C ABI of FFI libraries: one header, no code.
         .systemLibrary(name: "CComplexABI", path: "Modules/CComplexABI"),
-        // The bundled library implementing that ABI with the language's arithmetic.
+        // The bundled library implementing that ABI with the language's arithmetic (and
+        // ComplexWire's table of the ABI's failure numbers).
         .target(
             name: "ComplexFFI",
             dependencies: ["ComplexLanguage", "ComplexWire", "CComplexABI"]
@@ -97,7 +98,8 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        // The REPL: line editor, session, meta-commands, pipe mode.
+        // The REPL: line editor, session, meta-commands, the startup file, pipe mode, and
+        // the plots' front end (the terminal, the progress bar, the summary line).
         .target(
             name: "ComplexREPL",
             dependencies: ["ComplexLanguage", "ComplexBackends", "ComplexPlot", "CLibedit"]
