@@ -214,7 +214,7 @@ public struct Evaluator {
                 lines[index].result = .failure(Diagnostic(message, at: offset))
                 return
             case .parameter, .lookup, .call:
-                lines[index].result = .failure(Self.unexpanded(at: node))
+                lines[index].result = .failure(Self.unexpanded)
                 return
             }
         }
@@ -222,9 +222,7 @@ public struct Evaluator {
     }
 
     /// A body-only node in a line: the parser expands calls, so this cannot happen.
-    static func unexpanded(at node: Int) -> Diagnostic {
-        Diagnostic("internal error: a user function's call was not expanded", at: 0)
-    }
+    static let unexpanded = Diagnostic("internal error: a user function's call was not expanded", at: 0)
 
     /// Moves line `index` forward: resolves the names it can, queues the operations
     /// whose operands are known, and finishes the line once nothing before its first
@@ -270,7 +268,7 @@ public struct Evaluator {
                     fail(line: index, node: node, Diagnostic(message, at: offset))
                 case .parameter, .lookup, .call:
                     states[node] = .failed
-                    fail(line: index, node: node, Self.unexpanded(at: node))
+                    fail(line: index, node: node, Self.unexpanded)
                 }
             }
             node += 1
