@@ -182,6 +182,8 @@ package struct PipeRunner {
     }
 
     mutating func runMetaCommand(_ text: String, name: String, line: Int) {
+        // What came before is written first: `:plot` draws on stdout and stderr itself.
+        out.flush()
         do throws(SessionError) {
             switch try session.run(metaCommand: text.trimmingWhitespace()) {
             case .quit: quitRequested = true
