@@ -133,11 +133,16 @@ package final class BlockingSocket {
     /// last `send` is overdue, however many bytes have trickled in.
     func receive(into buffer: inout [UInt8], after count: Int) throws(Failure) -> Int {
         if buffer.count - count < 4096 { buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, 4096))) }
+        // Every call looks at the deadline, the polling one too: a server that sends
+        // without end (interim responses as fast as it can) kept a client that found
+        // bytes at every poll busy for as long as the server liked.
+        let start = Self.monotonicMicroseconds()
+        guard start < replyDeadline else { throw timedOut }
         // Poll without blocking for a short while first: a reply from a local server
         // usually arrives within microseconds, and a thread that stays on its CPU is
         // not put to sleep and woken again (several µs per operation on a VM).
         if spinMicroseconds > 0 {
-            let deadline = Self.monotonicMicroseconds() + spinMicroseconds
+            let deadline = start + spinMicroseconds
             repeat {
                 let n = buffer.withUnsafeMutableBytes { raw in
                     recv(fd, raw.baseAddress! + count, raw.count - count, Int32(MSG_DONTWAIT))

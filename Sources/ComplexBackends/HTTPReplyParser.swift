@@ -37,6 +37,9 @@ package struct HTTPReplyParser {
     var start = 0
     var state = State.head
     var status = 0
+    /// Bytes of interim (1xx) responses before the response being read: they count
+    /// against the head's limit, so a stream of them ends.
+    var interimBytes = 0
     var keepAlive = true
     var chunks: HTTPChunkedBody
 
@@ -62,11 +65,17 @@ package struct HTTPReplyParser {
             case .head:
                 guard let end = try headEnd() else { return nil }
                 let length = try readHead(buffer[start..<end])
+                let headBytes = end - start
                 start = end
                 if (100..<200).contains(status) {
                     if status == 101 { throw Malformed(description: "the server switched protocols") }
+                    interimBytes += headBytes
+                    if interimBytes > Self.maximumHeadLength {
+                        throw Malformed(description: "interim (1xx) responses over \(Self.maximumHeadLength >> 10) KiB before a reply")
+                    }
                     continue  // interim: the real response follows
                 }
+                interimBytes = 0
                 if status == 204 || status == 304 {
                     return Response(status: status, body: [], keepAlive: keepAlive)
                 }

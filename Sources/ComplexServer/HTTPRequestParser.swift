@@ -5,10 +5,13 @@ import ComplexWire
 /// by chunked transfer coding.
 ///
 /// Strict where leniency lets two parsers disagree about where a request ends (request
-/// smuggling): a field name followed by whitespace, an obsolete line folding, a
-/// `Content-Length` that is not one number, both `Content-Length` and
-/// `Transfer-Encoding`, or a coding other than `chunked` is malformed. Lenient where it
-/// costs nothing: empty lines before a request and bare LF line ends are accepted.
+/// smuggling) or whom it is for: a field name followed by whitespace, an obsolete line
+/// folding, a `Content-Length` that is not one number, both `Content-Length` and
+/// `Transfer-Encoding`, a coding other than `chunked`, an HTTP/1.1 request without one
+/// valid `Host`, two `Authorization` fields, or a head over 64 KiB is malformed, and so
+/// is a first line that cannot begin an HTTP/1.x request (HTTP/0.9, a TLS hello), as
+/// soon as it is seen. Lenient where it costs nothing: empty lines before a request and
+/// bare LF line ends are accepted.
 struct HTTPRequestParser {
     enum Method: Equatable {
         case get, head, post, connect
@@ -104,11 +107,12 @@ struct HTTPRequestParser {
                 }
                 guard start < buffer.count else { return nil }
                 guard let end = HTTPSyntax.headEnd(in: buffer, from: start) else {
-                    if buffer.count - start > HTTPSyntax.maximumHeadLength {
-                        throw Malformed(description: "a request head over \(HTTPSyntax.maximumHeadLength >> 10) KiB")
-                    }
+                    if buffer.count - start > HTTPSyntax.maximumHeadLength { throw Self.headTooLong }
+                    try checkFirstLine()
                     return nil
                 }
+                // The limit holds for the whole head, however it arrived.
+                if end - start > HTTPSyntax.maximumHeadLength { throw Self.headTooLong }
                 let framing = try readHead(buffer[start..<end])
                 start = end
                 switch framing {
@@ -143,6 +147,21 @@ struct HTTPRequestParser {
         case chunked
     }
 
+    static let headTooLong = Malformed(description: "a request head over \(HTTPSyntax.maximumHeadLength >> 10) KiB")
+
+    /// While a head is incomplete: its first line, once it is in, must be a request
+    /// line, and its first byte must be able to begin one, so that HTTP/0.9's `GET /`
+    /// and a TLS hello are answered at once rather than at the header deadline.
+    mutating func checkFirstLine() throws(Malformed) {
+        guard HTTPSyntax.isToken(buffer[start..<(start + 1)]) else {
+            throw Malformed(description: "bytes that are not an HTTP/1.x request (TLS? this server speaks plain HTTP)")
+        }
+        guard let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) else { return }
+        let saved = current
+        defer { current = saved }
+        try readRequestLine(HTTPSyntax.trimmingCR(buffer[start..<newline]))
+    }
+
     /// Reads the request line and the fields that matter into `current`: by index over
     /// the head's bytes, with no array per line (`split` was an eighth of a request's
     /// instructions under callgrind).
@@ -151,6 +170,7 @@ struct HTTPRequestParser {
         var length: Int?
         var chunked = false
         var connectionClose = false, connectionKeepAlive = false
+        var hosts = 0
         var position = head.startIndex
         var first = true
         while position < head.endIndex {
@@ -191,12 +211,23 @@ struct HTTPRequestParser {
             case 6 where HTTPSyntax.equalsIgnoringCase(name, "expect"):
                 current.expectsContinue = HTTPSyntax.equalsIgnoringCase(value, "100-continue")
             case 13 where HTTPSyntax.equalsIgnoringCase(name, "authorization"):
+                guard current.authorization == nil else { throw Malformed(description: "two Authorization fields") }
                 current.authorization = Array(value)
+            case 4 where HTTPSyntax.equalsIgnoringCase(name, "host"):
+                hosts += 1
+                guard hosts == 1 else { throw Malformed(description: "two Host fields") }
+                guard value.allSatisfy(Self.isHostByte) else { throw Malformed(description: "a Host that is not host[:port]") }
             default:
                 break
             }
         }
+        if current.minorVersion == 1 && hosts == 0 {
+            throw Malformed(description: "an HTTP/1.1 request without Host")
+        }
+        // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing;
+        // it is answered, then the connection is closed.
         current.keepAlive = !connectionClose && (current.minorVersion == 1 || connectionKeepAlive)
+            && !(chunked && current.minorVersion == 0)
         if chunked {
             guard length == nil else { throw Malformed(description: "both Content-Length and Transfer-Encoding") }
             return .chunked
@@ -229,6 +260,22 @@ struct HTTPRequestParser {
         default: current.method = .other
         }
         current.target = String(decoding: target, as: UTF8.self)
+    }
+
+    /// A byte of `host[:port]` (RFC 3986's reg-name, IPv4 and bracketed IPv6 literals,
+    /// percent-encoding): no whitespace, no `@`, no `/`.
+    static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"),
+             UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="),
+             UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "%"):
+            return true
+        default:
+            return false
+        }
     }
 
     // As arrays: comparing with a String's UTF-8 view went through an unspecialized

@@ -44,7 +44,9 @@ package struct HTTPChunkedBody {
             switch state {
             case .size:
                 guard let (line, next) = try HTTPSyntax.line(in: buffer, from: start, what: "a chunk-size line") else { return .needMore }
-                guard let size = HTTPSyntax.chunkSize(line) else { throw HTTPSyntax.Malformed(description: "a chunk size that is not hexadecimal") }
+                guard let size = HTTPSyntax.chunkSize(line) else {
+                    throw HTTPSyntax.Malformed(description: "a chunk-size line that is not a hexadecimal size and extensions")
+                }
                 start = next
                 if size == 0 {
                     state = .trailers
@@ -70,6 +72,11 @@ package struct HTTPChunkedBody {
                 if line.isEmpty {
                     state = .size
                     return .complete
+                }
+                // A trailer is a field line like a header's: a token, then a colon.
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
+                      HTTPSyntax.isToken(line[..<colon]) else {
+                    throw HTTPSyntax.Malformed(description: "a trailer line that is not a field (name: value)")
                 }
             }
         }

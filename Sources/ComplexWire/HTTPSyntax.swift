@@ -61,6 +61,11 @@ package enum HTTPSyntax {
             guard let digit = hexDigit(byte) else { return nil }
             size = size << 4 | digit
         }
+        // RFC 9112 §7.1.1: after the size, only whitespace and `;` extensions, with no
+        // control character in them (`16 garbage` and a NUL in an extension are not).
+        let rest = line[(line.startIndex + digits.count)...].drop(while: isSpace)
+        guard rest.isEmpty || rest.first == UInt8(ascii: ";") else { return nil }
+        guard !rest.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else { return nil }
         return size
     }
 

@@ -1,4 +1,5 @@
 import ComplexLanguage
+import ComplexWire
 import Foundation
 import Glibc
 import Testing
@@ -36,12 +37,12 @@ import Testing
                     for line in lines {
                         let number = lock.withLock { requests += 1; return requests }
                         guard let answer = reply(number, line) else {
-                            _ = out.withCString { write(fd, $0, strlen($0)) }
+                            _ = out.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
                             break serving
                         }
                         if !answer.isEmpty { out += answer + "\n" }
                     }
-                    _ = out.withCString { write(fd, $0, strlen($0)) }
+                    _ = out.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
                 }
                 close(fd)
             }.start()
@@ -162,5 +163,53 @@ import Testing
         }
         #expect(message.contains("lost complex-server"), "\(message)")
         #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    /// A server that sends bytes without end, never a reply: `interval` between writes.
+    static func sender(_ bytes: String, every interval: useconds_t, for seconds: Double) -> BlockingSocket {
+        var ends: [Int32] = [0, 0]
+        precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+        let peer = ends[1]
+        Thread {
+            let stop = Date().addingTimeInterval(seconds)
+            while Date() < stop {
+                let n = bytes.withCString { send(peer, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { break }
+                if interval > 0 { usleep(interval) }
+            }
+            close(peer)
+        }.start()
+        return BlockingSocket.adopting(ends[0], timeoutSeconds: 1)
+    }
+
+    func httpConnection(_ open: @escaping () -> BlockingSocket, spinMicroseconds: UInt64) -> ServerConnection<HTTPFraming> {
+        ServerConnection(backend: "http", address: "test", framing: HTTPFraming(address: HTTPAddress(host: "127.0.0.1", port: 1), authorization: nil),
+                         depth: 1, policy: ClientPolicy(spinMicroseconds: spinMicroseconds)) { () throws(OperationError) in open() }
+    }
+
+    func failure(_ connection: ServerConnection<HTTPFraming>) -> String? {
+        let result = Result { () throws(OperationError) in try connection.call(OperationCall(.neg, .real(1), nil)) }
+        guard case .failure(.backendFailure(let message)) = result else { return nil }
+        return message
+    }
+
+    /// A stream of `100 Continue` as fast as the server can send them ends at the reply
+    /// cap for interim responses, at once.
+    @Test func aStormOfInterimResponsesEnds() {
+        let connection = httpConnection({ Self.sender("HTTP/1.1 100 Continue\r\n\r\n", every: 0, for: 20) }, spinMicroseconds: 50)
+        let started = Date()
+        let message = failure(connection)
+        #expect(message?.contains("interim (1xx) responses over 64 KiB") == true, "\(String(describing: message))")
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    /// Bytes that arrive while the client polls do not put off the reply's deadline:
+    /// interim responses trickled into a long polling phase end at the deadline (1 s).
+    @Test func bytesThatArriveWhileTheClientPollsDoNotPutOffTheDeadline() {
+        let connection = httpConnection({ Self.sender("HTTP/1.1 100 Continue\r\n\r\n", every: 2_000, for: 20) }, spinMicroseconds: 200_000)
+        let started = Date()
+        let message = failure(connection)
+        #expect(message?.contains("no complete reply within 1 s") == true, "\(String(describing: message))")
+        #expect(Date().timeIntervalSince(started) < 5)
     }
 }

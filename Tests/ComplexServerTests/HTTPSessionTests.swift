@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func aRequestCutAnywhereIsAnsweredOnce() {
-        let bytes = Array((Self.post("/add", #"{"a":1,"b":2}"#) + "GET /health HTTP/1.1\r\n\r\n").utf8)
+        let bytes = Array((Self.post("/add", #"{"a":1,"b":2}"#) + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n").utf8)
         for cut in 0...bytes.count {
             let (responses, _) = feed([String(decoding: bytes[..<cut], as: UTF8.self), String(decoding: bytes[cut...], as: UTF8.self)])
             #expect(responses.map(\.body) == ["{\"result\":3}\n", "{\"status\":\"ok\"}\n"], "cut at \(cut)")
@@ -62,7 +62,7 @@ import Testing
     @Test func chunkedBodiesAreGathered() {
         let chunked = "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "5;name=value\r\n{\"a\":\r\n8\r\n1,\"b\":2}\r\n0\r\nX-Trailer: 1\r\n\r\n"
-        let (responses, outcome) = feed([chunked, "GET /health HTTP/1.1\r\n\r\n"])
+        let (responses, outcome) = feed([chunked, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"])
         #expect(outcome == .open)
         #expect(responses.map(\.body) == ["{\"result\":3}\n", "{\"status\":\"ok\"}\n"])
     }
@@ -79,27 +79,37 @@ import Testing
     @Test func aBodyOverTheLimitIsRefusedWithoutReadingIt() {
         let (responses, outcome) = feed([Self.post("/add", String(repeating: " ", count: 2000)) + Self.post("/neg", #"{"a":1}"#)])
         #expect(responses.count == 1 && responses[0].status == "HTTP/1.1 413 Payload Too Large" && outcome == .hangUp)
-        let chunked = "POST /add HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + String(repeating: " ", count: 1024) + "\r\n1\r\n "
+        let chunked = "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + String(repeating: " ", count: 1024) + "\r\n1\r\n "
         #expect(feed([chunked]).0.map(\.status) == ["HTTP/1.1 413 Payload Too Large"])
     }
 
     @Test(arguments: [
         "GET /health HTTP/2.0\r\n\r\n",
-        "GET  /health HTTP/1.1\r\n\r\n",
+        "GET  /health HTTP/1.1\r\nHost: x\r\n\r\n",
         "GET /health\r\n\r\n",
-        "G(T /health HTTP/1.1\r\n\r\n",
-        "POST /add HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
-        "POST /add HTTP/1.1\r\nContent-Length: -3\r\n\r\n",
-        "POST /add HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-        "POST /add HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
-        "GET /health HTTP/1.1\r\nHost : x\r\n\r\n",
-        "GET /health HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n",
-        "GET /health HTTP/1.1\r\nNoColon\r\n\r\n",
-        "POST /add HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        "POST /add HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
+        "G(T /health HTTP/1.1\r\nHost: x\r\n\r\n",
+        "POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+        "POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n",
+        "POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nHost : x\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n",
+        "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
+        // RFC 9112: Host, once and well formed, on every HTTP/1.1 request (§3.2).
+        "GET /health HTTP/1.1\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: a b@c\r\n\r\n",
+        // Two sets of credentials: which one counts would be the parser's guess.
+        "GET /health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n",
+        // Chunk-size lines and trailers (§7.1).
+        "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n16 garbage\r\n",
+        "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2;ext\u{0}=1\r\nab\r\n0\r\n\r\n",
+        "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nNoColon\r\n\r\n",
     ])
     func whatIsNotHTTPIsAnswered400AndClosed(_ request: String) {
-        let (responses, outcome) = feed([request + "GET /health HTTP/1.1\r\n\r\n"])
+        let (responses, outcome) = feed([request + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"])
         #expect(responses.count == 1, "\(request.debugDescription)")
         #expect(responses.first?.status == "HTTP/1.1 400 Bad Request", "\(request.debugDescription)")
         #expect(responses.first?.body.contains("malformed HTTP request: ") == true)
@@ -108,14 +118,40 @@ import Testing
     }
 
     @Test func aHeadOverItsLimitIsMalformed() {
-        let (responses, outcome) = feed(["GET /health HTTP/1.1\r\nX: " + String(repeating: "a", count: 70_000)])
+        let (responses, outcome) = feed(["GET /health HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "a", count: 70_000)])
         #expect(responses.first?.status == "HTTP/1.1 400 Bad Request" && outcome == .hangUp)
+    }
+
+    /// The head limit holds however the head arrives: a 66,000-byte target fed in 4 KiB
+    /// reads, as the connection feeds its session, is refused too.
+    @Test func aHeadOverItsLimitIsMalformedHoweverItArrives() {
+        let request = Array(("GET /" + String(repeating: "a", count: 66_000) + " HTTP/1.1\r\nHost: x\r\n\r\n").utf8)
+        let reads = stride(from: 0, to: request.count, by: 4096).map { String(decoding: request[$0..<min($0 + 4096, request.count)], as: UTF8.self) }
+        let (responses, outcome) = feed(reads)
+        #expect(responses.first?.status == "HTTP/1.1 400 Bad Request" && outcome == .hangUp)
+        #expect(responses.first?.body.contains("a request head over 64 KiB") == true)
+    }
+
+    /// What cannot begin an HTTP/1.x request is answered at once, not at the header
+    /// deadline: HTTP/0.9's one-line request, and a TLS ClientHello.
+    @Test(arguments: ["GET /\r\n", "\u{16}\u{3}\u{1}\u{2}\u{0}\u{1}\u{0}\u{1}\u{fc}\u{3}\u{3}"])
+    func whatCannotBeginARequestIsAnsweredAtOnce(_ bytes: String) {
+        let (responses, outcome) = feed([bytes])
+        #expect(responses.first?.status == "HTTP/1.1 400 Bad Request" && outcome == .hangUp, "\(bytes.debugDescription)")
+    }
+
+    /// RFC 9112 §6.1: an HTTP/1.0 request with Transfer-Encoding is answered, then the
+    /// connection is closed, keep-alive or not.
+    @Test func http10WithChunkedIsAnsweredThenClosed() {
+        let (responses, outcome) = feed(["POST /neg HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{\"a\":1}\r\n0\r\n\r\n"])
+        #expect(responses.map(\.body) == [#"{"result":-1}"# + "\n"])
+        #expect(outcome == .hangUp)
     }
 
     @Test func expectContinueIsAnsweredBeforeTheBodyOnce() {
         var session = HTTPSession(maximumBodyLength: 1024, token: nil)
         var output: [UInt8] = []
-        let head = "POST /add HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 13\r\n\r\n"
+        let head = "POST /add HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 13\r\n\r\n"
         _ = Array(head.utf8).withUnsafeBufferPointer { session.receive($0, into: &output) }
         #expect(String(decoding: output, as: UTF8.self) == "HTTP/1.1 100 Continue\r\n\r\n")
         output.removeAll()
@@ -134,7 +170,7 @@ import Testing
         var output: [UInt8] = []
         func receive(_ text: String) { _ = Array(text.utf8).withUnsafeBufferPointer { session.receive($0, into: &output) } }
         #expect(!session.requestInProgress)
-        receive("POST /neg HTTP/1.1\r\nContent-")
+        receive("POST /neg HTTP/1.1\r\nHost: x\r\nContent-")
         #expect(session.requestInProgress && !session.headReceived)
         receive("Length: 7\r\n\r\n{\"a\"")
         #expect(session.requestInProgress && session.headReceived)
@@ -151,9 +187,9 @@ import Testing
     }
 
     @Test func routesAndMethods() {
-        let (responses, _) = feed(["HEAD /health HTTP/1.1\r\n\r\nGET /add HTTP/1.1\r\n\r\nPOST /health HTTP/1.1\r\n\r\n"
-            + "CONNECT example.com:443 HTTP/1.1\r\n\r\nPOST http://example.com/neg?x=1 HTTP/1.1\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
-            + "\r\n\r\nGET /ops HTTP/1.1\r\n\r\n"])
+        let (responses, _) = feed(["HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /add HTTP/1.1\r\nHost: x\r\n\r\nPOST /health HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "CONNECT example.com:443 HTTP/1.1\r\nHost: x\r\n\r\nPOST http://example.com/neg?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
+            + "\r\n\r\nGET /ops HTTP/1.1\r\nHost: x\r\n\r\n"])
         #expect(responses.map(\.status) == ["HTTP/1.1 200 OK", "HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 405 Method Not Allowed",
                                             "HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"])
         #expect(responses[0].body.isEmpty && responses[0].headers.contains("Content-Length: 16"))
