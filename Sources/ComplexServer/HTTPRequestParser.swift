@@ -61,6 +61,9 @@ struct HTTPRequestParser {
     var state = State.head
     /// The head of the request whose body is being read.
     var current = Head()
+    /// The incomplete head's first line has been checked (`checkFirstLine`): once per
+    /// request, not once per read of a head that trickles in.
+    var firstLineChecked = false
     var chunks: HTTPChunkedBody
 
     init(maximumBodyLength: Int) {
@@ -115,6 +118,7 @@ struct HTTPRequestParser {
                 if end - start > HTTPSyntax.maximumHeadLength { throw Self.headTooLong }
                 let framing = try readHead(buffer[start..<end])
                 start = end
+                firstLineChecked = false
                 switch framing {
                 case .fixed(let length) where length > maximumBodyLength:
                     return .bodyTooLarge(current)
@@ -153,10 +157,12 @@ struct HTTPRequestParser {
     /// line, and its first byte must be able to begin one, so that HTTP/0.9's `GET /`
     /// and a TLS hello are answered at once rather than at the header deadline.
     mutating func checkFirstLine() throws(Malformed) {
+        guard !firstLineChecked else { return }
         guard HTTPSyntax.isToken(buffer[start..<(start + 1)]) else {
             throw Malformed(description: "bytes that are not an HTTP/1.x request (TLS? this server speaks plain HTTP)")
         }
         guard let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) else { return }
+        firstLineChecked = true
         let saved = current
         defer { current = saved }
         try readRequestLine(HTTPSyntax.trimmingCR(buffer[start..<newline]))
