@@ -52,16 +52,16 @@ package struct Plotter {
         var points: [Value] = []
         var outcomes: [Value?] = []
         var first = 0
-        var seconds = 0.0
+        var elapsed = Duration.zero
         while first < total {
             let end = min(first + band, total)
             points.removeAll(keepingCapacity: true)
             for index in first..<end {
                 points.append(.complex(region.point(column: index % region.width, row: index / region.width)))
             }
-            let start = MonotonicClock.seconds()
+            let start = ContinuousClock.now
             evaluator.evaluate(template, replacingNode: 0, with: points, backend: backend, lookup: lookup, into: &outcomes)
-            seconds += MonotonicClock.seconds() - start
+            elapsed += ContinuousClock.now - start
             if let failure = evaluator.backendFailure {
                 throw .backend(failure.message)
             }
@@ -77,6 +77,6 @@ package struct Plotter {
             first = end
             progress(Double(first) / Double(total))
         }
-        return Summary(points: total, operations: evaluator.operationCount, evaluationSeconds: seconds)
+        return Summary(points: total, operations: evaluator.operationCount, evaluationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

@@ -12,7 +12,7 @@ package struct InteractiveLoop {
         self.session = session
         self.historyPath = historyPath
         self.environment = environment
-        self.useColour = Self.colourWanted(stderrIsTerminal: isatty(2) == 1, environment: environment)
+        self.useColour = TerminalColour.offReason(isTerminal: isatty(2) == 1, environment: environment) == nil
     }
 
     /// Runs until `:quit` or Ctrl-D; returns the exit status.
@@ -66,13 +66,6 @@ package struct InteractiveLoop {
                 }
             }
         }
-    }
-
-    /// Colour as clang and swiftc print diagnostics, where people expect it: on a
-    /// terminal, unless `NO_COLOR` is set to anything but the empty string
-    /// (no-color.org) or the terminal is `dumb`. Pipe mode never colours.
-    static func colourWanted(stderrIsTerminal: Bool, environment: [String: String]) -> Bool {
-        stderrIsTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
     }
 
     func printError(_ message: String, source: String? = nil, column: Int = 0) {

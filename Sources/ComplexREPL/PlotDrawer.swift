@@ -13,7 +13,7 @@ package struct PlotDrawer {
     let errors: Int32
 
     /// A plot that takes longer than this shows a progress bar (on a terminal).
-    static let progressDelay = 0.5
+    static let progressDelay = Duration.milliseconds(500)
 
     package init(session: Session, environment: [String: String], output: Int32 = 1, errors: Int32 = 2) {
         self.session = session
@@ -22,14 +22,12 @@ package struct PlotDrawer {
         self.errors = errors
     }
 
-    /// Why a picture cannot be drawn in the terminal, or nil when it can: colour is
-    /// off (`NO_COLOR`, `TERM=dumb`) or the output is not a terminal.
+    /// Why a picture cannot be drawn in the terminal (`TerminalColour`'s rule), or nil
+    /// when it can.
     func terminalRefusal() -> String? {
-        let advice = "write a file instead: --output plot.png (at the prompt: :plot EXPR > plot.png)"
-        if isatty(output) != 1 { return "the output is not a terminal, so no picture is drawn; \(advice)" }
-        if !(environment["NO_COLOR"] ?? "").isEmpty { return "colour is off (NO_COLOR is set), so no picture is drawn here; \(advice)" }
-        if environment["TERM"] == "dumb" { return "colour is off (TERM=dumb), so no picture is drawn here; \(advice)" }
-        return nil
+        TerminalColour.offReason(isTerminal: isatty(output) == 1, environment: environment).map {
+            "\($0), so no picture is drawn; write a file instead: --output plot.png (at the prompt: :plot EXPR > plot.png)"
+        }
     }
 
     /// Makes the plot; returns the summary line (already written to stderr): points,
@@ -96,22 +94,22 @@ package struct PlotDrawer {
     }
 }
 
-/// A progress bar on a terminal, shown only once the work has taken `delay` seconds.
+/// A progress bar on a terminal, shown only once the work has taken `delay`.
 struct ProgressBar {
     let fileDescriptor: Int32
-    let delay: Double
-    let start = MonotonicClock.seconds()
+    let delay: Duration
+    let start = ContinuousClock.now
     let enabled: Bool
     var shown = false
 
-    init(fileDescriptor: Int32, delay: Double) {
+    init(fileDescriptor: Int32, delay: Duration) {
         self.fileDescriptor = fileDescriptor
         self.delay = delay
         self.enabled = isatty(fileDescriptor) == 1
     }
 
     mutating func show(_ fraction: Double) {
-        guard enabled, MonotonicClock.seconds() - start >= delay else { return }
+        guard enabled, ContinuousClock.now - start >= delay else { return }
         let width = 30
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
