@@ -27,7 +27,8 @@ package struct PlotRegion: Sendable, Equatable {
             throw .badRegion("the corners must be finite numbers, e.g. --from -2-2j --to 2+2j")
         }
         guard from.re < to.re, from.im < to.im else {
-            throw .badRegion("--from (\(Self.text(from))) must be below and to the left of --to (\(Self.text(to))), e.g. --from -2-2j --to 2+2j")
+            // Worded for both ways of giving the corners: the options and `:plot`'s words.
+            throw .badRegion("the first corner (\(Self.text(from)); --from) must be below and to the left of the second (\(Self.text(to)); --to), e.g. -2-2j and 2+2j")
         }
         guard (1...Self.maximumSide).contains(width), (1...Self.maximumSide).contains(height) else {
             throw .badSize("the size must be from 1x1 to \(Self.maximumSide)x\(Self.maximumSide) pixels, got \(width)x\(height)")

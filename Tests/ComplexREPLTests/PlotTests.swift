@@ -81,7 +81,7 @@ import TestSupport
         (["plot", "w", "--output", "OUT"], "name 'w' is not defined"),
         (["plot", "g(z)", "--output", "OUT"], "unknown function 'g'"),
         (["plot", "z +", "--output", "OUT"], "incomplete expression"),
-        (["plot", "z", "--from", "1", "--to", "-1", "--output", "OUT"], "must be below and to the left of --to"),
+        (["plot", "z", "--from", "1", "--to", "-1", "--output", "OUT"], "the first corner (1+0j; --from) must be below and to the left of the second (-1+0j; --to)"),
         (["plot", "z", "--size", "0x5", "--output", "OUT"], "the size must be from 1x1 to 4096x4096"),
         (["plot", "z", "--size", "big", "--output", "OUT"], "a size is WIDTHxHEIGHT"),
         (["plot", "z", "--from", "1+", "--output", "OUT"], "--from"),
