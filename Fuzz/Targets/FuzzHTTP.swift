@@ -13,10 +13,26 @@ func fuzzHTTP(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     var offset = 1
     var output: [UInt8] = []
     var open = true
-    while offset < size && open {
+    // A budget of replies, as a connection sets one: the session must pause only once
+    // it is reached, and make progress each time.
+    let budget = [Int.max, 1, 200, 4096][Int(bytes[0] >> 6 & 3)]
+    var paused = false
+    var flushed = 0
+    while (offset < size || paused) && open {
         let end = min(offset + chunk, size)
-        open = session.receive(UnsafeBufferPointer(rebasing: bytes[offset..<end]), into: &output) == .open
-        offset = end
+        let before = output.count
+        switch session.receive(UnsafeBufferPointer(rebasing: bytes[offset..<end]), into: &output, budget: budget == .max ? .max : budget + flushed) {
+        case .open:
+            offset = end
+            paused = false
+        case .paused(let consumed):
+            precondition(output.count - flushed >= budget && (output.count > before || consumed > 0), "a pause without reason or progress")
+            offset += consumed
+            paused = true
+            flushed = output.count
+        case .hangUp:
+            open = false
+        }
     }
     session.close()
     var start = 0

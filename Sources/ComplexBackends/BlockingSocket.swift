@@ -56,9 +56,14 @@ package final class BlockingSocket {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .errno("socket") }
         let socket = BlockingSocket(fd: fd, replyTimeoutSeconds: timeoutSeconds)
-        let rc = SocketLocation.withAddress(of: path) { Glibc.connect(fd, $0, $1) }
-        guard rc == 0 else { throw .errno("connect") }
+        // Before connecting: a connect to a server whose backlog is full waits for room,
+        // for as long as the send timeout allows (EAGAIN after it).
         socket.setTimeouts(seconds: timeoutSeconds)
+        let rc = SocketLocation.withAddress(of: path) { Glibc.connect(fd, $0, $1) }
+        guard rc == 0 else {
+            if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(reason: "connect: the server accepted nothing within \(timeoutSeconds) s") }
+            throw .errno("connect")
+        }
         return socket
     }
 

@@ -7,8 +7,12 @@ import ComplexWire
 package struct HTTPFraming: WireFraming {
     /// `POST /<op>` for each operation, by `MathOperation.index`.
     let requestLines: [[UInt8]]
-    /// Everything between the path and the Content-Length value.
+    /// Everything between the path and the request id's value.
     let requestHeaders: [UInt8]
+    /// The id of the next request, and of the reply expected next: every request
+    /// carries one in `X-Request-Id`, and a reply must echo its request's.
+    var nextRequestID: UInt64 = 1
+    var nextReplyID: UInt64 = 1
     var replies: HTTPReplyParser
     var body: [UInt8] = []
     var writer = JSONWriter()
@@ -21,12 +25,13 @@ package struct HTTPFraming: WireFraming {
         requestLines = MathOperation.allCases.map { Array("POST /\($0.rawValue)".utf8) }
         var headers = " HTTP/1.1\r\nHost: \(address)\r\nContent-Type: application/json\r\n"
         if let authorization { headers += "Authorization: \(authorization)\r\n" }
-        headers += "Content-Length: "
+        headers += "\(HTTPSyntax.requestIDField): "
         requestHeaders = Array(headers.utf8)
     }
 
     package mutating func reset() {
         replies = HTTPReplyParser(maximumBodyLength: maximumReplyLength)
+        nextReplyID = nextRequestID
     }
 
     /// Lays the request out here: a fixed shape, no encoder.
@@ -35,6 +40,9 @@ package struct HTTPFraming: WireFraming {
         WireRequest(call.operation, call.a, call.b).encodeOperands(to: &body, writer: &writer)
         buffer.append(contentsOf: requestLines[call.operation.index])
         buffer.append(contentsOf: requestHeaders)
+        buffer.appendDecimal(nextRequestID)
+        nextRequestID += 1
+        buffer.append(contentsOf: Self.contentLengthPrefix)
         buffer.appendDecimal(UInt64(body.count))
         buffer.append(contentsOf: "\r\n\r\n".utf8)
         buffer.append(contentsOf: body)
@@ -54,14 +62,44 @@ package struct HTTPFraming: WireFraming {
                 throw FramingError("the reply is not valid HTTP: \(error)")
             }
             guard let response = next else { return }
-            let decoded: Result<WireResponse, WireError> = response.body.withUnsafeBufferPointer { bytes in
-                do throws(WireError) {
-                    return .success(try WireResponse.decode(bytes))
-                } catch {
-                    return .failure(.badJSON("a \(response.status) reply: \(error.message)"))
-                }
+            let decoded: Result<WireResponse, WireError>
+            do throws(WireError) {
+                decoded = .success(try Self.check(response, expectedID: nextReplyID))
+            } catch {
+                decoded = .failure(.notTheProtocol("a \(response.status) reply: \(error.message)"))
             }
+            nextReplyID += 1
             if !reply(decoded, response.keepAlive) { return }
         }
+    }
+
+    static let contentLengthPrefix = Array("\r\nContent-Length: ".utf8)
+
+    /// The protocol's response in `response`, if it answers request `expectedID`: it
+    /// echoes the id, its body is a response, and its status is the one the body's
+    /// result or error code is sent with (docs/PROTOCOL.md, "Errors").
+    static func check(_ response: HTTPReplyParser.Response, expectedID: UInt64) throws(WireError) -> WireResponse {
+        switch response.requestID {
+        case .decimal(expectedID)?:
+            break
+        case nil:
+            throw .notTheProtocol("no \(HTTPSyntax.requestIDField), where \(expectedID) was expected")
+        case .decimal(let other)?:
+            throw .notTheProtocol("\(HTTPSyntax.requestIDField) \(other), where \(expectedID) was expected: the replies are out of step with the requests")
+        case .other(let text)?:
+            throw .notTheProtocol("\(HTTPSyntax.requestIDField) \(text), where \(expectedID) was expected: the replies are out of step with the requests")
+        }
+        let decoded = try response.body.withUnsafeBufferPointer { (bytes) throws(WireError) in try WireResponse.decode(bytes) }
+        let expectedStatus: ClosedRange<Int>, says: String
+        switch decoded {
+        case .result:
+            (expectedStatus, says) = (200...200, "a result")
+        case .failure(let code, _):
+            (expectedStatus, says) = (code.httpStatus.map { $0...$0 } ?? 400...599, "error \(code.spelling)")
+        }
+        guard expectedStatus.contains(response.status) else {
+            throw .notTheProtocol("its body is \(says), which is never sent with status \(response.status)")
+        }
+        return decoded
     }
 }

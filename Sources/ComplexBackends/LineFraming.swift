@@ -13,10 +13,18 @@ package struct LineFraming: WireFraming {
         self.maximumReplyLength = maximumReplyLength
     }
 
-    package mutating func reset() {}
+    /// The id of the next request, and of the reply expected next: every request
+    /// carries one, and a reply must echo its request's (docs/PROTOCOL.md).
+    var nextRequestID: UInt64 = 1
+    var nextReplyID: UInt64 = 1
+
+    package mutating func reset() {
+        nextReplyID = nextRequestID
+    }
 
     package mutating func appendRequest(_ call: OperationCall, to buffer: inout [UInt8]) {
-        WireRequest(call.operation, call.a, call.b).encode(to: &buffer, writer: &writer)
+        WireRequest(call.operation, call.a, call.b).encode(to: &buffer, writer: &writer, id: nextRequestID)
+        nextRequestID += 1
         buffer.append(UInt8(ascii: "\n"))
     }
 
@@ -38,7 +46,12 @@ package struct LineFraming: WireFraming {
                 let line = UnsafeBufferPointer(rebasing: bytes[start..<newline])
                 start = newline + 1
                 let decoded: Result<WireResponse, WireError>
-                do throws(WireError) { decoded = .success(try WireResponse.decode(line)) } catch { decoded = .failure(error) }
+                do throws(WireError) {
+                    decoded = .success(try WireResponse.decode(line, expectedID: nextReplyID))
+                } catch {
+                    decoded = .failure(error)
+                }
+                nextReplyID += 1
                 if !reply(decoded, true) { break }
             }
             if start > 0 && start < end {

@@ -12,33 +12,39 @@ import Synchronization
 /// alone took some 10,000 instructions and kept `ipc` 20% and `http` 30% above the C
 /// floors of the same strategy (issue 12).
 ///
-/// The limits are the blocking equivalents of those the SwiftNIO server had:
-/// - **Deadlines:** `read` wakes every `ConnectionTimeouts.checkPeriod` (`SO_RCVTIMEO`)
-///   to see whether the connection has been idle too long, or is delivering a request
-///   (a line; an HTTP head, then its body) too slowly.
-/// - **Backpressure:** a client that does not read its replies blocks the thread in
-///   `write`, so nothing more is read from it; one that lets no reply through for the
-///   idle timeout (`SO_SNDTIMEO`) is closed.
+/// The limits (docs/RELIABILITY.md):
+/// - **Deadlines:** each `read` waits (`SO_RCVTIMEO`) only for the time left before the
+///   connection's deadline: idle between requests, or delivering a request (a line; an
+///   HTTP head, then its body) too slowly. Every read that brings bytes checks it too, so
+///   a client is cut when its deadline passes however its bytes trickle.
+/// - **Backpressure and memory:** replies are made as the socket drains. The session
+///   answers a read a slice at a time and pauses once `outputBudget` bytes of replies
+///   are waiting, which are written before anything more is computed; a client that
+///   does not read blocks the thread in `write`, so nothing more is read from it. A
+///   connection therefore holds at most `outputBudget` plus one reply unsent. A write
+///   that has not finished within the idle timeout, however many partial writes it
+///   made, ends the connection.
 /// - **Closing from elsewhere** (eviction, a shm channel's client breaking the protocol,
-///   the server stopping): `hangUp()` shuts the socket down, which wakes the thread; the
-///   descriptor itself is closed only by the thread, under a lock, so a late `hangUp()`
-///   never reaches a descriptor the number has since been given to.
+///   the server stopping): `hangUp()` marks the connection and shuts the socket down,
+///   which wakes the thread; the thread stops at its next slice of work. The descriptor
+///   itself is closed only by the thread, under a lock, so a late `hangUp()` never
+///   reaches a descriptor the number has since been given to.
 final class Connection: Sendable {
     /// One read's most bytes: a pipelining client's burst of some 1,500 requests.
     static let readBytes = 64 * 1024
-    /// The requests of a read are answered, and their replies written, this many bytes
-    /// at a time. Pipe mode over `ipc` (100,000 lines, 256 in flight) took 0.76–0.78 s
-    /// when a read's replies were written together, 0.61–0.65 s in slices of 8 KiB, and
-    /// 0.42–0.48 s in slices of 2 or 4 KiB: the client decodes the first replies and
-    /// tops its requests up while the server computes the rest, instead of the two
-    /// taking turns.
-    static let sliceBytes = 4 * 1024
+    /// Replies waiting to be written, at most (plus the one that crossed it): past it,
+    /// the session pauses and the connection writes. A slice of ordinary requests makes
+    /// less, so this only stops requests that ask for large replies (`GET
+    /// /openapi.yaml`, 20 bytes each) from making megabytes per slice.
+    static let outputBudget = 16 * 1024
     /// How long a connection being closed after an error reply keeps reading (and
     /// dropping) what its client still sends: closing with unread input makes the kernel
     /// reset the connection, and the client could lose the reply.
     static let drainNanoseconds: UInt64 = 2_000_000_000
 
     private let descriptor: Mutex<Int32>
+    /// Set by `hangUp()`: the thread stops at its next slice of work.
+    private let hungUp = Atomic<Bool>(false)
     let timeouts: ConnectionTimeouts
     /// Where the bytes read and each request's duration are counted.
     let metrics: ServerMetrics.Transport?
@@ -51,10 +57,13 @@ final class Connection: Sendable {
 
     /// Ends the connection from any thread: its own thread then finds the stream closed.
     func hangUp() {
+        hungUp.store(true, ordering: .releasing)
         descriptor.withLock { fd in
             if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
         }
     }
+
+    var isHungUp: Bool { hungUp.load(ordering: .acquiring) }
 
     /// Serves the connection with `session` until it closes; then gives back its place
     /// (`admission`).
@@ -67,7 +76,8 @@ final class Connection: Sendable {
         }
         let timeouts = self.timeouts
         let metrics = self.metrics
-        Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: timeouts.checkPeriod)
+        var receiveTimeout = timeouts.idle
+        Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: receiveTimeout)
         Self.setTimeout(fd, SO_SNDTIMEO, nanoseconds: timeouts.idle)
         defer { session.close() }
         // Not zero-filled: a page of it is touched only when a read reaches it, so an
@@ -82,27 +92,36 @@ final class Connection: Sendable {
         var lifeline = false
         while true {
             let count = input.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if isHungUp { return }
             if count > 0 {
                 let arrived = Self.now()
                 lastActivity = arrived
+                admission.active(at: arrived)
                 let begun = requestStarted ?? arrived
                 metrics?.bytesReceived.increment(by: Int64(count))
                 // A read's requests are answered a slice at a time, each slice's replies
-                // written as soon as they are ready, so a pipelining client can decode
-                // them and send more while the rest are computed.
+                // written as soon as they are ready (or as soon as they reach the
+                // budget), so a pipelining client can decode them and send more while
+                // the rest are computed, and a slow reader never has megabytes made for it.
                 var outcome = SessionOutcome.open
-                var sliceStart = 0
-                while sliceStart < count && outcome == .open {
-                    let sliceEnd = min(sliceStart + Self.sliceBytes, count)
+                var offset = 0
+                var paused = false
+                repeat {
+                    let end = min(offset + Session.sliceBytes, count)
                     outcome = input.withUnsafeBufferPointer {
-                        session.receive(UnsafeBufferPointer(rebasing: $0[sliceStart..<sliceEnd]), into: &output)
+                        session.receive(UnsafeBufferPointer(rebasing: $0[offset..<end]), into: &output, budget: Self.outputBudget)
                     }
-                    sliceStart = sliceEnd
-                    if sliceEnd < count && !output.isEmpty {
-                        guard Self.write(output, to: fd) else { return }
+                    switch outcome {
+                    case .open: offset = end; paused = false
+                    case .paused(let consumed): offset += consumed; paused = true
+                    case .hangUp: paused = false
+                    }
+                    guard outcome != .hangUp else { break }
+                    if (offset < count || paused) && !output.isEmpty {
+                        guard write(output, to: fd), !isHungUp else { return }
                         output.removeAll(keepingCapacity: true)
                     }
-                }
+                } while offset < count || paused
                 let answered = session.takeAnswered()
                 if answered > 0 {
                     if let metrics {
@@ -112,15 +131,15 @@ final class Connection: Sendable {
                         metrics.duration.recordNanoseconds(Int64(now &- begun))
                         for _ in 1..<answered { metrics.duration.recordNanoseconds(Int64(now &- arrived)) }
                     }
-                    if !answeredOnce {
+                    if !answeredOnce && session.hasBeenServed {
                         answeredOnce = true
                         admission.served()
                     }
                 }
                 session.flushMetrics()
                 requestStarted = session.requestInProgress ? (answered > 0 ? arrived : begun) : nil
-                guard Self.write(output, to: fd) else { return }
-                output.removeAll(keepingCapacity: output.capacity <= 1 << 18)
+                guard write(output, to: fd) else { return }
+                output.removeAll(keepingCapacity: output.capacity <= Self.outputBudget * 2)
                 if outcome == .hangUp {
                     shutdown(fd, Int32(SHUT_WR))
                     Self.drain(fd)
@@ -132,25 +151,32 @@ final class Connection: Sendable {
                     lifeline = true
                     admission.becameLifeline()
                     Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: 0)
+                    continue
                 }
             } else if count == 0 {
                 // The client closed its write side (the socket demo's style): answer what
                 // it sent, then close.
                 session.finish(into: &output)
                 if session.takeAnswered() > 0 { session.flushMetrics() }
-                _ = Self.write(output, to: fd)
+                _ = write(output, to: fd)
                 return
-            } else if errno == EINTR {
-                continue
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                if !lifeline && timeouts.expired(now: Self.now(), lastActivity: lastActivity,
-                                                 requestStarted: requestStarted, headReceived: session.headReceived) {
-                    return
-                }
-            } else {
+            } else if errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK {
                 // The stream is unusable (most often the client vanished, which is
                 // routine): close it. The metrics count the connection.
                 return
+            }
+            guard !lifeline else { continue }
+            // The next wait lasts only as long as the connection has left.
+            let now = Self.now()
+            let deadline = timeouts.deadline(lastActivity: lastActivity, requestStarted: requestStarted,
+                                             headReceived: session.headReceived)
+            guard deadline > now else { return }
+            let left = deadline - now
+            // Between requests a read just completed, so the time left is the idle
+            // timeout as set, give or take a millisecond: no system call on the hot path.
+            if left > receiveTimeout &+ 1_000_000 || receiveTimeout > left &+ 1_000_000 {
+                receiveTimeout = left
+                Self.setTimeout(fd, SO_RCVTIMEO, nanoseconds: left)
             }
         }
     }
@@ -160,7 +186,7 @@ final class Connection: Sendable {
         let fd = descriptor.withLock { $0 }
         defer { closeDescriptor() }
         Self.setTimeout(fd, SO_SNDTIMEO, nanoseconds: Self.drainNanoseconds)
-        guard Self.write(refusal, to: fd) else { return }
+        guard Self.write(refusal, to: fd, within: Self.drainNanoseconds) else { return }
         shutdown(fd, Int32(SHUT_WR))
         Self.drain(fd)
     }
@@ -182,15 +208,32 @@ final class Connection: Sendable {
         }
     }
 
-    /// Writes all of `bytes`; false when the stream broke or the client let nothing
-    /// through for the send timeout.
-    static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
+    /// Writes all of `bytes` within the idle timeout, however many partial writes that
+    /// takes (the socket's send timeout, `SO_SNDTIMEO`, restarts with each): false when
+    /// the stream broke or the time ran out.
+    func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        Self.write(bytes, to: fd, within: timeouts.idle)
+    }
+
+    /// Writes all of `bytes` within `nanoseconds`: false when the stream broke or the
+    /// time ran out. The send timeout must already be `nanoseconds`; it is shortened
+    /// after a partial write, and put back after.
+    static func write(_ bytes: [UInt8], to fd: Int32, within nanoseconds: UInt64) -> Bool {
         bytes.withUnsafeBytes { raw in
             var offset = 0
+            let deadline = now() &+ nanoseconds
+            var shortened = false
+            defer { if shortened { setTimeout(fd, SO_SNDTIMEO, nanoseconds: nanoseconds) } }
             while offset < raw.count {
                 let sent = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 if sent > 0 {
                     offset += sent
+                    guard offset < raw.count else { break }
+                    // A partial write: the rest has only what is left of the time.
+                    let now = now()
+                    guard deadline > now else { return false }
+                    setTimeout(fd, SO_SNDTIMEO, nanoseconds: deadline - now)
+                    shortened = true
                 } else if sent < 0 && errno == EINTR {
                     continue
                 } else {

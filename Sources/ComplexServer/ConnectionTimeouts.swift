@@ -15,18 +15,14 @@ struct ConnectionTimeouts: Sendable {
         header = UInt64(min(headerSeconds, requestSeconds) * 1e9)
     }
 
-    /// How often a connection looks at its clock: often enough to cut a client within a
-    /// quarter of its shortest deadline, never more than every 10 ms.
-    var checkPeriod: UInt64 {
-        max(min(idle, request, header) / 4, 10_000_000)
-    }
-
-    /// True when a connection last active at `lastActivity`, with a request begun at
-    /// `requestStarted` (nil: none) whose head is or is not in, has run out of time at `now`.
-    func expired(now: UInt64, lastActivity: UInt64, requestStarted: UInt64?, headReceived: Bool) -> Bool {
+    /// When a connection last active at `lastActivity`, with a request begun at
+    /// `requestStarted` (nil: none) whose head is or is not in, runs out of time.
+    /// `Connection` sets each wait to the time left until then, so a client is cut when
+    /// its deadline passes, however its bytes trickle.
+    func deadline(lastActivity: UInt64, requestStarted: UInt64?, headReceived: Bool) -> UInt64 {
         if let requestStarted {
-            return now &- requestStarted > (headReceived ? request : header)
+            return requestStarted &+ (headReceived ? request : header)
         }
-        return now &- lastActivity > idle
+        return lastActivity &+ idle
     }
 }

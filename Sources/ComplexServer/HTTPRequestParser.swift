@@ -33,6 +33,8 @@ struct HTTPRequestParser {
         var expectsContinue = false
         /// The `Authorization` field's value.
         var authorization: [UInt8]?
+        /// `X-Request-Id`, echoed in the response so the client can match it.
+        var requestID: RequestID?
     }
 
     enum Event {
@@ -219,6 +221,12 @@ struct HTTPRequestParser {
             case 13 where HTTPSyntax.equalsIgnoringCase(name, "authorization"):
                 guard current.authorization == nil else { throw Malformed(description: "two Authorization fields") }
                 current.authorization = Array(value)
+            case HTTPSyntax.requestIDField.utf8CodeUnitCount where HTTPSyntax.equalsIgnoringCase(name, HTTPSyntax.requestIDField):
+                guard current.requestID == nil else { throw Malformed(description: "two \(HTTPSyntax.requestIDField) fields") }
+                guard HTTPSyntax.isRequestID(value) else {
+                    throw Malformed(description: "an \(HTTPSyntax.requestIDField) that is not 1 to \(WireRequest.maximumIDLength) visible ASCII characters")
+                }
+                current.requestID = RequestID(value)
             case 4 where HTTPSyntax.equalsIgnoringCase(name, "host"):
                 hosts += 1
                 guard hosts == 1 else { throw Malformed(description: "two Host fields") }

@@ -12,6 +12,10 @@ final class Listener: Sendable {
     /// The TCP port bound (the one the system chose for port 0); nil for a Unix socket.
     let port: Int?
     private let stopping = Atomic<Bool>(false)
+    /// Connections the kernel queues before they are accepted (capped by
+    /// net.core.somaxconn, 4096 by default): a burst of a thousand connections waits
+    /// for the accepting thread rather than being turned away by the kernel.
+    static let backlog: Int32 = 4096
     private let thread = Mutex<pthread_t?>(nil)
 
     /// Binds the Unix socket `path`, made ready by `SocketFile.prepare`.
@@ -19,7 +23,7 @@ final class Listener: Sendable {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .cannotBind(path, reason: String(cString: strerror(errno))) }
         let bound = SocketFile.withPrivateUmask {
-            SocketLocation.withAddress(of: path) { Glibc.bind(fd, $0, $1) } == 0 && listen(fd, 256) == 0
+            SocketLocation.withAddress(of: path) { Glibc.bind(fd, $0, $1) } == 0 && listen(fd, Self.backlog) == 0
         }
         guard bound else {
             let reason = String(cString: strerror(errno))
@@ -45,7 +49,7 @@ final class Listener: Sendable {
         guard fd >= 0 else { throw .cannotBind(name, reason: String(cString: strerror(errno))) }
         var on: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        guard Glibc.bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0, listen(fd, 256) == 0 else {
+        guard Glibc.bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0, listen(fd, Self.backlog) == 0 else {
             let reason = String(cString: strerror(errno))
             Glibc.close(fd)
             throw .cannotBind(name, reason: reason)

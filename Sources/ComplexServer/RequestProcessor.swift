@@ -10,10 +10,11 @@ struct RequestProcessor {
     var tally = ServerMetrics.Transport.Tally()
 
     /// The response to one JSON request; `operation` is given when the transport
-    /// names it outside the body (the HTTP path).
-    mutating func respond(to body: UnsafeBufferPointer<UInt8>, operation: MathOperation? = nil) -> WireResponse {
+    /// names it outside the body (the HTTP path). `id` is where the request's `id` is in
+    /// `body`, when it has one the reply must echo.
+    mutating func respond(to body: UnsafeBufferPointer<UInt8>, operation: MathOperation? = nil, id: inout Range<Int>?) -> WireResponse {
         do throws(WireError) {
-            let request = try WireRequest.decode(body, operation: operation)
+            let request = try WireRequest.decode(body, operation: operation, id: &id)
             if metrics != nil { tally.request(request.operation) }
             do throws(OperationError) {
                 return .result(try request.operation.perform(request.a, request.b))

@@ -15,9 +15,6 @@ package final class Server: Sendable {
     let activity: ActivityMonitor
     let metrics = ServerMetrics()
     let channelLimit: PlaceLimit
-    /// Refused connections being drained (`Connection.refuse`), each on a thread: beyond
-    /// this many, a refusal is sent without the drain.
-    let refusalsDraining = PlaceLimit(maximum: 64)
     /// Every connection's and channel's thread, so that `run` returns after them.
     let threads = ThreadGroup()
     /// How long `run` waits, once every connection is closed, for their threads to end.
@@ -68,7 +65,7 @@ package final class Server: Sendable {
         let maximumLineLength = configuration.maximumLineLength
         let channels = SharedMemoryAllowance(limit: channelLimit, metrics: metrics.shm, threads: threads)
         let transport = metrics.socket
-        try serve(listener, metrics: transport, refusal: ConnectionRefusal.socketLine(limit: activity.maximumConnections)) { hangUp in
+        try serve(listener, transport: .socket, metrics: transport, refusal: ConnectionRefusal.socketLine(limit: activity.maximumConnections)) { hangUp in
             SocketSession(maximumLineLength: maximumLineLength, metrics: transport, channels: channels, hangUp: hangUp)
         }
         return listener
@@ -79,7 +76,7 @@ package final class Server: Sendable {
         defer { if !listener.isAccepting { listener.stop() } }
         let configuration = self.configuration
         let transport = metrics.http
-        try serve(listener, metrics: transport, refusal: ConnectionRefusal.httpResponse(limit: activity.maximumConnections)) { _ in
+        try serve(listener, transport: .http, metrics: transport, refusal: ConnectionRefusal.httpResponse(limit: activity.maximumConnections)) { _ in
             HTTPSession(maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, metrics: transport,
                         metricsExposition: configuration.metricsExposition)
         }
@@ -90,16 +87,18 @@ package final class Server: Sendable {
     /// `makeSession` (given what closes the connection) on a thread of its own; one over
     /// the limit is sent `refusal` and closed.
     func serve<Session: ConnectionSession>(
-        _ listener: Listener, metrics: ServerMetrics.Transport, refusal: [UInt8],
+        _ listener: Listener, transport: ActivityMonitor.Transport, metrics: ServerMetrics.Transport, refusal: [UInt8],
         makeSession: @escaping @Sendable (_ hangUp: @escaping @Sendable () -> Void) -> Session
     ) throws {
         let activity = self.activity
         let timeouts = configuration.timeouts
-        let draining = refusalsDraining
+        // Refused connections being drained (`Connection.refuse`) each hold a thread: with
+        // no spare thread left, a refusal is sent without the drain.
+        let draining = activity.spareThreads
         let threads = self.threads
         try listener.start { descriptor in
             let connection = Connection(descriptor: descriptor, timeouts: timeouts, metrics: metrics)
-            let admission = activity.admit(close: { connection.hangUp() })
+            let admission = activity.admit(transport, now: Connection.now(), close: { connection.hangUp() })
             if admission == nil && !draining.reserve() {
                 // A flood of connections while the server is full: refused here and
                 // now, without a thread to drain each (the refusal may then be lost

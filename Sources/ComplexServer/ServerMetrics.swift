@@ -17,7 +17,11 @@ final class ServerMetrics: Sendable {
         let duration: Timer
         let bytesReceived: Counter
         let bytesSent: Counter
-        let errors = Mutex<[WireErrorCode: Counter]>([:])
+        /// Error replies by code, every code the server sends made up front, so counting
+        /// one takes no lock.
+        let errors: [WireErrorCode: Counter]
+        /// Codes the server never sends, should one be counted.
+        let otherErrors = Mutex<[WireErrorCode: Counter]>([:])
 
         init(_ name: String) {
             self.name = name
@@ -27,6 +31,11 @@ final class ServerMetrics: Sendable {
             duration = Timer(label: "complex_server_request_duration_seconds", dimensions: [("transport", name)])
             bytesReceived = Counter(label: "complex_server_received_bytes_total", dimensions: [("transport", name)])
             bytesSent = Counter(label: "complex_server_sent_bytes_total", dimensions: [("transport", name)])
+            errors = Dictionary(uniqueKeysWithValues: WireErrorCode.allCases.map { ($0, Self.errorCounter($0, transport: name)) })
+        }
+
+        static func errorCounter(_ code: WireErrorCode, transport: String) -> Counter {
+            Counter(label: "complex_server_errors_total", dimensions: [("code", code.spelling), ("transport", transport)])
         }
 
         /// A connection's counts not yet added to the shared counters. Adding to a shared
@@ -78,9 +87,9 @@ final class ServerMetrics: Sendable {
 
         /// Counts an error reply by its code.
         func error(_ code: WireErrorCode, count: Int = 1) {
-            let counter = errors.withLock { counters in
+            let counter = errors[code] ?? otherErrors.withLock { counters in
                 if let counter = counters[code] { return counter }
-                let counter = Counter(label: "complex_server_errors_total", dimensions: [("code", code.spelling), ("transport", name)])
+                let counter = Self.errorCounter(code, transport: name)
                 counters[code] = counter
                 return counter
             }

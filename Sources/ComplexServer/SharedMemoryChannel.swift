@@ -16,6 +16,8 @@ package final class SharedMemoryChannel: Sendable {
     /// How long the thread polls before it sleeps. The next request of a client that
     /// calls in a loop arrives within a microsecond, and one at a prompt seconds later.
     static let pollNanoseconds: UInt64 = 50_000
+    /// Wakes in a row that find no request, at most, before the channel is closed.
+    static let maximumEmptyWakes = 100
 
     let region: SharedMemoryRegion
     /// The most shm channels open at once, and how many are: each holds a thread.
@@ -122,12 +124,22 @@ package final class SharedMemoryChannel: Sendable {
 
     /// The client's request count once it differs from `served`: polled for
     /// `pollNanoseconds`, then slept for; nil once the channel is closed.
+    ///
+    /// A wake that finds no request goes straight back to sleep, without polling, so
+    /// it costs the server a system call, as it cost the client; after
+    /// `maximumEmptyWakes` of them in a row the channel is closed. An honest client wakes
+    /// the server only after it has published a request, so at most one wake in a row
+    /// can find nothing (the server saw the request before the wake came).
     func nextHead(after served: UInt32, tally: inout ServerMetrics.Transport.Tally) -> UInt32? {
+        var emptyWakes = 0
+        var pollFirst = true
         while !isClosed {
-            if let head = region.poll(SharedMemoryLayout.requestHeadOffset, whileEqualTo: served, nanoseconds: Self.pollNanoseconds) {
-                return head
+            if pollFirst {
+                if let head = region.poll(SharedMemoryLayout.requestHeadOffset, whileEqualTo: served, nanoseconds: Self.pollNanoseconds) {
+                    return head
+                }
+                if let metrics { tally.flush(into: metrics) }
             }
-            if let metrics { tally.flush(into: metrics) }
             // Say we sleep, then look once more: the client publishes, then looks
             // whether we sleep, so one of the two sees the other.
             region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 1)
@@ -135,6 +147,17 @@ package final class SharedMemoryChannel: Sendable {
                 region.wait(SharedMemoryLayout.serverSleepingOffset, while: 1, nanoseconds: -1)
             }
             region.store(SharedMemoryLayout.serverSleepingOffset, 0)
+            let head = region.load(SharedMemoryLayout.requestHeadOffset)
+            if head != served { return head }
+            if isClosed { return nil }
+            emptyWakes += 1
+            guard emptyWakes < Self.maximumEmptyWakes else {
+                // Woken again and again for nothing: a client storming the futex.
+                close()
+                hangUp()
+                return nil
+            }
+            pollFirst = false
         }
         return nil
     }

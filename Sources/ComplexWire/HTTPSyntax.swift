@@ -37,12 +37,24 @@ package enum HTTPSyntax {
         }
     }
 
-    /// Compares with a lowercase ASCII name, in any case.
-    package static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        return lowercase.withUTF8Buffer { expected in
-            zip(bytes, expected).allSatisfy { $0 | 0x20 == $1 | 0x20 && ($1 >= UInt8(ascii: "a") || $0 == $1) }
+    /// Compares with an ASCII name, letters in any case.
+    package static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
+        guard bytes.count == name.utf8CodeUnitCount else { return false }
+        return name.withUTF8Buffer { expected in
+            zip(bytes, expected).allSatisfy { byte, letter in
+                let lower = letter | 0x20
+                return lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") ? byte | 0x20 == lower : byte == letter
+            }
         }
+    }
+
+    /// The field that carries a request's id, echoed in its response (docs/PROTOCOL.md).
+    package static let requestIDField: StaticString = "X-Request-Id"
+
+    /// A request id a server echoes: 1 to `WireRequest.maximumIDLength` visible ASCII
+    /// characters.
+    package static func isRequestID(_ value: ArraySlice<UInt8>) -> Bool {
+        !value.isEmpty && value.count <= WireRequest.maximumIDLength && value.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 
     /// A Content-Length value: decimal digits only, at most 15 of them; nil for anything else.

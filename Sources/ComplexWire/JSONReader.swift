@@ -14,9 +14,14 @@ struct JSONReader {
 
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// Numbers only as complex-server writes them: finite JSON numbers, and the
+    /// non-finite ones as the strings "inf", "-inf" and "nan". What a client reads
+    /// replies with; a server is lenient in what it accepts (docs/PROTOCOL.md).
+    let strict: Bool
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, strict: Bool = false) {
         self.bytes = bytes
+        self.strict = strict
     }
 
     func failure(_ what: String) -> WireError {
@@ -175,6 +180,14 @@ struct JSONReader {
         guard let c = peek() else { throw failure("expected a number") }
         if c == UInt8(ascii: "\"") {
             let text = try readString()
+            if strict {
+                switch text {
+                case "inf": return .infinity
+                case "-inf": return -.infinity
+                case "nan": return .nan
+                default: throw .badJSON("\"\(text)\" is not a number as the protocol writes one (\"inf\", \"-inf\", \"nan\")")
+                }
+            }
             switch text {
             case "inf", "+inf", "Infinity", "infinity": return .infinity
             case "-inf", "-Infinity", "-infinity": return -.infinity
@@ -182,7 +195,7 @@ struct JSONReader {
             default: throw .badArguments("\"\(text)\" is not a number (non-finite values are \"inf\", \"-inf\", \"nan\")")
             }
         }
-        if c == UInt8(ascii: "I") || c == UInt8(ascii: "N") || c == UInt8(ascii: "-") {
+        if !strict && (c == UInt8(ascii: "I") || c == UInt8(ascii: "N") || c == UInt8(ascii: "-")) {
             for (word, value) in Self.bareNonFinite where hasPrefix(word) {
                 index += word.utf8.count
                 return value
@@ -191,7 +204,24 @@ struct JSONReader {
         let negative = c == UInt8(ascii: "-")
         if negative { index += 1 }
         let start = index
-        // JSON's grammar: 0 | [1-9][0-9]*, then optional fraction and exponent.
+        try skipDigits()
+        let magnitude = DecimalConversion.value(of: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        if strict && magnitude.isInfinite {
+            // 1e999: the server writes an infinity as "inf", never as a number that overflows.
+            throw .badJSON("the number at byte \(start) is too large for a double")
+        }
+        return negative ? -magnitude : magnitude
+    }
+
+    /// A JSON number's text, read over without converting it: `-`, then the digits,
+    /// fraction and exponent of JSON's grammar.
+    mutating func skipNumber() throws(WireError) {
+        if peek() == UInt8(ascii: "-") { index += 1 }
+        try skipDigits()
+    }
+
+    /// JSON's grammar after the sign: 0 | [1-9][0-9]*, then optional fraction and exponent.
+    mutating func skipDigits() throws(WireError) {
         guard index < bytes.count, bytes[index] &- 0x30 < 10 else { throw failure("expected a number") }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
@@ -209,8 +239,6 @@ struct JSONReader {
             guard index < bytes.count, bytes[index] &- 0x30 < 10 else { throw failure("expected exponent digits") }
             while index < bytes.count, bytes[index] &- 0x30 < 10 { index += 1 }
         }
-        let magnitude = DecimalConversion.value(of: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        return negative ? -magnitude : magnitude
     }
 
     func hasPrefix(_ word: String) -> Bool {
@@ -247,6 +275,21 @@ struct JSONReader {
             }
             throw failure("expected a number or a pair [re, im] for \"\(name)\"")
         }
+    }
+
+    /// A request's `id`: a JSON number or string of at most `maximumLength` bytes as
+    /// written; where it is in the input.
+    mutating func readID(maximumLength: Int) throws(WireError) -> Range<Int> {
+        guard let c = peek(), c == UInt8(ascii: "\"") || c == UInt8(ascii: "-") || c &- 0x30 < 10 else {
+            try skipValue()
+            throw .badArguments("\"id\" must be a number or a string")
+        }
+        let start = index
+        if c == UInt8(ascii: "\"") { _ = try readString() } else { try skipNumber() }
+        guard index - start <= maximumLength else {
+            throw .badArguments("\"id\" is \(index - start) bytes long; at most \(maximumLength)")
+        }
+        return start..<index
     }
 
     /// Skips any JSON value.

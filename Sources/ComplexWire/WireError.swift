@@ -15,6 +15,9 @@ package enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case lineTooLong(limit: Int)
     /// An HTTP body longer than the limit.
     case bodyTooLarge(limit: Int)
+    /// A reply, well-formed or not, that cannot be the answer to the request it came
+    /// back for (a client's finding: a wrong id, a status its body contradicts).
+    case notTheProtocol(String)
 
     package var errorCode: WireErrorCode {
         switch self {
@@ -24,6 +27,7 @@ package enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case .operation(let error): return WireErrorCode(error)
         case .lineTooLong: return .lineTooLong
         case .bodyTooLarge: return .bodyTooLarge
+        case .notTheProtocol: return .backendFailure
         }
     }
 
@@ -31,7 +35,7 @@ package enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     package var message: String {
         switch self {
         case .badJSON(let m): return "bad JSON: \(m)"
-        case .badArguments(let m), .unknownOperation(let m): return m
+        case .badArguments(let m), .unknownOperation(let m), .notTheProtocol(let m): return m
         case .operation(let error): return error.message
         case .lineTooLong(let limit): return "request line longer than \(limit) bytes; the connection is closed"
         case .bodyTooLarge(let limit): return "request body longer than \(limit) bytes"

@@ -64,6 +64,16 @@ package enum WireErrorCode: Sendable, Hashable, CaseIterable, CustomStringConver
 
     static let bySpelling = Dictionary(uniqueKeysWithValues: allCases.map { ($0.spelling, $0) })
 
+    /// True for the errors of a well-formed request whose operation failed (Python's
+    /// ZeroDivisionError, ValueError, OverflowError): an answer, as a result is, where
+    /// the other codes refuse the request.
+    package var isOperationError: Bool {
+        switch self {
+        case .divisionByZero, .domainError, .overflow: return true
+        default: return false
+        }
+    }
+
     /// The HTTP status of a response with this code; nil for a code HTTP never carries.
     package var httpStatus: Int? {
         switch self {

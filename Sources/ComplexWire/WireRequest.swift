@@ -32,23 +32,49 @@ package struct WireRequest: Sendable, Equatable {
         return operationsByFirstByte[Int(first)].first { $0.name.elementsEqual(name.bytes) }?.operation
     }
 
+    /// The longest request `id` a server takes, as written (a string with its quotes):
+    /// it is echoed in the reply, so it must not let a request ask for much more reply
+    /// than it sent.
+    package static var maximumIDLength: Int { 64 }  // computed: no lazy initialization on the hot path
+
     /// Decodes a request; `operation`, when given, comes from elsewhere (an HTTP path)
     /// and the body must not need to name it.
     package static func decode(_ bytes: UnsafeBufferPointer<UInt8>, operation fixed: MathOperation? = nil) throws(WireError) -> WireRequest {
+        var id: Range<Int>?
+        return try decode(bytes, operation: fixed, id: &id)
+    }
+
+    /// Decodes a request and finds its optional `id` (a JSON number or string, echoed in
+    /// the reply byte for byte): `id` is where it is in `bytes`, set as soon as it is read,
+    /// so a request that fails after it still has its reply matched.
+    package static func decode(
+        _ bytes: UnsafeBufferPointer<UInt8>, operation fixed: MathOperation?, id: inout Range<Int>?
+    ) throws(WireError) -> WireRequest {
         var reader = JSONReader(bytes)
         var name: JSONText?
         var a: Value?
         var b: Value?
+        var seen = KeySet()
         guard reader.peek() == UInt8(ascii: "{") else {
             throw reader.failure("expected a JSON object like {\"op\":\"add\",\"a\":[1,3],\"b\":[0,-5]}")
         }
+        var foundID: Range<Int>?
+        defer { id = foundID }
         try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in
             switch key {
             case "op", "command":
+                try seen.insert(.operation, "op")
                 guard reader.peek() == UInt8(ascii: "\"") else { throw .badArguments("\"\(key)\" must be a string") }
                 name = try reader.readText()
-            case "a": a = try reader.readOperand("a")
-            case "b": b = try reader.readOperand("b")
+            case "a":
+                try seen.insert(.a, "a")
+                a = try reader.readOperand("a")
+            case "b":
+                try seen.insert(.b, "b")
+                b = try reader.readOperand("b")
+            case "id":
+                try seen.insert(.id, "id")
+                foundID = try reader.readID(maximumLength: maximumIDLength)
             default: try reader.skipValue()
             }
         }
@@ -75,12 +101,13 @@ package struct WireRequest: Sendable, Equatable {
         return WireRequest(operation, a, b)
     }
 
-    /// Appends the request as one JSON object (no newline): `{"op":"add","a":…,"b":…}`.
-    package func encode(to out: inout [UInt8], writer: inout JSONWriter) {
+    /// Appends the request as one JSON object (no newline): `{"op":"add","a":…,"b":…}`,
+    /// with `"id":N` last when `id` is given.
+    package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UInt64? = nil) {
         out.append(contentsOf: #"{"op":""#.utf8)
         out.append(contentsOf: operation.rawValue.utf8)
         out.append(contentsOf: #"","#.utf8)
-        appendOperands(to: &out, writer: &writer)
+        appendOperands(to: &out, writer: &writer, id: id)
     }
 
     /// Appends the operands alone as one JSON object, `{"a":…,"b":…}`: the request for
@@ -91,12 +118,16 @@ package struct WireRequest: Sendable, Equatable {
     }
 
     /// `"a":…,"b":…}`: what both objects end with.
-    func appendOperands(to out: inout [UInt8], writer: inout JSONWriter) {
+    func appendOperands(to out: inout [UInt8], writer: inout JSONWriter, id: UInt64? = nil) {
         out.append(contentsOf: #""a":"#.utf8)
         writer.appendValue(a, to: &out)
         if let b {
             out.append(contentsOf: #","b":"#.utf8)
             writer.appendValue(b, to: &out)
+        }
+        if let id {
+            out.append(contentsOf: #","id":"#.utf8)
+            out.appendDecimal(id)
         }
         out.append(UInt8(ascii: "}"))
     }

@@ -10,44 +10,100 @@ package enum WireResponse: Sendable, Equatable {
         self = .failure(code: error.errorCode, message: error.message)
     }
 
-    package func encode(to out: inout [UInt8], writer: inout JSONWriter) {
+    /// True for a result or an operation's error: the request was well-formed and was
+    /// answered, not refused.
+    package var answersTheRequest: Bool {
+        switch self {
+        case .result: return true
+        case .failure(let code, _): return code.isOperationError
+        }
+    }
+
+    /// Appends the response as one JSON object (no newline); `id`, the request's id as
+    /// it was written, is echoed after the rest: `{"result":[1,-2],"id":7}`.
+    package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UnsafeBufferPointer<UInt8>? = nil) {
         switch self {
         case .result(let value):
             out.append(contentsOf: #"{"result":"#.utf8)
             writer.appendValue(value, to: &out)
-            out.append(UInt8(ascii: "}"))
         case .failure(let code, let message):
             out.append(contentsOf: #"{"error":{"code":"#.utf8)
             writer.appendString(code.spelling, to: &out)
             out.append(contentsOf: #","message":"#.utf8)
             writer.appendString(message, to: &out)
-            out.append(contentsOf: "}}".utf8)
+            out.append(UInt8(ascii: "}"))
         }
+        if let id {
+            out.append(contentsOf: #","id":"#.utf8)
+            out.append(contentsOf: id)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
-    package static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireError) -> WireResponse {
-        var reader = JSONReader(bytes)
+    /// Decodes a reply as a client must read it: strictly (numbers only as the server
+    /// writes them, no key twice, exactly one of `result` and `error`), and, when
+    /// `expectedID` is given, with that `id`, so that a reply can only answer the request
+    /// it belongs to.
+    package static func decode(_ bytes: UnsafeBufferPointer<UInt8>, expectedID: UInt64? = nil) throws(WireError) -> WireResponse {
+        var reader = JSONReader(bytes, strict: true)
         var response: WireResponse?
+        var seen = KeySet()
+        var id: Range<Int>?
         try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in
             switch key {
             case "result":
+                try seen.insert(.result, "result")
                 response = .result(try reader.readOperand("result"))
             case "error":
+                try seen.insert(.error, "error")
                 var code = WireErrorCode.backendFailure, message = "the server reported an error without a message"
+                var inner = KeySet()
                 try reader.readObject { (reader: inout JSONReader, key: JSONText) throws(WireError) in
                     switch key {
-                    case "code": code = WireErrorCode(spelling: try reader.readString())
-                    case "message": message = try reader.readString()
+                    case "code":
+                        try inner.insert(.code, "code")
+                        code = WireErrorCode(spelling: try reader.readString())
+                    case "message":
+                        try inner.insert(.message, "message")
+                        message = try reader.readString()
                     default: try reader.skipValue()
                     }
                 }
                 response = .failure(code: code, message: message)
+            case "id":
+                try seen.insert(.id, "id")
+                id = try reader.readID(maximumLength: WireRequest.maximumIDLength)
             default:
                 try reader.skipValue()
             }
         }
         try reader.expectEnd()
         guard let response else { throw .badJSON("the response has neither \"result\" nor \"error\"") }
+        if seen.contains(.result) && seen.contains(.error) {
+            throw .notTheProtocol("the response has both \"result\" and \"error\"")
+        }
+        if let expectedID {
+            guard let id else { throw .notTheProtocol("the reply has no \"id\", where \(expectedID) was expected") }
+            let written = UnsafeBufferPointer(rebasing: bytes[id])
+            guard Self.isDecimal(expectedID, written) else {
+                throw .notTheProtocol("the reply's id is \(String(decoding: written, as: UTF8.self)), where \(expectedID) was expected: the replies are out of step with the requests")
+            }
+        }
         return response
+    }
+
+    /// True when `text` is `number` in decimal digits, as a client writes its ids.
+    static func isDecimal(_ number: UInt64, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = text.first, text.count <= 20, first != UInt8(ascii: "0") || text.count == 1 else { return false }
+        var value: UInt64 = 0
+        for byte in text {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return false }
+            let (times10, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carried) = times10.addingReportingOverflow(UInt64(digit))
+            guard !overflowed && !carried else { return false }
+            value = sum
+        }
+        return value == number
     }
 }

@@ -44,7 +44,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Read the token from this file (its first line; keep it mode 0600).", valueName: "path"))
     var tokenFile: String?
 
-    @Option(help: ArgumentHelp("Connections served at once; more get too_many_connections (HTTP 503).", valueName: "n"))
+    @Option(help: ArgumentHelp("Connections served at once. When full, a newcomer takes the place of the connection that matters least (never answered first, then HTTP before the socket, idle longest first); one that can take none gets too_many_connections (HTTP 503).", valueName: "n"))
     var maxConnections: Int = Self.defaults.maximumConnections
 
     @Option(help: ArgumentHelp("Shared-memory channels open at once, each served by a thread of its own (--backend shm); more get too_many_channels. 0: offer none.", valueName: "n"))
@@ -56,7 +56,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Close a connection that takes longer than this to deliver one request.", valueName: "seconds"))
     var requestTimeout: Double = Self.defaults.requestTimeoutSeconds
 
-    @Option(help: ArgumentHelp("Close a connection that takes longer than this to deliver a request's head (on the socket, its line); when the server is full, the oldest connection never answered makes room for a new one.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Close a connection that takes longer than this to deliver a request's head (on the socket, its line).", valueName: "seconds"))
     var headerTimeout: Double = Self.defaults.headerTimeoutSeconds
 
     @Option(help: ArgumentHelp("Exit after this many seconds with no connection (used when complex-repl starts the server itself).", valueName: "seconds"))

@@ -80,10 +80,15 @@ import Testing
         (0..<count).map { OperationCall(.neg, .real(Double($0)), nil) }
     }
 
-    /// The peer's answer to `{"op":"neg","a":N}`.
+    /// The peer's answer to `{"op":"neg","a":N,"id":K}`: `{"result":-N,"id":K}`.
     static func negate(_ line: String) -> String {
-        let number = line.split(separator: ":").last!.dropLast()
-        return #"{"result":-\#(number)}"#
+        #"{"result":-\#(field("a", of: line)),"id":\#(field("id", of: line))}"#
+    }
+
+    /// The text of a request's field `name`, whose value is a number.
+    static func field(_ name: String, of line: String) -> Substring {
+        let value = line.split(separator: "\"\(name)\":", maxSplits: 1).last!
+        return value.prefix { $0 != "," && $0 != "}" }
     }
 
     @Test func repliesComeInOrderWithNoMoreInFlightThanTheDepth() {
@@ -139,6 +144,83 @@ import Testing
         // Out of step: the rest go again on a new connection.
         #expect(try results[2].get() == .real(-2))
         #expect(fixture.opened == 2)
+    }
+
+    /// A server that answers request 2 with something that is not its answer, however
+    /// well-formed: the call fails with what was wrong, nothing wrong is taken as an
+    /// answer, the connection is dropped, and the rest are answered on a new one.
+    @Test(arguments: [
+        // One unsolicited reply: it would shift every answer after it by one.
+        (#"{"result":42,"id":99}"#, "the reply's id is 99, where 2 was expected"),
+        // Replies swapped in pairs.
+        (#"{"result":42,"id":3}"#, "the reply's id is 3, where 2 was expected"),
+        (#"{"result":42}"#, #"the reply has no "id", where 2 was expected"#),
+        (#"{"result":[1e999,0],"id":2}"#, "too large for a double"),
+        (#"{"result":Infinity,"id":2}"#, "expected a number"),
+        (#"{"result":"Infinity","id":2}"#, "not a number as the protocol writes one"),
+        (#"{"result":42,"result":-1,"id":2}"#, #"the key "result" appears twice"#),
+        (#"{"result":-1,"id":2,"id":2}"#, #"the key "id" appears twice"#),
+        (#"{"result":42,"error":{"code":"overflow","message":"x"},"id":2}"#, #"both "result" and "error""#),
+    ]) func aReplyThatIsNotItsRequestsAnswerIsAProtocolError(reply: String, says: String) throws {
+        let fixture = Fixture { connection, request, line in connection == 1 && request == 2 ? reply : Self.negate(line) }
+        let connection = fixture.connection(depth: 4)
+        var results: [Result<Value, OperationError>] = []
+        connection.call(Self.negations(4), into: &results)
+        #expect(try results[0].get() == .real(-0.0))
+        guard case .failure(.backendFailure(let message)) = results[1] else {
+            Issue.record("\(reply) was taken as \(results[1])")
+            return
+        }
+        #expect(message.contains("sent a reply that is not the protocol's") && message.contains(says), "\(message)")
+        #expect(try results[2].get() == .real(-2))
+        #expect(try results[3].get() == .real(-3))
+        #expect(fixture.opened == 2)
+    }
+
+    /// The http client's checks of a response beyond its JSON: the id it echoes, and a
+    /// status that agrees with its body.
+    @Test(arguments: [
+        ("500 Internal Server Error", "1", #"{"result":[42,42]}"#, "its body is a result, which is never sent with status 500"),
+        ("200 OK", "1", #"{"error":{"code":"overflow","message":"x"}}"#, "its body is error overflow, which is never sent with status 200"),
+        ("400 Bad Request", "1", #"{"error":{"code":"overflow","message":"x"}}"#, "never sent with status 400"),
+        ("200 OK", "2", #"{"result":1}"#, "X-Request-Id 2, where 1 was expected"),
+        ("200 OK", nil, #"{"result":1}"#, "no X-Request-Id, where 1 was expected"),
+    ] as [(String, String?, String, String)]) func anHTTPReplyMustAgreeWithItsRequestAndItsStatus(status: String, id: String?, body: String, says: String) {
+        var framing = HTTPFraming(address: HTTPAddress(host: "127.0.0.1", port: 1), authorization: nil)
+        var request: [UInt8] = []
+        framing.appendRequest(OperationCall(.neg, .real(1), nil), to: &request)
+        #expect(String(decoding: request, as: UTF8.self).contains("\r\nX-Request-Id: 1\r\n"))
+        let head = "HTTP/1.1 \(status)\r\nContent-Type: application/json\r\n" + (id.map { "X-Request-Id: \($0)\r\n" } ?? "")
+        var buffer = Array((head + "Content-Length: \(body.utf8.count)\r\n\r\n" + body).utf8)
+        var count = buffer.count
+        var replies: [Result<WireResponse, WireError>] = []
+        #expect(throws: Never.self) {
+            try framing.takeReplies(from: &buffer, count: &count) { reply, _ in replies.append(reply); return true }
+        }
+        guard replies.count == 1, case .failure(let error) = replies[0] else {
+            Issue.record("\(replies)")
+            return
+        }
+        #expect(error.message.contains(says), "\(error.message)")
+    }
+
+    /// A reply with the right id and a status that agrees is taken: an error's status is
+    /// the one its code has, and a code this build does not know may come with any error status.
+    @Test func anHTTPReplyThatAgreesIsTaken() throws {
+        for (status, body) in [("200 OK", #"{"result":[1,2]}"#), ("422 Unprocessable Content", #"{"error":{"code":"overflow","message":"x"}}"#),
+                               ("429 Too Many Requests", #"{"error":{"code":"rate_limited","message":"x"}}"#)] {
+            var framing = HTTPFraming(address: HTTPAddress(host: "127.0.0.1", port: 1), authorization: nil)
+            var request: [UInt8] = []
+            framing.appendRequest(OperationCall(.neg, .real(1), nil), to: &request)
+            var buffer = Array("HTTP/1.1 \(status)\r\nx-request-id: 1\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+            var count = buffer.count
+            var replies: [Result<WireResponse, WireError>] = []
+            try framing.takeReplies(from: &buffer, count: &count) { reply, _ in replies.append(reply); return true }
+            guard replies.count == 1, case .success = replies[0] else {
+                Issue.record("\(status): \(replies)")
+                continue
+            }
+        }
     }
 
     @Test func aReplyOverTheFramingsLimitIsALostConnectionThatSaysWhy() {

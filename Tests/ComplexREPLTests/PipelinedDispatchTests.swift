@@ -13,15 +13,16 @@ import TestSupport
     /// With `dropAfter` N, its first connection is closed after N answers, as a server
     /// that dies would; later connections are answered in full.
     static let fakeServer = #"""
-    import socket, sys
+    import re, socket, sys
     kind, where_, hold, drop_after = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     if kind == "unix":
         s = socket.socket(socket.AF_UNIX); s.bind(where_)
-        marker, reply = b"\n", b'{"result":2}\n'
+        ids = re.compile(rb'"id":(\d+)\}\n')
+        reply = lambda i: b'{"result":2,"id":' + i + b'}\n'
     else:
         s = socket.socket(); s.bind(("127.0.0.1", 0))
-        marker = b"POST "
-        reply = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{"result":2}\n'
+        ids = re.compile(rb'X-Request-Id: (\d+)\r\n.*?\r\n\r\n', re.S)
+        reply = lambda i: b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-Id: ' + i + b'\r\nContent-Length: 13\r\n\r\n{"result":2}\n'
     s.listen(4)
     print(s.getsockname()[1] if kind == "tcp" else where_, flush=True)
     first = True
@@ -33,13 +34,14 @@ import TestSupport
             if not data:
                 break
             buf += data
-            count = buf.count(marker)
+            found = ids.findall(buf)
+            count = len(found)
             if answered == 0 and count < hold:
                 continue
             if first and drop_after and count >= drop_after:
-                conn.sendall(reply * (drop_after - answered))
+                conn.sendall(b"".join(reply(i) for i in found[answered:drop_after]))
                 break
-            conn.sendall(reply * (count - answered))
+            conn.sendall(b"".join(reply(i) for i in found[answered:count]))
             answered = count
         conn.close()
         first = False

@@ -39,6 +39,23 @@ import Testing
         return (responses, outcome)
     }
 
+    /// `X-Request-Id` comes back on the response to its request, whatever the status;
+    /// one that is not 1 to 64 visible characters, or two, is a malformed request.
+    @Test func theRequestIDIsEchoed() {
+        let (responses, _) = feed([
+            Self.post("/add", #"{"a":1,"b":2}"#, extra: "X-Request-Id: 41\r\n"),
+            Self.post("/div", #"{"a":1,"b":0}"#, extra: "x-request-id: abc\r\n"),
+            Self.post("/nope", "{}", extra: "X-REQUEST-ID: 43\r\n"),
+            Self.post("/add", #"{"a":1,"b":2}"#),
+        ])
+        #expect(responses.map(\.status) == ["HTTP/1.1 200 OK", "HTTP/1.1 422 Unprocessable Entity", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"])
+        #expect(responses.map { $0.headers.filter { $0.hasPrefix("X-Request-Id") } } == [["X-Request-Id: 41"], ["X-Request-Id: abc"], ["X-Request-Id: 43"], []])
+        for bad in ["X-Request-Id: " + String(repeating: "7", count: 65) + "\r\n", "X-Request-Id: 1\r\nX-Request-Id: 2\r\n", "X-Request-Id:\r\n"] {
+            let (responses, outcome) = feed([Self.post("/add", #"{"a":1,"b":2}"#, extra: bad)])
+            #expect(responses.map(\.status) == ["HTTP/1.1 400 Bad Request"] && outcome == .hangUp, "\(bad)")
+        }
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrderInOneOutput() {
         let requests = Self.post("/add", #"{"a":1,"b":2}"#) + Self.post("/div", #"{"a":1,"b":0}"#)
             + "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n" + Self.post("/neg", #"{"a":[1,-2]}"#)

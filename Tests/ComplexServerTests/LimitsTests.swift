@@ -6,6 +6,8 @@ import ComplexWire
 /// The server's limits: connections, idle and trickling clients, file descriptors,
 /// and where its socket lives.
 @Suite struct LimitsTests {
+    /// Over the limit, a connection that can take nobody's place is refused: an HTTP
+    /// one while socket connections hold every place. A freed place is reused.
     @Test func connectionsOverTheLimitAreRefusedAndTheOthersServed() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/s.sock"
@@ -13,30 +15,32 @@ import ComplexWire
         let port = try server.httpPort()
         let kept = try (0..<3).map { _ in try LineClient(socketPath: path) }
         for client in kept { #expect(try client.call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#) }
-        let refused = try LineClient(socketPath: path)
-        #expect(try refused.readLine()?.contains(#""code":"too_many_connections""#) == true)
         let refusedHTTP = try HTTPTestClient(port: port)
-        #expect(try refusedHTTP.readResponse().status == 503)
+        let refusal = try refusedHTTP.readResponse()
+        #expect(refusal.status == 503 && refusal.body.contains(#""code":"too_many_connections""#))
         // The connections inside the limit are unaffected, and a freed place is reused.
         #expect(try kept[0].call(#"{"op":"neg","a":2}"#) == #"{"result":-2}"#)
         shutdown(kept[1].fd, Int32(SHUT_RDWR))
         var served = false
         for _ in 0..<100 where !served {
             usleep(20_000)
-            if let client = try? LineClient(socketPath: path), let reply = try? client.call(#"{"op":"neg","a":3}"#) {
-                served = reply == #"{"result":-3}"#
+            if let client = try? HTTPTestClient(port: port), let reply = try? client.request("POST", "/neg", body: #"{"a":3}"#) {
+                served = reply.status == 200
             }
         }
         #expect(served)
     }
 
-    /// Each connection holds a thread, and so does each refusal while it drains: a flood
-    /// of connections against a full server must not pile threads up. Past 64 draining,
-    /// refusals are sent at once without the drain; everyone still hears "no".
-    @Test func aFloodOfRefusedConnectionsPilesUpNoThreads() throws {
+    /// Each connection holds a thread, and so does each refusal while it drains, and each
+    /// evicted connection until its thread notices: a flood of connections against a full
+    /// server must not pile threads up. HTTP connections against a server whose places the
+    /// socket holds are refused (past 64 draining, at once without the drain; everyone
+    /// still hears "no"); socket connections that never send take each other's places.
+    @Test func aFloodOfConnectionsPilesUpNoThreads() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/s.sock"
-        let server = try ServerProcess(["--socket", path, "--no-http", "--max-connections", "2"], socketPath: path, in: directory)
+        let server = try ServerProcess(["--socket", path, "--http", "127.0.0.1:0", "--max-connections", "2"], socketPath: nil, in: directory)
+        let port = try server.httpPort()
         let kept = try (0..<2).map { _ in try LineClient(socketPath: path) }
         for client in kept { #expect(try client.call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#) }
         func threads() -> Int {
@@ -49,12 +53,19 @@ import ComplexWire
         defer { for fd in flood { close(fd) } }
         var peak = 0
         for index in 0..<400 {
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            if SocketLocation.withAddress(of: path, { connect(fd, $0, $1) }) == 0 { flood.append(fd) } else { close(fd) }
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let rc = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if rc == 0 { flood.append(fd) } else { close(fd) }
             if index % 20 == 0 { peak = max(peak, threads()) }
         }
         peak = max(peak, threads())
-        #expect(peak <= before + 64 + 4, "threads: \(before) before the flood, \(peak) at its peak")
+        #expect(peak <= before + 64 + 4, "threads: \(before) before the HTTP flood, \(peak) at its peak")
         // Every flooding connection hears the refusal (or, past the drained ones, the end).
         var refusals = 0
         for fd in flood {
@@ -66,8 +77,23 @@ import ComplexWire
             if count > 0 && String(decoding: buffer[..<count], as: UTF8.self).contains("too_many_connections") { refusals += 1 }
         }
         #expect(refusals >= 64)
-        // The clients inside the limit are served throughout.
-        #expect(try kept[0].call(#"{"op":"neg","a":2}"#) == #"{"result":-2}"#)
+        for fd in flood { close(fd) }
+        flood.removeAll()
+        for _ in 0..<150 where threads() > before { usleep(20_000) }
+        let settled = threads()
+        // Socket connections that never send: the first takes the place of the connection
+        // idle longest, and the rest take each other's, the unanswered going first.
+        var silent: [LineClient] = []
+        peak = 0
+        for index in 0..<400 {
+            if let client = try? LineClient(socketPath: path) { silent.append(client) }
+            if index % 20 == 0 { peak = max(peak, threads()) }
+        }
+        peak = max(peak, threads())
+        #expect(peak <= settled + 64 + 4, "threads: \(settled) before the socket flood, \(peak) at its peak")
+        silent.removeAll()
+        #expect((try? kept[0].call(#"{"op":"neg","a":2}"#)) == nil, "the connection idle longest kept its place")
+        #expect(try kept[1].call(#"{"op":"neg","a":3}"#) == #"{"result":-3}"#)
     }
 
     @Test func idleAndTricklingClientsAreCutOff() throws {

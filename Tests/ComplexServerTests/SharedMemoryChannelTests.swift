@@ -168,4 +168,49 @@ import Testing
         #expect(region.load(SharedMemoryLayout.closedOffset) == 1)
         session.close()
     }
+
+    /// A client that wakes the server again and again without a request once made it
+    /// poll 50 µs after each wake (14× the client's CPU). Now an empty wake goes straight
+    /// back to sleep, and a channel woken `maximumEmptyWakes` times in a row for nothing
+    /// is closed and its connection hung up; an honest client, which wakes the server
+    /// only after a request, is served as before.
+    @Test func aClientThatStormsTheFutexLosesItsChannel() throws {
+        let limit = PlaceLimit(maximum: 1)
+        let hungUp = Atomic<Bool>(false)
+        var session = SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryAllowance(limit: limit, metrics: nil),
+                                    hangUp: { hungUp.store(true, ordering: .releasing) })
+        var output: [UInt8] = []
+        _ = (SharedMemoryHandshake.openLine + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        let answer = try Array(output.dropLast()).withUnsafeBufferPointer { try SharedMemoryHandshake.decodeAnswer($0) }
+        guard case .offer(let offer) = answer else {
+            Issue.record("no offer: \(answer)")
+            return
+        }
+        let region = try SharedMemoryRegion.open(pid: offer.pid, descriptor: offer.descriptor)
+        _ = (SharedMemoryHandshake.mappedLine + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        defer { session.close() }
+        // An honest request first: answered.
+        SharedMemorySlot.writeRequest(OperationCall(.neg, .real(1), nil), to: region.requestSlot(0))
+        region.storeFenced(SharedMemoryLayout.requestHeadOffset, 1)
+        region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 0)
+        region.wake(SharedMemoryLayout.serverSleepingOffset)
+        var deadline = Date().addingTimeInterval(5)
+        while region.load(SharedMemoryLayout.replyHeadOffset) != 1 && Date() < deadline { usleep(100) }
+        #expect(SharedMemorySlot.readReply(from: region.replySlot(0)) == .success(.real(-1)))
+        // Then wakes without requests, each once the server sleeps again.
+        deadline = Date().addingTimeInterval(10)
+        var wakes = 0
+        while !hungUp.load(ordering: .acquiring) && Date() < deadline {
+            if region.load(SharedMemoryLayout.serverSleepingOffset) == 1 {
+                region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 0)
+                region.wake(SharedMemoryLayout.serverSleepingOffset)
+                wakes += 1
+            }
+            usleep(50)
+        }
+        let wasHungUp = hungUp.load(ordering: .acquiring)
+        #expect(wasHungUp, "\(wakes) wakes without a request, and the channel is still open")
+        #expect(wakes <= SharedMemoryChannel.maximumEmptyWakes + 1)
+        #expect(region.load(SharedMemoryLayout.closedOffset) == 1)
+    }
 }

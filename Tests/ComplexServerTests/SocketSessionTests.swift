@@ -33,6 +33,29 @@ import Testing
         #expect(feed([#"{"op":"neg","#, #""a":"#, "4}\n" + Self.add + "\n"]).replies == [#"{"result":-4}"#, #"{"result":3}"#])
     }
 
+    /// A request's `id` comes back in its reply byte for byte, errors included; a
+    /// request without one is answered as before (the demo's clients send none).
+    @Test func theRequestsIDIsEchoed() {
+        let (replies, _) = feed([
+            #"{"op":"add","a":1,"b":2,"id":7}"# + "\n",
+            #"{"id":"abc-\"1\"","op":"div","a":1,"b":0}"# + "\n",
+            #"{"op":"frobnicate","a":1,"id":-2.5e3}"# + "\n",
+            Self.add + "\n",
+            #"{"op":"neg","a":1,"id":{"no":1}}"# + "\n",
+            #"{"op":"neg","a":1,"id":""# + String(repeating: "x", count: 63) + #""}"# + "\n",
+            #"{"op":"neg","a":1,"id":1,"id":2}"# + "\n",
+        ])
+        #expect(replies.count == 7)
+        guard replies.count == 7 else { return }
+        #expect(replies[0] == #"{"result":3,"id":7}"#)
+        #expect(replies[1].hasPrefix(#"{"error":{"code":"division_by_zero""#) && replies[1].hasSuffix(#","id":"abc-\"1\""}"#))
+        #expect(replies[2].hasPrefix(#"{"error":{"code":"unknown_operation""#) && replies[2].hasSuffix(#","id":-2.5e3}"#))
+        #expect(replies[3] == #"{"result":3}"#)
+        #expect(replies[4].hasPrefix(#"{"error":{"code":"bad_arguments","message":"\"id\" must be a number or a string"#), "\(replies[4])")
+        #expect(replies[5].hasPrefix(#"{"error":{"code":"bad_arguments","message":"\"id\" is 65 bytes long; at most 64"#), "\(replies[5])")
+        #expect(replies[6].hasPrefix(#"{"error":{"code":"bad_json","message":"bad JSON: the key \"id\" appears twice"#), "\(replies[6])")
+    }
+
     @Test func aBurstOfRequestsIsAnsweredInOrderInOneOutput() {
         var burst = ""
         for i in 0..<50 { burst += #"{"op":"add","a":\#(i),"b":1}"# + "\n" }

@@ -9,7 +9,7 @@ public final class HTTPTestClient {
         public var body: String
     }
 
-    let fd: Int32
+    public let fd: Int32
     var pending: [UInt8] = []
 
     public init(port: Int, host: String = "127.0.0.1") throws {
@@ -88,6 +88,27 @@ public final class HTTPTestClient {
         let body = String(decoding: pending[bodyStart..<bodyStart + length], as: UTF8.self)
         pending.removeFirst(bodyStart + length)
         return Response(status: Int(statusLine[1]) ?? 0, headers: headers, body: body)
+    }
+
+    /// Sends as much of `text` as the socket takes without waiting; how much it took.
+    @discardableResult
+    public func sendWithoutBlocking(_ text: String) throws -> Int {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+            guard n > 0 else { throw LineClient.Failure("send: \(String(cString: strerror(errno)))") }
+            offset += n
+        }
+        return offset
+    }
+
+    /// True, without waiting, when the server has closed or reset the connection.
+    public func hasBeenClosed() -> Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
     }
 
     /// True when the server has closed the connection (reads end of stream).
