@@ -7,6 +7,8 @@ package enum BackendArgumentKind: String, CaseIterable, Sendable {
     case url
     /// A shared library's path.
     case library
+    /// A command line, run as a child process.
+    case command
 
     /// The backends whose argument is of this kind, by name.
     package var backends: [String] {

@@ -9,6 +9,7 @@ package enum BackendRegistry {
         HTTPBackend.self,
         FFIBackend.self,
         SharedMemoryBackend.self,
+        StdioBackend.self,
     ]
 
     /// The names users can choose.

@@ -34,7 +34,8 @@ package struct ClientPolicy: Sendable {
         }
     }
 
-    /// Sends calls `0..<count` over a connection and hands `answer` each one's result,
+    /// Sends calls `0..<count` over a connection to `peer` (`complex-server at PATH`, or
+    /// a command) and hands `answer` each one's result,
     /// in order, exactly once. `serve` sends and reads on the connection `connect`
     /// gives, counting the calls answered in its argument, until all are or it throws.
     /// A connection kept from earlier (`isConnected` before the attempt) that is found
@@ -43,7 +44,7 @@ package struct ClientPolicy: Sendable {
     /// every call it had not answered, and the next call connects again.
     @inline(__always)
     package static func exchange(
-        count: Int, backend: String, address: String,
+        count: Int, backend: String, peer: String, recovery: String = "the next operation reconnects",
         isConnected: () -> Bool,
         connect: () throws(OperationError) -> Void,
         serve: (_ answered: inout Int) throws(Lost) -> Void,
@@ -66,7 +67,7 @@ package struct ClientPolicy: Sendable {
                 disconnect()
                 if kept && answered == answeredBefore && error.peerClosed { continue }
                 let failure = OperationError.backendFailure(
-                    "\(backend): lost complex-server at \(address) (\(error.reason)); the next operation reconnects")
+                    "\(backend): lost \(peer) (\(error.reason)); \(recovery)")
                 while answered < count { answer(answered, .failure(failure)); answered += 1 }
                 return
             }

@@ -31,8 +31,8 @@ package final class HTTPBackend: Backend, RegisteredBackend {
             try ServerLauncher.connectOrStart(
                 backend: Self.registryName, address: url, isDefault: isDefault,
                 serverArguments: ["--no-socket", "--http", address.description], configuration: configuration
-            ) { () throws(BlockingSocket.Failure) in
-                try BlockingSocket.connect(host: address.host, port: address.port,
+            ) { () throws(BlockingStream.Failure) in
+                try BlockingStream.connect(host: address.host, port: address.port,
                                            timeoutSeconds: ClientPolicy.replyTimeoutSeconds)
             }
         }

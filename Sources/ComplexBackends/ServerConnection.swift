@@ -13,28 +13,33 @@ import ComplexWire
 /// up at a half, three quarters or all but one measured 0.51, 0.52–0.53 and 0.44–0.47
 /// M ops/s over `ipc` with 64 in flight (`complex-repl bench`, two alternations).
 package final class ServerConnection<Framing: WireFraming> {
-    /// The backend's name and where it connects, for messages.
+    /// The backend's name and what it talks to (`complex-server at PATH`, or a
+    /// command), for messages.
     let backend: String
-    let address: String
+    let peer: String
+    /// What happens after the connection is lost, for messages.
+    let recovery: String
     /// Opens a connection, starting the server if that is the backend's rule.
-    let open: () throws(OperationError) -> BlockingSocket
+    let open: () throws(OperationError) -> BlockingStream
     /// The most requests in flight at once.
     let depth: Int
     /// Requests are topped up to `depth` once no more than this many are in flight.
     let refillBelow: Int
     let policy: ClientPolicy
     var framing: Framing
-    var socket: BlockingSocket?
+    var socket: BlockingStream?
     var request: [UInt8] = []
     var received: [UInt8] = []
     var receivedCount = 0
 
     package init(
         backend: String, address: String, framing: Framing, depth: Int, policy: ClientPolicy,
-        open: @escaping () throws(OperationError) -> BlockingSocket
+        peer: String? = nil, recovery: String = "the next operation reconnects",
+        open: @escaping () throws(OperationError) -> BlockingStream
     ) {
         self.backend = backend
-        self.address = address
+        self.peer = peer ?? "complex-server at \(address)"
+        self.recovery = recovery
         self.framing = framing
         self.depth = max(depth, 1)
         self.refillBelow = self.depth * 3 / 4
@@ -60,9 +65,9 @@ package final class ServerConnection<Framing: WireFraming> {
     func exchange(
         count: Int, call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void
     ) {
-        var connection: BlockingSocket!
+        var connection: BlockingStream!
         ClientPolicy.exchange(
-            count: count, backend: backend, address: address,
+            count: count, backend: backend, peer: peer, recovery: recovery,
             isConnected: { socket != nil },
             connect: { () throws(OperationError) in connection = try connected() },
             serve: { (answered: inout Int) throws(ClientPolicy.Lost) in
@@ -75,13 +80,13 @@ package final class ServerConnection<Framing: WireFraming> {
     /// Sends and reads on `connection` until every call is answered; a reply that says
     /// the connection ends (or is out of step) closes it after the calls it answered.
     func serve(
-        count: Int, on connection: BlockingSocket, answered: inout Int,
+        count: Int, on connection: BlockingStream, answered: inout Int,
         call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void
     ) throws(ClientPolicy.Lost) {
         var sent = answered
         var closing = false
         while answered < count && !closing {
-            do throws(BlockingSocket.Failure) {
+            do throws(BlockingStream.Failure) {
                 if sent < count && sent - answered <= refillBelow {
                     request.removeAll(keepingCapacity: true)
                     let end = min(count, answered + depth)
@@ -92,7 +97,7 @@ package final class ServerConnection<Framing: WireFraming> {
                     try connection.send(request)
                 }
                 let n = try connection.receive(into: &received, after: receivedCount)
-                if n == 0 { throw BlockingSocket.Failure.closedByServer }
+                if n == 0 { throw connection.closed }
                 receivedCount += n
             } catch {
                 throw ClientPolicy.Lost(reason: error.reason, peerClosed: error.peerClosed)
@@ -106,7 +111,7 @@ package final class ServerConnection<Framing: WireFraming> {
                     return !closing && answered < sent
                 }
             } catch {
-                throw ClientPolicy.Lost(reason: "complex-server's replies are not the protocol's: \(error.reason)", peerClosed: false)
+                throw ClientPolicy.Lost(reason: "its replies are not the protocol's: \(error.reason)", peerClosed: false)
             }
         }
         if closing { disconnect() }
@@ -118,11 +123,11 @@ package final class ServerConnection<Framing: WireFraming> {
         case .success(.result(let value)): return .success(value)
         case .success(.failure(let code, let message)): return .failure(code.operationError(message: message))
         case .failure(let error):
-            return .failure(.backendFailure("\(backend): complex-server at \(address) sent a reply that is not the protocol's (\(error.message))"))
+            return .failure(.backendFailure("\(backend): \(peer) sent a reply that is not the protocol's (\(error.message))"))
         }
     }
 
-    func connected() throws(OperationError) -> BlockingSocket {
+    func connected() throws(OperationError) -> BlockingStream {
         if let socket { return socket }
         let fresh = try open()
         fresh.spinMicroseconds = policy.spinMicroseconds

@@ -109,10 +109,10 @@ extension ServerLauncher {
         isDefault: Bool,
         serverArguments: [String],
         configuration: BackendConfiguration,
-        connect: () throws(BlockingSocket.Failure) -> Connection
+        connect: () throws(BlockingStream.Failure) -> Connection
     ) throws(OperationError) -> Connection {
         let startCommand = "complex-server " + serverArguments.joined(separator: " ")
-        do throws(BlockingSocket.Failure) {
+        do throws(BlockingStream.Failure) {
             return try connect()
         } catch {
             guard isDefault else {
@@ -129,7 +129,7 @@ extension ServerLauncher {
         case .failure(let failure):
             throw .backendFailure("\(backend): no complex-server at \(address), and starting one failed: \(failure.reason); start one with: \(startCommand)")
         }
-        do throws(BlockingSocket.Failure) {
+        do throws(BlockingStream.Failure) {
             return try connect()
         } catch {
             throw .backendFailure("\(backend): cannot connect to complex-server at \(address): \(error.reason)")

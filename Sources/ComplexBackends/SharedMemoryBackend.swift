@@ -31,7 +31,7 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
     /// The most requests unanswered at once.
     let depth: UInt32
     let spinNanoseconds: UInt64
-    var lifeline: BlockingSocket?
+    var lifeline: BlockingStream?
     var region: SharedMemoryRegion?
     /// Requests published on this channel, and replies read, modulo 2³².
     var sent: UInt32 = 0
@@ -64,7 +64,7 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
     func exchange(count: Int, call: (Int) -> OperationCall, answer: (Result<Value, OperationError>) -> Void) {
         var channel: SharedMemoryRegion!
         ClientPolicy.exchange(
-            count: count, backend: Self.registryName, address: path,
+            count: count, backend: Self.registryName, peer: "complex-server at \(path)",
             isConnected: { region != nil },
             connect: { () throws(OperationError) in channel = try connected() },
             serve: { (done: inout Int) throws(ClientPolicy.Lost) in try serve(count: count, on: channel, done: &done, call: call, answer: answer) },
@@ -148,7 +148,7 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
         if let region { return region }
         let socket = try address.connect(backend: Self.registryName, configuration: configuration)
         let line: [UInt8]
-        do throws(BlockingSocket.Failure) {
+        do throws(BlockingStream.Failure) {
             try socket.send(SharedMemoryHandshake.openLine + [UInt8(ascii: "\n")])
             line = try socket.receiveLine(maximumLength: 4096)
         } catch {
@@ -172,7 +172,7 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
         } catch {
             throw .backendFailure("\(Self.registryName): cannot map complex-server's region (\(error)); the server must run on this machine as your user; use ipc otherwise")
         }
-        do throws(BlockingSocket.Failure) {
+        do throws(BlockingStream.Failure) {
             try socket.send(SharedMemoryHandshake.mappedLine + [UInt8(ascii: "\n")])
         } catch {
             throw .backendFailure("\(Self.registryName): lost complex-server at \(path) while setting up a channel (\(error.reason))")

@@ -21,12 +21,12 @@ struct SocketServerAddress {
 
     /// A connection to the server, started first if this is the default path and
     /// none answers.
-    func connect(backend: String, configuration: BackendConfiguration) throws(OperationError) -> BlockingSocket {
+    func connect(backend: String, configuration: BackendConfiguration) throws(OperationError) -> BlockingStream {
         try ServerLauncher.connectOrStart(
             backend: backend, address: path, isDefault: isDefault,
             serverArguments: ["--socket", path, "--no-http"], configuration: configuration
-        ) { () throws(BlockingSocket.Failure) in
-            try BlockingSocket.connect(unixPath: path, timeoutSeconds: ClientPolicy.replyTimeoutSeconds)
+        ) { () throws(BlockingStream.Failure) in
+            try BlockingStream.connect(unixPath: path, timeoutSeconds: ClientPolicy.replyTimeoutSeconds)
         }
     }
 }

@@ -40,8 +40,8 @@ package final class BenchmarkRunner {
                     try fixture.start(executableDirectory: configuration.executableDirectory)
                     configuration.argument = fixture.url
                 }
-            case .library, nil:
-                break
+            case .library, .command, nil:
+                break  // the bundled library; the default child, complex-server --stdio
             }
             let backend: any Backend
             do throws(BackendError) {

@@ -1,9 +1,12 @@
+import ComplexBackends
+
 /// A REPL command starting with `:`.
 package enum MetaCommand: Equatable, Sendable {
     case help
     case quit
     case variables
-    /// `:backend` shows; `:backend NAME [ARGUMENT]` switches.
+    /// `:backend` shows; `:backend NAME [ARGUMENT]` switches (for `stdio`, the
+    /// argument is the rest of the line: a command and its arguments).
     case backend(name: String?, argument: String?)
     case polar
     case rectangular
@@ -39,6 +42,14 @@ package enum MetaCommand: Equatable, Sendable {
         case ":rect", ":rectangular":
             try noArguments(); self = .rectangular
         case ":backend":
+            if let name = arguments.first, (try? BackendRegistry.type(named: name))?.argumentKind == .command {
+                // `:backend stdio python3 worker.py --fast`: the rest of the line is the command.
+                let afterWord = line.drop(while: { $0 == " " || $0 == "\t" }).dropFirst(word.count)
+                let rest = afterWord.drop(while: { $0 == " " || $0 == "\t" }).dropFirst(name.count)
+                let command = rest.trimmingWhitespace()
+                self = .backend(name: name, argument: command.isEmpty ? nil : command)
+                return
+            }
             guard arguments.count <= 2 else {
                 throw .badArguments(word, "takes a backend name and at most one argument, e.g. :backend ipc /tmp/complex.sock")
             }

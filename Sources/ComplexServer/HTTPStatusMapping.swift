@@ -19,6 +19,7 @@ enum HTTPStatusMapping {
         case 405: return "Method Not Allowed"
         case 413: return "Payload Too Large"
         case 422: return "Unprocessable Entity"
+        case 501: return "Not Implemented"
         case 503: return "Service Unavailable"
         default: return "Internal Server Error"
         }

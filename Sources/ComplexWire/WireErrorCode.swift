@@ -20,6 +20,9 @@ package enum WireErrorCode: Sendable, Hashable, CaseIterable, CustomStringConver
     case tooManyConnections
     /// (socket only) A shm channel was asked for while the server has its most open.
     case tooManyChannels
+    /// A peer that implements only some operations (a stdio worker) does not implement
+    /// this one; complex-server implements them all and never sends it.
+    case unsupportedOperation
     /// The clients' own code, never sent by the server: no server answered, or it
     /// answered something that is not the protocol.
     case backendFailure
@@ -30,7 +33,7 @@ package enum WireErrorCode: Sendable, Hashable, CaseIterable, CustomStringConver
     package static let allCases: [WireErrorCode] = [
         .badJSON, .badArguments, .unknownOperation, .divisionByZero, .domainError, .overflow, .lineTooLong,
         .bodyTooLarge, .notFound, .methodNotAllowed, .unauthorized, .badRequest, .tooManyConnections,
-        .tooManyChannels, .backendFailure,
+        .tooManyChannels, .unsupportedOperation, .backendFailure,
     ]
 
     /// The code as it travels.
@@ -50,6 +53,7 @@ package enum WireErrorCode: Sendable, Hashable, CaseIterable, CustomStringConver
         case .badRequest: return "bad_request"
         case .tooManyConnections: return "too_many_connections"
         case .tooManyChannels: return "too_many_channels"
+        case .unsupportedOperation: return "unsupported_operation"
         case .backendFailure: return "backend_failure"
         case .unrecognized(let spelling): return spelling
         }
@@ -83,6 +87,7 @@ package enum WireErrorCode: Sendable, Hashable, CaseIterable, CustomStringConver
         case .methodNotAllowed: return 405
         case .bodyTooLarge: return 413
         case .divisionByZero, .domainError, .overflow: return 422
+        case .unsupportedOperation: return 501
         case .tooManyConnections: return 503
         case .lineTooLong, .tooManyChannels, .backendFailure, .unrecognized: return nil
         }
@@ -96,6 +101,9 @@ package enum WireErrorCode: Sendable, Hashable, CaseIterable, CustomStringConver
     /// A failure received over a wire, as the language sees it: the operation's own
     /// error for its codes, a backend failure (naming the code) for any other.
     package func operationError(message: String) -> OperationError {
+        // The language's `unsupported` travels as `unknown_operation` (FailureTable);
+        // a partial peer's own code for it comes back as the same failure.
+        if self == .unsupportedOperation { return .unsupported(message) }
         guard let kind = FailureTable.kind(code: self), kind != .backendFailure else {
             return .backendFailure("\(message) (\(spelling))")
         }

@@ -4,7 +4,7 @@ import ComplexLanguage
 import ComplexREPL
 
 /// Where operations are computed: `--backend` and the argument it takes (`--socket`,
-/// `--url` or `--library`). Shared by the REPL and `plot`.
+/// `--url`, `--library` or `--command`). Shared by the REPL and `plot`.
 struct BackendOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Where operations are computed: \(BackendRegistry.names.joined(separator: ", ")).", valueName: "name"))
     var backend: String = Self.defaultBackend
@@ -20,20 +20,28 @@ struct BackendOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Shared library for \(BackendArgumentKind.library.backendChoice) (default: the bundled libComplexFFI.so, next to complex-repl or in ../lib when installed).", valueName: "path"))
     var library: String?
 
+    @Option(help: ArgumentHelp("Command to run as a child process for \(BackendArgumentKind.command.backendChoice), speaking the socket's protocol on its stdin and stdout (default: complex-server --stdio, next to complex-repl).", valueName: "command"))
+    var command: String?
+
+    /// The options that name a backend's argument, each with its kind.
+    var arguments: [(BackendArgumentKind, String?)] {
+        [(.socket, socket), (.url, url), (.library, library), (.command, command)]
+    }
+
     /// The options as given, for `QuickArguments`, which reads them without parsing.
-    static func given(backend: String?, socket: String?, url: String?, library: String?) -> BackendOptions {
+    static func given(backend: String?, socket: String?, url: String?, library: String?, command: String?) -> BackendOptions {
         var options = BackendOptions()
         options.backend = backend ?? defaultBackend
         options.socket = socket
         options.url = url
         options.library = library
+        options.command = command
         return options
     }
 
-    /// `--socket`, `--url` and `--library` each go with their own backends.
+    /// `--socket`, `--url`, `--library` and `--command` each go with their own backends.
     func validate() throws {
-        let given: [(BackendArgumentKind, String?)] = [(.socket, socket), (.url, url), (.library, library)]
-        for case let (kind, _?) in given where !kind.backends.contains(backend) {
+        for case let (kind, _?) in arguments where !kind.backends.contains(backend) {
             throw ValidationError("--\(kind.rawValue) goes with \(kind.backendChoice)")
         }
     }
@@ -53,7 +61,7 @@ struct BackendOptions: ParsableArguments {
         let chosen: any Backend
         do {
             var initial = configuration
-            initial.argument = socket ?? library ?? url
+            initial.argument = socket ?? library ?? url ?? command
             chosen = try BackendRegistry.make(backend, initial)
         } catch {
             throw ValidationError(error.description)

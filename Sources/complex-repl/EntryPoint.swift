@@ -36,9 +36,9 @@ enum EntryPoint {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if ["--backend", "--socket", "--url", "--library"].contains(argument) {
+            if ["--backend", "--socket", "--url", "--library", "--command"].contains(argument) {
                 index += 2
-            } else if ["--backend=", "--socket=", "--url=", "--library="].contains(where: { argument.hasPrefix($0) }) {
+            } else if ["--backend=", "--socket=", "--url=", "--library=", "--command="].contains(where: { argument.hasPrefix($0) }) {
                 index += 1
             } else {
                 return argument == "plot" ? index : nil

@@ -39,7 +39,7 @@ enum QuickArguments {
             case "-e", "--expression":
                 guard let text = value(unconditional: true) else { return nil }
                 expressions.append(text)
-            case "--backend", "--socket", "--url", "--library", "--arg1", "--arg2", "--window":
+            case "--backend", "--socket", "--url", "--library", "--command", "--arg1", "--arg2", "--window":
                 let unconditional = argument == "--arg1" || argument == "--arg2"
                 guard single[argument] == nil, let text = value(unconditional: unconditional) else { return nil }
                 single[argument] = text
@@ -57,7 +57,8 @@ enum QuickArguments {
         var command = ComplexREPLCommand()
         command.expression = expressions
         command.backendOptions = .given(
-            backend: single["--backend"], socket: single["--socket"], url: single["--url"], library: single["--library"])
+            backend: single["--backend"], socket: single["--socket"], url: single["--url"], library: single["--library"],
+            command: single["--command"])
         command.demoOperation = demoOperation
         command.arg1 = single["--arg1"]
         command.arg2 = single["--arg2"]

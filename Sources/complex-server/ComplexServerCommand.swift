@@ -38,6 +38,9 @@ struct ComplexServerCommand: AsyncParsableCommand {
     @Flag(help: "Do not listen on HTTP.")
     var noHTTP = false
 
+    @Flag(help: "Serve one client on stdin and stdout, in the socket's protocol, and exit when the input ends: the child that complex-repl --backend stdio runs. No socket, no HTTP.")
+    var stdio = false
+
     @Option(help: ArgumentHelp("Require Authorization: Bearer TOKEN on every HTTP request; needed to bind a non-loopback address. Visible to other users through ps: prefer --token-file or $COMPLEX_SERVER_TOKEN.", valueName: "token"))
     var token: String?
 
@@ -121,6 +124,9 @@ struct ComplexServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if stdio {
+            Glibc.exit(StdioServer.serve(maximumLineLength: Self.defaults.maximumLineLength))
+        }
         let token = try resolvedToken()
         let (address, exposed) = try listeningAddress(token: token)
         let level = Logger.Level(rawValue: logLevel)!

@@ -71,7 +71,7 @@ import Testing
                 self.opened += 1
                 let connection = self.opened
                 self.peers.append(Peer(fd: ends[1]) { number, line in self.reply(connection, number, line) })
-                return BlockingSocket.adopting(ends[0], timeoutSeconds: self.timeoutSeconds)
+                return BlockingStream.adopting(ends[0], timeoutSeconds: self.timeoutSeconds)
             }
         }
     }
@@ -248,7 +248,7 @@ import Testing
     }
 
     /// A server that sends bytes without end, never a reply: `interval` between writes.
-    static func sender(_ bytes: String, every interval: useconds_t, for seconds: Double) -> BlockingSocket {
+    static func sender(_ bytes: String, every interval: useconds_t, for seconds: Double) -> BlockingStream {
         var ends: [Int32] = [0, 0]
         precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
         let peer = ends[1]
@@ -261,10 +261,10 @@ import Testing
             }
             close(peer)
         }.start()
-        return BlockingSocket.adopting(ends[0], timeoutSeconds: 1)
+        return BlockingStream.adopting(ends[0], timeoutSeconds: 1)
     }
 
-    func httpConnection(_ open: @escaping () -> BlockingSocket, spinMicroseconds: UInt64) -> ServerConnection<HTTPFraming> {
+    func httpConnection(_ open: @escaping () -> BlockingStream, spinMicroseconds: UInt64) -> ServerConnection<HTTPFraming> {
         ServerConnection(backend: "http", address: "test", framing: HTTPFraming(address: HTTPAddress(host: "127.0.0.1", port: 1), authorization: nil),
                          depth: 1, policy: ClientPolicy(spinMicroseconds: spinMicroseconds)) { () throws(OperationError) in open() }
     }

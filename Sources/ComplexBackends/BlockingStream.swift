@@ -1,12 +1,13 @@
 import Glibc
 import ComplexWire
 
-/// A connected stream socket used with blocking calls and time limits.
+/// A connected byte stream, used with blocking calls and time limits: a socket, or a
+/// child process's stdin and stdout (two pipes).
 ///
 /// The REPL waits for its answers anyway (one, or a batch in flight), so a blocking
-/// socket on the caller's thread is the fastest client there is: no event loop, no
+/// stream on the caller's thread is the fastest client there is: no event loop, no
 /// thread hop per operation.
-package final class BlockingSocket {
+package final class BlockingStream {
     /// Why a socket call failed, with errno's text.
     package struct Failure: Error {
         package var reason: String
@@ -25,7 +26,18 @@ package final class BlockingSocket {
         static let closedByServer = Failure(reason: "the server closed the connection", peerClosed: true)
     }
 
+    /// What is read: the socket, or the read end of the child's stdout.
     let fd: Int32
+    /// What is written: the socket again, or the write end of the child's stdin.
+    let writeFD: Int32
+    /// Two pipes rather than a socket: `read` and `write` instead of `recv` and `send`
+    /// (which pipes do not take), and deadlines kept with `poll`.
+    let isPipePair: Bool
+    /// What the stream belongs to, released after its descriptors are closed: a child
+    /// process, which then sees the end of its input and is ended.
+    let owner: AnyObject?
+    /// Why the other end closed, when it can say more than "closed" (a child's exit status).
+    var closedReason: (() -> String)?
     /// How long `receive` polls before it blocks (0: block at once).
     var spinMicroseconds: UInt64 = 0
     /// How long the whole reply to what was last sent may take, however it arrives: a
@@ -43,19 +55,41 @@ package final class BlockingSocket {
 
     private init(fd: Int32, replyTimeoutSeconds: Int) {
         self.fd = fd
+        self.writeFD = fd
+        self.isPipePair = false
+        self.owner = nil
         self.replyTimeoutSeconds = replyTimeoutSeconds
     }
 
-    deinit { close(fd) }
+    /// Takes over a child's stdout (`readFD`) and stdin (`writeFD`); both are made
+    /// non-blocking, and closed with the stream, before `owner` is let go.
+    package init(readFD: Int32, writeFD: Int32, owner: AnyObject?, replyTimeoutSeconds: Int) {
+        self.fd = readFD
+        self.writeFD = writeFD
+        self.isPipePair = true
+        self.owner = owner
+        self.replyTimeoutSeconds = replyTimeoutSeconds
+        for descriptor in [readFD, writeFD] { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK) }
+    }
+
+    deinit {
+        close(fd)
+        if writeFD != fd { close(writeFD) }
+    }
+
+    /// The failure for a stream the other end has closed.
+    var closed: Failure {
+        Failure(reason: closedReason?() ?? Failure.closedByServer.reason, peerClosed: true)
+    }
 
     /// Connects to a Unix socket.
-    static func connect(unixPath path: String, timeoutSeconds: Int) throws(Failure) -> BlockingSocket {
+    static func connect(unixPath path: String, timeoutSeconds: Int) throws(Failure) -> BlockingStream {
         guard path.utf8.count <= SocketLocation.maximumPathLength else {
             throw Failure(reason: "path longer than \(SocketLocation.maximumPathLength) bytes")
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .errno("socket") }
-        let socket = BlockingSocket(fd: fd, replyTimeoutSeconds: timeoutSeconds)
+        let socket = BlockingStream(fd: fd, replyTimeoutSeconds: timeoutSeconds)
         // Before connecting: a connect to a server whose backlog is full waits for room,
         // for as long as the send timeout allows (EAGAIN after it).
         socket.setTimeouts(seconds: timeoutSeconds)
@@ -69,14 +103,14 @@ package final class BlockingSocket {
 
     /// Takes over a connected stream socket's descriptor (it is closed with the socket):
     /// one end of a `socketpair`, for a peer in the same process.
-    package static func adopting(_ fd: Int32, timeoutSeconds: Int) -> BlockingSocket {
-        let socket = BlockingSocket(fd: fd, replyTimeoutSeconds: timeoutSeconds)
+    package static func adopting(_ fd: Int32, timeoutSeconds: Int) -> BlockingStream {
+        let socket = BlockingStream(fd: fd, replyTimeoutSeconds: timeoutSeconds)
         socket.setTimeouts(seconds: timeoutSeconds)
         return socket
     }
 
     /// Connects over TCP to an IPv4 or IPv6 literal address, with a connect time limit.
-    static func connect(host: String, port: Int, timeoutSeconds: Int) throws(Failure) -> BlockingSocket {
+    static func connect(host: String, port: Int, timeoutSeconds: Int) throws(Failure) -> BlockingStream {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
@@ -87,7 +121,7 @@ package final class BlockingSocket {
         defer { freeaddrinfo(list) }
         let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .errno("socket") }
-        let socket = BlockingSocket(fd: fd, replyTimeoutSeconds: timeoutSeconds)
+        let socket = BlockingStream(fd: fd, replyTimeoutSeconds: timeoutSeconds)
         // Connect without blocking, then wait for it with poll, so a black hole cannot hang us.
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
@@ -117,6 +151,7 @@ package final class BlockingSocket {
     /// Sends every byte, or fails; the reply to them is due within the time limit.
     func send(_ bytes: [UInt8]) throws(Failure) {
         replyDeadline = Self.monotonicMicroseconds() + UInt64(replyTimeoutSeconds) * 1_000_000
+        if isPipePair { return try write(bytes) }
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw in
@@ -128,6 +163,43 @@ package final class BlockingSocket {
                 throw .errno("send")
             }
             offset += n
+        }
+    }
+
+    /// `send` down a pipe: a child that stops reading its input fails the write at the
+    /// reply deadline, not never; one that has exited fails it with EPIPE, and the
+    /// SIGPIPE that comes with it (which `send` suppresses with MSG_NOSIGNAL, and a pipe
+    /// cannot) is blocked on this thread and taken back, so it never ends the REPL.
+    func write(_ bytes: [UInt8]) throws(Failure) {
+        var pipeSignal = sigset_t(), previous = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in Glibc.write(writeFD, raw.baseAddress! + offset, raw.count - offset) }
+            if n >= 0 {
+                offset += n
+                continue
+            }
+            switch errno {
+            case EINTR:
+                continue
+            case EAGAIN, EWOULDBLOCK:
+                let now = Self.monotonicMicroseconds()
+                guard now < replyDeadline else { throw Failure(reason: "the command read none of its input for \(replyTimeoutSeconds) s") }
+                var descriptor = pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&descriptor, 1, Int32(clamping: (replyDeadline - now + 999) / 1000))
+            case EPIPE:
+                if sigismember(&previous, SIGPIPE) == 0 {
+                    var none = timespec()
+                    _ = sigtimedwait(&pipeSignal, nil, &none)
+                }
+                throw closed
+            default:
+                throw .errno("write")
+            }
         }
     }
 
@@ -149,9 +221,7 @@ package final class BlockingSocket {
         if spinMicroseconds > 0 {
             let deadline = start + spinMicroseconds
             repeat {
-                let n = buffer.withUnsafeMutableBytes { raw in
-                    recv(fd, raw.baseAddress! + count, raw.count - count, Int32(MSG_DONTWAIT))
-                }
+                let n = readAvailable(into: &buffer, after: count)
                 if n >= 0 { return n }
                 if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR { throw .errno("recv") }
                 // The server we just woke is often queued on this very CPU (the kernel
@@ -171,12 +241,19 @@ package final class BlockingSocket {
                 if errno == EINTR { continue }
                 throw .errno("poll")
             }
-            let n = buffer.withUnsafeMutableBytes { raw in
-                recv(fd, raw.baseAddress! + count, raw.count - count, Int32(MSG_DONTWAIT))
-            }
+            let n = readAvailable(into: &buffer, after: count)
             if n >= 0 { return n }
             if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
             throw .errno("recv")
+        }
+    }
+
+    /// One read that does not wait: `recv` with MSG_DONTWAIT on a socket, `read` on the
+    /// child's stdout (non-blocking since the stream took it).
+    func readAvailable(into buffer: inout [UInt8], after count: Int) -> Int {
+        buffer.withUnsafeMutableBytes { raw in
+            isPipePair ? Glibc.read(fd, raw.baseAddress! + count, raw.count - count)
+                       : recv(fd, raw.baseAddress! + count, raw.count - count, Int32(MSG_DONTWAIT))
         }
     }
 
@@ -187,7 +264,7 @@ package final class BlockingSocket {
         var count = 0
         while true {
             let n = try receive(into: &buffer, after: count)
-            if n == 0 { throw .closedByServer }
+            if n == 0 { throw closed }
             count += n
             if let end = buffer[..<count].firstIndex(of: UInt8(ascii: "\n")) {
                 guard end == count - 1 else { throw Failure(reason: "the server sent more than one line") }
