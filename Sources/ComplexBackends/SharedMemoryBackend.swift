@@ -27,6 +27,8 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
 
     let address: SocketServerAddress
     var path: String { address.path }
+    /// What the messages name: made once, not on every call's path.
+    let peer: String
     let configuration: BackendConfiguration
     /// The most requests unanswered at once.
     let depth: UInt32
@@ -39,6 +41,7 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
 
     init(address: SocketServerAddress, configuration: BackendConfiguration) {
         self.address = address
+        self.peer = "complex-server at \(address.path)"
         self.configuration = configuration
         self.depth = UInt32(min(max(configuration.depth, 1), SharedMemoryLayout.slotCount))
         self.spinNanoseconds = ClientPolicy(environment: configuration.environment).spinMicroseconds * 1000
@@ -64,7 +67,7 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
     func exchange(count: Int, call: (Int) -> OperationCall, answer: (Result<Value, OperationError>) -> Void) {
         var channel: SharedMemoryRegion!
         ClientPolicy.exchange(
-            count: count, backend: Self.registryName, peer: "complex-server at \(path)",
+            count: count, backend: Self.registryName, peer: peer,
             isConnected: { region != nil },
             connect: { () throws(OperationError) in channel = try connected() },
             serve: { (done: inout Int) throws(ClientPolicy.Lost) in try serve(count: count, on: channel, done: &done, call: call, answer: answer) },
