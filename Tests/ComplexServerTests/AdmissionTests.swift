@@ -8,13 +8,6 @@ import TestSupport
 /// made only as fast as a client reads them. The heavier versions, with 1,000 and more
 /// connections, are in `scripts/attack-test`.
 @Suite struct AdmissionTests {
-    /// The server's resident memory, in MB.
-    static func residentMegabytes(_ server: ServerProcess) -> Double {
-        let status = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
-    }
-
     /// When the server is full, the connection idle longest makes room, answered or not.
     @Test func whenFullTheConnectionIdleLongestMakesRoom() throws {
         let directory = try TemporaryDirectory()
@@ -147,7 +140,7 @@ import TestSupport
         let server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:0"], socketPath: nil, in: directory)
         let port = try server.httpPort()
         #expect(try HTTPTestClient(port: port).request("GET", "/health").status == 200)
-        let before = Self.residentMegabytes(server)
+        let before = server.residentMegabytes
         let burst = String(repeating: "GET /openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n", count: 65536 / 38)
         var readers: [HTTPTestClient] = []
         for _ in 0..<100 {
@@ -158,7 +151,7 @@ import TestSupport
             readers.append(reader)
         }
         usleep(1_000_000)
-        let after = Self.residentMegabytes(server)
+        let after = server.residentMegabytes
         #expect(after - before < 48, "100 slow readers took the server from \(before) MB to \(after) MB")
         readers.removeAll()
         #expect(try HTTPTestClient(port: port).request("GET", "/health").status == 200)
@@ -170,12 +163,7 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let server = try ServerProcess(["--no-socket", "--http", "127.0.0.1:0", "--idle-timeout", "1"], socketPath: nil, in: directory)
         let port = try server.httpPort()
-        func threads() -> Int {
-            let status = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)) ?? ""
-            let line = status.split(separator: "\n").first { $0.hasPrefix("Threads:") } ?? ""
-            return Int(line.split(separator: "\t").last ?? "") ?? 0
-        }
-        let before = threads()
+        let before = server.threadCount
         let reader = try HTTPTestClient(port: port)
         var size: Int32 = 4096
         setsockopt(reader.fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
@@ -185,7 +173,7 @@ import TestSupport
         var byte: UInt8 = 0
         while Date().timeIntervalSince(start) < 10 {
             _ = recv(reader.fd, &byte, 1, Int32(MSG_DONTWAIT))
-            if Date().timeIntervalSince(start) > 0.3 && threads() <= before {
+            if Date().timeIntervalSince(start) > 0.3 && server.threadCount <= before {
                 ended = Date().timeIntervalSince(start)
                 break
             }

@@ -43,12 +43,7 @@ import ComplexWire
         let port = try server.httpPort()
         let kept = try (0..<2).map { _ in try LineClient(socketPath: path) }
         for client in kept { #expect(try client.call(#"{"op":"neg","a":1}"#) == #"{"result":-1}"#) }
-        func threads() -> Int {
-            let status = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)) ?? ""
-            let line = status.split(separator: "\n").first { $0.hasPrefix("Threads:") } ?? ""
-            return Int(line.split(separator: "\t").last ?? "") ?? 0
-        }
-        let before = threads()
+        let before = server.threadCount
         var flood: [Int32] = []
         defer { for fd in flood { close(fd) } }
         var peak = 0
@@ -62,9 +57,9 @@ import ComplexWire
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
             if rc == 0 { flood.append(fd) } else { close(fd) }
-            if index % 20 == 0 { peak = max(peak, threads()) }
+            if index % 20 == 0 { peak = max(peak, server.threadCount) }
         }
-        peak = max(peak, threads())
+        peak = max(peak, server.threadCount)
         #expect(peak <= before + 64 + 4, "threads: \(before) before the HTTP flood, \(peak) at its peak")
         // Every flooding connection hears the refusal (or, past the drained ones, the end).
         var refusals = 0
@@ -79,17 +74,17 @@ import ComplexWire
         #expect(refusals >= 64)
         for fd in flood { close(fd) }
         flood.removeAll()
-        for _ in 0..<150 where threads() > before { usleep(20_000) }
-        let settled = threads()
+        for _ in 0..<150 where server.threadCount > before { usleep(20_000) }
+        let settled = server.threadCount
         // Socket connections that never send: the first takes the place of the connection
         // idle longest, and the rest take each other's, the unanswered going first.
         var silent: [LineClient] = []
         peak = 0
         for index in 0..<400 {
             if let client = try? LineClient(socketPath: path) { silent.append(client) }
-            if index % 20 == 0 { peak = max(peak, threads()) }
+            if index % 20 == 0 { peak = max(peak, server.threadCount) }
         }
-        peak = max(peak, threads())
+        peak = max(peak, server.threadCount)
         #expect(peak <= settled + 64 + 4, "threads: \(settled) before the socket flood, \(peak) at its peak")
         silent.removeAll()
         #expect((try? kept[0].call(#"{"op":"neg","a":2}"#)) == nil, "the connection idle longest kept its place")
@@ -159,11 +154,6 @@ import ComplexWire
         let directory = try TemporaryDirectory()
         let path = directory.path + "/s.sock"
         let server = try ServerProcess(["--socket", path, "--no-http"], socketPath: path, in: directory)
-        func residentMegabytes() -> Double {
-            let status = (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)) ?? ""
-            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-            return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
-        }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         #expect(SocketLocation.withAddress(of: path) { connect(fd, $0, $1) } == 0)
@@ -178,17 +168,17 @@ import ComplexWire
                 lastProgress = Date()
             } else {
                 usleep(10_000)
-                peak = max(peak, residentMegabytes())
+                peak = max(peak, server.residentMegabytes)
             }
         }
-        peak = max(peak, residentMegabytes())
+        peak = max(peak, server.residentMegabytes)
         #expect(peak > 0 && peak < 64, "server RSS reached \(peak) MB after \(sent) bytes of requests")
         #expect(sent < 21 << 20, "the server read all \(sent) bytes without its replies being read")
         // Everyone else is still served.
         #expect(try LineClient(socketPath: path).call(#"{"op":"neg","a":2}"#) == #"{"result":-2}"#)
         close(fd)
         usleep(300_000)
-        #expect(residentMegabytes() < 64)
+        #expect(server.residentMegabytes < 64)
         #expect(server.process.isRunning)
     }
 

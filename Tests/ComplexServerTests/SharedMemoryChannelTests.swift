@@ -144,21 +144,29 @@ import Testing
         second.close()
     }
 
-    /// A channel whose client breaks the protocol hangs its connection up.
-    @Test func aClientThatOverrunsTheRingLosesItsConnection() throws {
-        let limit = PlaceLimit(maximum: 1)
-        let hungUp = Atomic<Bool>(false)
-        var session = SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryAllowance(limit: limit, metrics: nil),
-                                    hangUp: { hungUp.store(true, ordering: .releasing) })
+    /// A socket session with a shm channel open, as a client sets one up; `hangUp` is
+    /// what the channel calls to close its connection.
+    static func openChannel(hangUp: @escaping @Sendable () -> Void) throws -> (SocketSession, SharedMemoryRegion)? {
+        var session = SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryAllowance(limit: PlaceLimit(maximum: 1), metrics: nil),
+                                    hangUp: hangUp)
         var output: [UInt8] = []
         _ = (SharedMemoryHandshake.openLine + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
         let answer = try Array(output.dropLast()).withUnsafeBufferPointer { try SharedMemoryHandshake.decodeAnswer($0) }
         guard case .offer(let offer) = answer else {
             Issue.record("no offer: \(answer)")
-            return
+            return nil
         }
         let region = try SharedMemoryRegion.open(pid: offer.pid, descriptor: offer.descriptor)
         _ = (SharedMemoryHandshake.mappedLine + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        return (session, region)
+    }
+
+    /// A channel whose client breaks the protocol hangs its connection up.
+    @Test func aClientThatOverrunsTheRingLosesItsConnection() throws {
+        let hungUp = Atomic<Bool>(false)
+        guard let channel = try Self.openChannel(hangUp: { hungUp.store(true, ordering: .releasing) }) else { return }
+        var session = channel.0
+        let region = channel.1
         region.storeFenced(SharedMemoryLayout.requestHeadOffset, UInt32(SharedMemoryLayout.slotCount + 1))
         region.wake(SharedMemoryLayout.serverSleepingOffset)
         let deadline = Date().addingTimeInterval(5)
@@ -175,19 +183,10 @@ import Testing
     /// is closed and its connection hung up; an honest client, which wakes the server
     /// only after a request, is served as before.
     @Test func aClientThatStormsTheFutexLosesItsChannel() throws {
-        let limit = PlaceLimit(maximum: 1)
         let hungUp = Atomic<Bool>(false)
-        var session = SocketSession(maximumLineLength: 1024, metrics: nil, channels: SharedMemoryAllowance(limit: limit, metrics: nil),
-                                    hangUp: { hungUp.store(true, ordering: .releasing) })
-        var output: [UInt8] = []
-        _ = (SharedMemoryHandshake.openLine + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
-        let answer = try Array(output.dropLast()).withUnsafeBufferPointer { try SharedMemoryHandshake.decodeAnswer($0) }
-        guard case .offer(let offer) = answer else {
-            Issue.record("no offer: \(answer)")
-            return
-        }
-        let region = try SharedMemoryRegion.open(pid: offer.pid, descriptor: offer.descriptor)
-        _ = (SharedMemoryHandshake.mappedLine + [10]).withUnsafeBufferPointer { session.receive($0, into: &output) }
+        guard let channel = try Self.openChannel(hangUp: { hungUp.store(true, ordering: .releasing) }) else { return }
+        var session = channel.0
+        let region = channel.1
         defer { session.close() }
         // An honest request first: answered.
         SharedMemorySlot.writeRequest(OperationCall(.neg, .real(1), nil), to: region.requestSlot(0))

@@ -139,3 +139,20 @@ public final class LineClient {
         return line
     }
 }
+
+extension ServerProcess {
+    /// A line of the server's /proc status, as a number (`Threads`, `VmRSS` in KiB); 0
+    /// once it is gone.
+    func status(_ field: String) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
+        return Int(line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") ?? 0
+    }
+
+    /// The server's threads now.
+    public var threadCount: Int { status("Threads") }
+
+    /// The server's resident memory now, in MB.
+    public var residentMegabytes: Double { Double(status("VmRSS")) / 1024 }
+}
+
