@@ -74,7 +74,7 @@ package final class ChildProcess {
         let child = ChildProcess(command: command, pid: pid, stdinFD: toChild[1])
         Live.add(pid: pid, stdinFD: toChild[1])
         let stream = BlockingStream(readFD: fromChild[0], writeFD: toChild[1], owner: child, replyTimeoutSeconds: replyTimeoutSeconds)
-        stream.closedReason = { [unowned child] in "\(child.command) \(child.exitDescription(waitingMilliseconds: 200))" }
+        stream.closedReason = { [unowned child] in "it " + child.exitDescription(waitingMilliseconds: 200) }
         return stream
     }
 
