@@ -26,15 +26,7 @@ package struct HTTPReplyParser {
         case other(String)
 
         init(_ value: ArraySlice<UInt8>) {
-            let number = value.withUnsafeBufferPointer { bytes -> UInt64? in
-                guard let first = bytes.first, bytes.count <= 19, first != UInt8(ascii: "0") || bytes.count == 1 else { return nil }
-                var number: UInt64 = 0
-                for byte in bytes {
-                    guard byte &- UInt8(ascii: "0") < 10 else { return nil }
-                    number = number * 10 + UInt64(byte &- UInt8(ascii: "0"))
-                }
-                return number
-            }
+            let number = value.withUnsafeBufferPointer(WireRequest.decimalID)
             self = number.map(RequestID.decimal) ?? .other(String(decoding: value.prefix(64), as: UTF8.self))
         }
     }

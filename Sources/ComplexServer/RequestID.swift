@@ -1,3 +1,5 @@
+import ComplexWire
+
 /// An HTTP request's `X-Request-Id`, kept to be echoed byte for byte in its response.
 /// complex-repl's ids are decimal numbers: those are kept as a number, so a request
 /// costs no allocation for its id; any other is kept as its bytes.
@@ -7,12 +9,7 @@ enum RequestID: Equatable {
     case text([UInt8])
 
     init(_ value: ArraySlice<UInt8>) {
-        if value.count <= 19, let first = value.first, first != UInt8(ascii: "0") || value.count == 1,
-           value.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) {
-            self = .decimal(value.reduce(0) { $0 * 10 + UInt64($1 &- UInt8(ascii: "0")) })
-        } else {
-            self = .text(Array(value))
-        }
+        self = value.withUnsafeBufferPointer(WireRequest.decimalID).map(RequestID.decimal) ?? .text(Array(value))
     }
 
     func append(to output: inout [UInt8]) {

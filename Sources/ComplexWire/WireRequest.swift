@@ -37,6 +37,23 @@ package struct WireRequest: Sendable, Equatable {
     /// than it sent.
     package static var maximumIDLength: Int { 64 }  // computed: no lazy initialization on the hot path
 
+    /// The number that `text` spells as complex-repl writes its request ids (decimal
+    /// digits, no leading zero, as `appendDecimal` writes them); nil for any other id.
+    /// The one reading of an id as a number, for the clients' checks and the server's echo.
+    package static func decimalID(_ text: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard let first = text.first, text.count <= 20, first != UInt8(ascii: "0") || text.count == 1 else { return nil }
+        var value: UInt64 = 0
+        for byte in text {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times10, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carried) = times10.addingReportingOverflow(UInt64(digit))
+            guard !overflowed && !carried else { return nil }
+            value = sum
+        }
+        return value
+    }
+
     /// Decodes a request; `operation`, when given, comes from elsewhere (an HTTP path)
     /// and the body must not need to name it.
     package static func decode(_ bytes: UnsafeBufferPointer<UInt8>, operation fixed: MathOperation? = nil) throws(WireError) -> WireRequest {

@@ -85,25 +85,10 @@ package enum WireResponse: Sendable, Equatable {
         if let expectedID {
             guard let id else { throw .notTheProtocol("the reply has no \"id\", where \(expectedID) was expected") }
             let written = UnsafeBufferPointer(rebasing: bytes[id])
-            guard Self.isDecimal(expectedID, written) else {
+            guard WireRequest.decimalID(written) == expectedID else {
                 throw .notTheProtocol("the reply's id is \(String(decoding: written, as: UTF8.self)), where \(expectedID) was expected: the replies are out of step with the requests")
             }
         }
         return response
-    }
-
-    /// True when `text` is `number` in decimal digits, as a client writes its ids.
-    static func isDecimal(_ number: UInt64, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = text.first, text.count <= 20, first != UInt8(ascii: "0") || text.count == 1 else { return false }
-        var value: UInt64 = 0
-        for byte in text {
-            let digit = byte &- UInt8(ascii: "0")
-            guard digit < 10 else { return false }
-            let (times10, overflowed) = value.multipliedReportingOverflow(by: 10)
-            let (sum, carried) = times10.addingReportingOverflow(UInt64(digit))
-            guard !overflowed && !carried else { return false }
-            value = sum
-        }
-        return value == number
     }
 }

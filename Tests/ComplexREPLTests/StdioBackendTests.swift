@@ -134,9 +134,8 @@ import TestSupport
         #expect(!Self.exists(pid), "the child outlived the session")
         #expect(Date().timeIntervalSince(started) < 10)
 
-        // SIGTERM to a REPL reading a pipe: its child goes with it. The REPL is spawned
-        // with no signal blocked (the test process may block SIGTERM on its threads,
-        // and a child inherits that).
+        // SIGTERM to a REPL reading a pipe: its child goes with it (the REPL is spawned
+        // with no signal blocked, as every process the tests start).
         let polite = "sh -c 'echo $$ > \(pidFile); exec python3 \(Self.examples)/worker.py'"
         try? FileManager.default.removeItem(atPath: pidFile)
         var input: [Int32] = [0, 0]
@@ -147,20 +146,8 @@ import TestSupport
         posix_spawn_file_actions_adddup2(&actions, input[0], 0)
         posix_spawn_file_actions_addclose(&actions, input[1])
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let arguments = [repl, "--backend", "stdio", "--command", polite]
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let environment = ProcessRunner.isolatedEnvironment(in: directory.path).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { environment.forEach { free($0) } }
-        var replPID: pid_t = 0
-        #expect(posix_spawn(&replPID, repl, &actions, &attributes, argv, environment) == 0)
+        let replPID = try ProcessRunner.spawn(repl, ["--backend", "stdio", "--command", polite], actions: &actions,
+                                              environment: ProcessRunner.isolatedEnvironment(in: directory.path))
         close(input[0])
         defer { close(input[1]) }
         _ = "1+2\n".withCString { write(input[1], $0, 4) }

@@ -85,13 +85,11 @@ import TestSupport
                 time.sleep(0.05)
         threads = [threading.Thread(target=linger, daemon=True) for _ in range(16)]
         for t in threads: t.start()
+        print("attacking", flush=True)
         for t in threads: t.join()
         """#
-        let attacker = Process()
-        attacker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        attacker.arguments = ["python3", "-c", attack, String(port), "12"]
-        try attacker.run()
-        defer { attacker.terminate(); attacker.waitUntilExit() }
+        let attacker = try ScriptedPeer(script: attack, arguments: [String(port), "12"])
+        defer { attacker.stop() }
         usleep(1_500_000)  // the attack fills the server
         var served = 0
         for attempt in 0..<10 {

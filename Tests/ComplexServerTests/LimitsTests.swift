@@ -207,13 +207,11 @@ import ComplexWire
                 time.sleep(0.05)
         threads = [threading.Thread(target=trickle, daemon=True) for _ in range(24)]
         for t in threads: t.start()
+        print("attacking", flush=True)
         for t in threads: t.join()
         """#
-        let attacker = Process()
-        attacker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        attacker.arguments = ["python3", "-c", attack, String(port), "14"]
-        try attacker.run()
-        defer { attacker.terminate(); attacker.waitUntilExit() }
+        let attacker = try ScriptedPeer(script: attack, arguments: [String(port), "14"])
+        defer { attacker.stop() }
         usleep(2_000_000)  // the attack fills the server
         var served = 0
         for attempt in 0..<20 {

@@ -48,6 +48,28 @@ public struct ProcessRunner {
         return environment
     }
 
+    /// Starts `executable` with `arguments`, its descriptors as `actions` arrange, with no
+    /// signal blocked (the runner's threads block signals, SIGTERM among them, and a
+    /// child would inherit that); its pid, for the caller to wait for.
+    public static func spawn(
+        _ executable: String, _ arguments: [String], actions: inout posix_spawn_file_actions_t, environment: [String: String]
+    ) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard spawned == 0 else { throw Failure.cannotStart(executable, String(cString: strerror(spawned))) }
+        return pid
+    }
+
     /// Runs `executable` with `arguments`; kills it after `timeout` seconds.
     public static func run(
         _ executable: String,
@@ -73,21 +95,7 @@ public struct ProcessRunner {
         for (fd, url, flags) in [(Int32(0), inputURL, O_RDONLY), (1, outURL, O_WRONLY), (2, errURL, O_WRONLY)] {
             posix_spawn_file_actions_addopen(&actions, fd, url.path, flags, 0)
         }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The runner's threads block signals (SIGTERM among them); the child must not.
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let environmentLines = (environment ?? isolatedEnvironment(in: directory.path)).map { "\($0.key)=\($0.value)" }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environmentLines.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else { throw Failure.cannotStart(executable, String(cString: strerror(spawned))) }
+        let pid = try spawn(executable, arguments, actions: &actions, environment: environment ?? isolatedEnvironment(in: directory.path))
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeout)
         while waitpid(pid, &status, WNOHANG) == 0 {
