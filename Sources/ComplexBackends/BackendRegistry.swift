@@ -10,7 +10,13 @@ package enum BackendRegistry {
         FFIBackend.self,
         SharedMemoryBackend.self,
         StdioBackend.self,
-    ]
+    ] + grpc
+
+    #if COMPLEX_WITHOUT_GRPC
+    static let grpc: [any RegisteredBackend.Type] = []  // the fuzzer's build (Package.swift)
+    #else
+    static let grpc: [any RegisteredBackend.Type] = [GRPCBackend.self]
+    #endif
 
     /// The names users can choose.
     package static var names: [String] { all.map { $0.registryName } }

@@ -12,6 +12,7 @@ package final class HTTPBackend: Backend, RegisteredBackend {
     package static let help = "complex-server over HTTP/1.1; ARG: URL (default http://127.0.0.1:3000, auto-started)"
     package static let argumentKind: BackendArgumentKind? = .url
     package static let defaultURL = "http://127.0.0.1:3000"
+    package static let urlScheme: String? = "http"
 
     package var name: String { Self.registryName }
     package var summary: String { "http (\(url))" }

@@ -38,7 +38,7 @@ package final class BenchmarkRunner {
                     configuration.argument = url
                 } else {
                     try fixture.start(executableDirectory: configuration.executableDirectory)
-                    configuration.argument = fixture.url
+                    configuration.argument = fixture.url(scheme: type.urlScheme ?? "http")
                 }
             case .library, .command, nil:
                 break  // the bundled library; the default child, complex-server --stdio

@@ -1,23 +1,30 @@
 import Glibc
 import ComplexBackends
 
-/// A complex-server started for the benchmark on a private socket path (and a free
-/// loopback port), and stopped with it: nothing is left behind.
+/// A complex-server started for the benchmark on a private socket path (and free
+/// loopback ports for HTTP and gRPC), and stopped with it: nothing is left behind.
 final class ServerFixture {
     let directory: String
     let socketPath: String
     let httpPort: Int
+    let grpcPort: Int
     private(set) var pid: pid_t?
 
-    var url: String { "http://127.0.0.1:\(httpPort)" }
+    /// The URL of the listener that `scheme` (`http`, `grpc`) names.
+    func url(scheme: String) -> String {
+        "\(scheme)://127.0.0.1:\(scheme == "grpc" ? grpcPort : httpPort)"
+    }
 
     init() throws(BenchmarkError) {
         var template = Array("/tmp/complex-bench-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw .setup("cannot create a temporary directory") }
         directory = String(cString: made)
         socketPath = directory + "/bench.sock"
-        guard let port = Self.freeLoopbackPort() else { throw .setup("cannot find a free loopback port") }
+        guard let port = Self.freeLoopbackPort(), let other = Self.freeLoopbackPort(), other != port else {
+            throw .setup("cannot find two free loopback ports")
+        }
         httpPort = port
+        grpcPort = other
     }
 
     /// A port the kernel just handed out on 127.0.0.1 (free unless someone races us for it).
@@ -58,11 +65,11 @@ final class ServerFixture {
     /// Starts the server (once) with the listeners the benchmark needs.
     func start(executableDirectory: String?) throws(BenchmarkError) {
         guard pid == nil else { return }
-        let path = socketPath, port = httpPort
+        let path = socketPath, port = httpPort, grpc = grpcPort
         switch ServerLauncher.launch(
-            arguments: ["--socket", path, "--http", "127.0.0.1:\(port)"],
+            arguments: ["--socket", path, "--http", "127.0.0.1:\(port)", "--grpc", "127.0.0.1:\(grpc)"],
             executableDirectory: executableDirectory,
-            ready: { access(path, F_OK) == 0 && Self.answers(port: port) }
+            ready: { access(path, F_OK) == 0 && Self.answers(port: port) && Self.answers(port: grpc) }
         ) {
         case .success(let started): pid = started
         case .failure(let failure): throw .setup("cannot start complex-server: \(failure.reason)")

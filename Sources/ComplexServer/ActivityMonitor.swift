@@ -10,7 +10,7 @@ import Synchronization
 /// anyone out: slowloris, floods of garbage, and 1,024 connections answered once and then
 /// quiet, each lose their place to a newcomer within one admission.
 ///
-/// **The socket keeps its places.** An HTTP newcomer never takes the place of a socket
+/// **The socket keeps its places.** An HTTP or gRPC newcomer never takes the place of a socket
 /// connection that has been answered: the socket file is 0600, so its clients are the
 /// server's own user, while any local user (and, with a token, any host) can open HTTP
 /// connections. A socket connection never answered is anyone's to take. No newcomer
@@ -29,7 +29,8 @@ final class ActivityMonitor: Sendable {
 
     /// Which listener a connection came through.
     enum Transport: Sendable {
-        case socket, http
+        /// gRPC's connections rank as HTTP's: anyone may open them.
+        case socket, http, grpc
     }
 
     struct Entry {
@@ -151,7 +152,7 @@ final class ActivityMonitor: Sendable {
         var chosen: (number: UInt64, order: (Int, Int, UInt64))?
         for (number, entry) in entries where !entry.evicted {
             let admission = entry.admission
-            if transport == .http && admission.transport == .socket && admission.isAnswered { continue }
+            if transport != .socket && admission.transport == .socket && admission.isAnswered { continue }
             if admission.isLifeline { continue }
             let order = admission.evictionOrder
             if chosen == nil || order < chosen!.order { chosen = (number, order) }

@@ -114,7 +114,7 @@ package struct HTTPSession: ConnectionSession {
 
     func authorized(_ head: HTTPRequestParser.Head) -> Bool {
         guard let expectedToken else { return true }
-        return Self.bearerToken(in: head).map { Self.constantTimeEqual($0, expectedToken) } == true
+        return head.authorization.map { BearerToken.matches($0, expectedToken) } == true
     }
 
     mutating func respond(to head: HTTPRequestParser.Head, body: ArraySlice<UInt8>, into output: inout [UInt8]) {
@@ -252,27 +252,5 @@ package struct HTTPSession: ConnectionSession {
         }
         if let query = path.firstIndex(of: "?") { path = path[..<query] }
         return String(path)
-    }
-
-    /// The token of `Authorization: Bearer <token>`, the scheme in any case and one or
-    /// more spaces after it (RFC 9110 §11.4, §11.6.2); nil for anything else.
-    static func bearerToken(in head: HTTPRequestParser.Head) -> [UInt8]? {
-        guard let bytes = head.authorization else { return nil }
-        let scheme = Array("bearer".utf8)
-        guard bytes.count > scheme.count, bytes[scheme.count] == UInt8(ascii: " "),
-              zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
-        let start = bytes[scheme.count...].firstIndex { $0 != UInt8(ascii: " ") } ?? bytes.count
-        return Array(bytes[start...])
-    }
-
-    /// Compares without an early exit, so timing does not reveal how much of a token
-    /// matched; the lengths are compared in full (a length folded into a byte would let
-    /// a token followed by 256 more bytes through).
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = a.count ^ b.count
-        for i in 0..<b.count {
-            difference |= Int((i < a.count ? a[i] : 0) ^ b[i])
-        }
-        return difference == 0
     }
 }

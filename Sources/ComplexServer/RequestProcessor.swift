@@ -16,13 +16,19 @@ struct RequestProcessor {
         do throws(WireError) {
             let request = try WireRequest.decode(body, operation: operation, id: &id)
             if metrics != nil { tally.request(request.operation) }
-            do throws(OperationError) {
-                return .result(try request.operation.perform(request.a, request.b))
-            } catch {
-                return WireResponse(.operation(error))
-            }
+            return Self.answer(request)
         } catch {
             return WireResponse(error)
+        }
+    }
+
+    /// The response to a well-formed request, on every transport: its result, or its
+    /// operation's error.
+    static func answer(_ request: WireRequest) -> WireResponse {
+        do throws(OperationError) {
+            return .result(try request.operation.perform(request.a, request.b))
+        } catch {
+            return WireResponse(.operation(error))
         }
     }
 

@@ -3,12 +3,12 @@ import ComplexWire
 import Logging
 
 /// Serves the language's operations over a Unix socket (newline-delimited JSON, and the
-/// shared-memory channels set up on it) and over HTTP/1.1, as configured
+/// shared-memory channels set up on it), over HTTP/1.1 and over gRPC, as configured
 /// (docs/PROTOCOL.md).
 ///
 /// Every connection is served on a thread of its own (`Connection`), which sleeps in
 /// `read` and answers what each read brings; a shm channel on the channel's thread
-/// (`SharedMemoryChannel`).
+/// (`SharedMemoryChannel`); gRPC on grpc-swift's event loops (`GRPCListener`).
 package final class Server: Sendable {
     package let configuration: ServerConfiguration
     let logger: Logger
@@ -48,7 +48,9 @@ package final class Server: Sendable {
             if let address = configuration.http {
                 listeners.http = try bindHTTP(address)
             }
-            guard listeners.socket != nil || listeners.http != nil else { throw ServerError.nothingToServe }
+            guard listeners.socket != nil || listeners.http != nil || configuration.grpc != nil else {
+                throw ServerError.nothingToServe
+            }
         } catch {
             listeners.stop()
             if listeners.socket != nil, let path = configuration.socketPath { SocketFile.remove(path) }
@@ -127,9 +129,29 @@ package final class Server: Sendable {
     package func run(until stop: @escaping @Sendable () async -> Void) async throws {
         let listeners = try start()
         let httpPort = listeners.http?.port
+        #if COMPLEX_WITHOUT_GRPC
+        let grpcAddress = "off"
+        #else
+        var grpc: GRPCListener?
+        var grpcAddress = "off"
+        if let address = configuration.grpc {
+            let listener = GRPCListener(address: address, configuration: configuration, activity: activity, metrics: metrics.grpc)
+            do {
+                let port = try await listener.start()
+                grpcAddress = "grpc://\(HTTPAddress(host: address.host, port: port))"
+            } catch {
+                await listener.stop(within: 0)
+                listeners.stop()
+                if let path = configuration.socketPath { SocketFile.remove(path) }
+                throw ServerError.cannotBind("gRPC \(address)", reason: "\(error)")
+            }
+            grpc = listener
+        }
+        #endif
         logger.notice("complex-server listening", metadata: [
             "socket": .string(configuration.socketPath ?? "off"),
             "http": .string(configuration.http.map { "http://\(HTTPAddress(host: $0.host, port: httpPort ?? $0.port))" } ?? "off"),
+            "grpc": .string(grpcAddress),
             "pid": .stringConvertible(getpid()),
         ])
         await withTaskGroup(of: Void.self) { tasks in
@@ -147,6 +169,9 @@ package final class Server: Sendable {
             tasks.cancelAll()
         }
         listeners.stop()
+        #if !COMPLEX_WITHOUT_GRPC
+        grpc?.beginStopping()
+        #endif
         // Connections already accepted were answered as they read; give their clients
         // up to 0.8 s to collect the replies and hang up, so the process exits within a
         // second. An idle shm lifeline carries no reply, so it does not hold this up.
@@ -154,6 +179,9 @@ package final class Server: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         activity.closeAll()
+        #if !COMPLEX_WITHOUT_GRPC
+        await grpc?.stop(within: 0.1)
+        #endif
         if let path = configuration.socketPath { SocketFile.remove(path) }
         // Every thread was told to end (its socket shut down, its channel closed): wait
         // for them, within a bound, so that nothing of the server runs after `run`.

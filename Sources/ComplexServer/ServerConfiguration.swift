@@ -6,9 +6,13 @@ package struct ServerConfiguration: Sendable {
     package var socketPath: String?
     /// The HTTP listener's address, or nil for none.
     package var http: HTTPAddress?
-    /// When set, every HTTP request must carry `Authorization: Bearer <token>`.
+    /// The gRPC listener's address, or nil for none.
+    package var grpc: HTTPAddress?
+    /// When set, every HTTP request must carry `Authorization: Bearer <token>`, and
+    /// every gRPC call `authorization: Bearer <token>` metadata.
     package var token: String?
-    /// Longest HTTP request body, in bytes (413 beyond).
+    /// Longest HTTP request body, in bytes (413 beyond), and longest gRPC message
+    /// (RESOURCE_EXHAUSTED beyond).
     package var maximumBodyLength = 64 * 1024
     /// Seconds a connection may sit idle between requests before it is closed.
     package var idleTimeoutSeconds: Double = 30
@@ -18,8 +22,8 @@ package struct ServerConfiguration: Sendable {
     /// shorter than the request deadline, so connections that trickle (Slowloris) are
     /// cut sooner.
     package var headerTimeoutSeconds: Double = 3
-    /// Connections served at once (socket and HTTP together); more are answered with
-    /// `too_many_connections` (HTTP 503) and closed.
+    /// Connections served at once (socket, HTTP and gRPC together); more are answered
+    /// with `too_many_connections` (HTTP 503; gRPC's are closed) and closed.
     package var maximumConnections = 1024
     /// shm channels open at once (each holds a thread that serves it); more are
     /// answered with `too_many_channels`. 0: the server offers none.
@@ -33,9 +37,10 @@ package struct ServerConfiguration: Sendable {
     /// route (the executable sets it once it has bootstrapped swift-metrics' backend).
     package var metricsExposition: (@Sendable (inout [UInt8]) -> Void)?
 
-    package init(socketPath: String?, http: HTTPAddress? = nil, token: String? = nil, idleExitSeconds: Int? = nil) {
+    package init(socketPath: String?, http: HTTPAddress? = nil, grpc: HTTPAddress? = nil, token: String? = nil, idleExitSeconds: Int? = nil) {
         self.socketPath = socketPath
         self.http = http
+        self.grpc = grpc
         self.token = token
         self.idleExitSeconds = idleExitSeconds
     }

@@ -17,7 +17,7 @@ package enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotBind(let what, let reason):
             return "cannot listen on \(what): \(reason)"
         case .nothingToServe:
-            return "nothing to serve: both listeners are turned off"
+            return "nothing to serve: every listener is turned off"
         }
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// code's counter on the code's first occurrence), so a request costs a few increments
 /// and one histogram observation, never a lookup by name.
 final class ServerMetrics: Sendable {
-    /// The metrics of one transport (`socket` or `http`).
+    /// The metrics of one transport (`socket`, `http`, `shm`, `grpc`).
     final class Transport: Sendable {
         let name: String
         /// Requests by operation, indexed by `MathOperation.index`.
@@ -100,6 +100,7 @@ final class ServerMetrics: Sendable {
     let socket = Transport("socket")
     let http = Transport("http")
     let shm = Transport("shm")
+    let grpc = Transport("grpc")
     let openConnections = Gauge(label: "complex_server_open_connections")
     let refusedConnections = Counter(label: "complex_server_refused_connections_total")
     let evictedConnections = Counter(label: "complex_server_evicted_connections_total")

@@ -101,11 +101,21 @@ package struct WireRequest: Sendable, Equatable {
             operation = fixed
         } else {
             guard let name else { throw .badArguments("the request has no \"op\" (or \"command\") field") }
-            guard let named = Self.operation(named: name) else {
-                throw .unknownOperation("unknown operation \"\(name)\"; operations: \(MathOperation.allCases.map(\.rawValue).joined(separator: " "))")
-            }
+            guard let named = Self.operation(named: name) else { throw unknownOperation(name.description) }
             operation = named
         }
+        return try checked(operation, a, b)
+    }
+
+    /// The error for an operation no one has by `name`: the one wording of it, on every
+    /// transport.
+    package static func unknownOperation(_ name: String) -> WireError {
+        .unknownOperation("unknown operation \"\(name)\"; operations: \(MathOperation.allCases.map(\.rawValue).joined(separator: " "))")
+    }
+
+    /// The request, once its operands are known to be what `operation` takes: the one
+    /// check of a request's operands, on every transport.
+    package static func checked(_ operation: MathOperation, _ a: Value?, _ b: Value?) throws(WireError) -> WireRequest {
         guard let a else {
             throw .badArguments("\(operation.rawValue) needs operand \"a\"\(operation.arity.lowerBound == 2 ? " and \"b\"" : "")")
         }

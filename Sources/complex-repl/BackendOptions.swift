@@ -14,7 +14,7 @@ struct BackendOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Socket of complex-server, for \(BackendArgumentKind.socket.backendChoice) (default: $XDG_RUNTIME_DIR/complex-repl.sock, else complex-repl-UID/complex-repl.sock in $TMPDIR or /tmp; a server is started there on demand).", valueName: "path"))
     var socket: String?
 
-    @Option(help: ArgumentHelp("URL of complex-server, for \(BackendArgumentKind.url.backendChoice) (default http://127.0.0.1:3000; a server is started there on demand).", valueName: "url"))
+    @Option(help: ArgumentHelp("URL of complex-server, for \(BackendArgumentKind.url.backendChoice) (default \(HTTPBackend.defaultURL) for http, \(GRPCBackend.defaultURL) for grpc; a server is started there on demand).", valueName: "url"))
     var url: String?
 
     @Option(help: ArgumentHelp("Shared library for \(BackendArgumentKind.library.backendChoice) (default: the bundled libComplexFFI.so, next to complex-repl or in ../lib when installed).", valueName: "path"))

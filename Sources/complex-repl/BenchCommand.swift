@@ -39,7 +39,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the chart as an SVG image to FILE.", valueName: "file"))
     var svg: String?
 
-    @Option(help: ArgumentHelp("Measure the http backend against the server at URL (e.g. nginx in front of several, scripts/cluster-demo) instead of one of its own.", valueName: "url"))
+    @Option(help: ArgumentHelp("Measure the http or grpc backend against the server at URL (e.g. nginx in front of several, scripts/cluster-demo) instead of one of its own.", valueName: "url"))
     var url: String?
 
     func validate() throws {

@@ -12,11 +12,13 @@ import Glibc
 struct ComplexServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complex-server",
-        abstract: "Serve complex-repl's operations over a Unix socket and over HTTP.",
+        abstract: "Serve complex-repl's operations over a Unix socket, over HTTP and over gRPC.",
         discussion: """
             The socket speaks newline-delimited JSON: {"op":"add","a":[1,3],"b":[0,-5]} → {"result":[1,-2]}. HTTP: POST /add with {"a":[1,3],"b":[0,-5]} → {"result":[1,-2]}; GET /health; GET /ops. docs/PROTOCOL.md has the details.
 
-            HTTP listens on loopback only unless a token is given: then every request must carry Authorization: Bearer TOKEN. Give the token in a file (--token-file) or in $COMPLEX_SERVER_TOKEN: a --token on the command line is visible to every user of the machine through ps.
+            gRPC (--grpc HOST:PORT, h2c): the service complex.v1.Calculator of Protos/complex/v1/calculator.proto, and grpc.health.v1.Health.
+
+            HTTP and gRPC listen on loopback only unless a token is given: then every request must carry Authorization: Bearer TOKEN (gRPC: authorization metadata). Give the token in a file (--token-file) or in $COMPLEX_SERVER_TOKEN: a --token on the command line is visible to every user of the machine through ps.
 
             SIGINT or SIGTERM stops the server: the socket file is removed and the exit status is 0.
             """,
@@ -37,6 +39,9 @@ struct ComplexServerCommand: AsyncParsableCommand {
 
     @Flag(help: "Do not listen on HTTP.")
     var noHTTP = false
+
+    @Option(help: ArgumentHelp("Also serve gRPC (HTTP/2 without TLS) on this address, e.g. 127.0.0.1:50051; port 0 picks a free one.", valueName: "host:port"))
+    var grpc: String?
 
     @Flag(help: "Serve one client on stdin and stdout, in the socket's protocol, and exit when the input ends: the child that complex-repl --backend stdio runs. No socket, no HTTP.")
     var stdio = false
@@ -81,34 +86,37 @@ struct ComplexServerCommand: AsyncParsableCommand {
         if maxConnections < 1 || idleTimeout <= 0 || requestTimeout <= 0 || headerTimeout <= 0 {
             throw ValidationError("--max-connections, --idle-timeout, --request-timeout and --header-timeout want positive values")
         }
-        if noSocket && noHTTP {
-            throw ValidationError("--no-socket and --no-http together leave nothing to serve")
+        if noSocket && noHTTP && grpc == nil {
+            throw ValidationError("--no-socket and --no-http together leave nothing to serve; add --grpc HOST:PORT, or drop one")
         }
         guard HTTPAddress(parsing: http) != nil else {
             throw ValidationError("--http wants HOST:PORT, e.g. 127.0.0.1:3000 or [::1]:3000")
+        }
+        if let grpc, HTTPAddress(parsing: grpc) == nil {
+            throw ValidationError("--grpc wants HOST:PORT, e.g. 127.0.0.1:50051 or [::1]:50051")
         }
         if token != nil && tokenFile != nil {
             throw ValidationError("--token and --token-file both give the token; pass one")
         }
     }
 
-    /// The HTTP address to bind: the host resolved once, here, and bound by its numeric
-    /// address, so what was judged is what listens. Loopback is decided from every
-    /// address the name resolves to, not from its spelling (`127.evil.test` may
-    /// resolve anywhere); any other address needs a token.
-    func listeningAddress(token: String?) throws -> (address: HTTPAddress, exposed: Bool) {
-        let address = HTTPAddress(parsing: http)!
-        guard !noHTTP else { return (address, false) }
+    /// The address to bind for `option` (`--http`, `--grpc`) given as `text`: the host
+    /// resolved once, here, and bound by its numeric address, so what was judged is
+    /// what listens. Loopback is decided from every address the name resolves to, not
+    /// from its spelling (`127.evil.test` may resolve anywhere); any other address
+    /// needs a token.
+    func listeningAddress(_ option: String, _ text: String, token: String?) throws -> (address: HTTPAddress, exposed: Bool) {
+        let address = HTTPAddress(parsing: text)!
         let resolved: [ResolvedHost]
         do throws(ResolutionError) {
             resolved = try address.resolve()
         } catch {
-            throw ValidationError("--http \(http): \(error)")
+            throw ValidationError("\(option) \(text): \(error)")
         }
         let exposed = resolved.first { !$0.isLoopback }
         if let exposed, token == nil {
             let via = exposed.numeric == address.host ? "" : " (it resolves to \(exposed))"
-            throw ValidationError("--http \(http) is reachable from other machines\(via); give a token (--token-file PATH, or COMPLEX_SERVER_TOKEN) so every request must authenticate, or listen on 127.0.0.1")
+            throw ValidationError("\(option) \(text) is reachable from other machines\(via); give a token (--token-file PATH, or COMPLEX_SERVER_TOKEN) so every request must authenticate, or listen on 127.0.0.1")
         }
         return (HTTPAddress(host: resolved[0].numeric, port: address.port), exposed != nil)
     }
@@ -128,7 +136,8 @@ struct ComplexServerCommand: AsyncParsableCommand {
             Glibc.exit(StdioServer.serve(maximumLineLength: Self.defaults.maximumLineLength))
         }
         let token = try resolvedToken()
-        let (address, exposed) = try listeningAddress(token: token)
+        let httpListener = noHTTP ? nil : try listeningAddress("--http", http, token: token)
+        let grpcListener = try grpc.map { try listeningAddress("--grpc", $0, token: token) }
         let level = Logger.Level(rawValue: logLevel)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -152,12 +161,16 @@ struct ComplexServerCommand: AsyncParsableCommand {
         if let tokenFile, TokenFile.isReadableByOthers(tokenFile) {
             logger.warning("\(tokenFile) can be read by other users; chmod 600 it")
         }
-        if exposed {
-            logger.warning("HTTP listens on \(address), reachable from other machines; requests must carry the bearer token")
+        if let httpListener, httpListener.exposed {
+            logger.warning("HTTP listens on \(httpListener.address), reachable from other machines; requests must carry the bearer token")
+        }
+        if let grpcListener, grpcListener.exposed {
+            logger.warning("gRPC listens on \(grpcListener.address), reachable from other machines; calls must carry the bearer token")
         }
         var configuration = ServerConfiguration(
             socketPath: noSocket ? nil : socket ?? SocketLocation.defaultPath(environment: environment),
-            http: noHTTP ? nil : address,
+            http: httpListener?.address,
+            grpc: grpcListener?.address,
             token: token,
             idleExitSeconds: exitWhenIdle)
         configuration.maximumConnections = maxConnections

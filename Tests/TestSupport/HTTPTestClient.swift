@@ -124,14 +124,23 @@ public final class HTTPTestClient {
 extension ServerProcess {
     /// The HTTP port the server reports in its start-up line (for `--http 127.0.0.1:0`).
     public func httpPort(timeout: Double = 10) throws -> Int {
+        try port(after: "http=http://127.0.0.1:", timeout: timeout)
+    }
+
+    /// The gRPC port the server says it listens on (for `--grpc 127.0.0.1:0`).
+    public func grpcPort(timeout: Double = 10) throws -> Int {
+        try port(after: "grpc=grpc://127.0.0.1:", timeout: timeout)
+    }
+
+    func port(after prefix: String, timeout: Double) throws -> Int {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let range = log.range(of: "http=http://127.0.0.1:") {
+            if let range = log.range(of: prefix) {
                 let digits = log[range.upperBound...].prefix(while: \.isNumber)
                 if let port = Int(digits) { return port }
             }
             usleep(10_000)
         }
-        throw LineClient.Failure("no HTTP port in the server's log: \(log)")
+        throw LineClient.Failure("no \(prefix) port in the server's log: \(log)")
     }
 }
