@@ -44,7 +44,7 @@ package struct HTTPFraming: WireFraming {
         nextRequestID += 1
         buffer.append(contentsOf: Self.contentLengthPrefix)
         buffer.appendDecimal(UInt64(body.count))
-        buffer.append(contentsOf: "\r\n\r\n".utf8)
+        buffer.appendLiteral("\r\n\r\n")
         buffer.append(contentsOf: body)
     }
 

@@ -2,16 +2,36 @@ extension Array where Element == UInt8 {
     /// Appends `value` in decimal digits, without making a String of it first: the
     /// formatter and the servers do this for every number and length they write.
     package mutating func appendDecimal(_ value: UInt64) {
-        var remaining = value
-        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for UInt64.max's 20 digits
-        var count = 0
-        Swift.withUnsafeMutableBytes(of: &reversed) { digits in
-            repeat {
-                digits[count] = UInt8(ascii: "0") &+ UInt8(remaining % 10)
-                remaining /= 10
-                count += 1
-            } while remaining > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { append(digits[index]) }
+        if value < 10 {
+            append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
         }
+        var count = 1
+        var bound: UInt64 = 10
+        while count < 20 && value >= bound {
+            count += 1
+            bound = bound &* 10
+        }
+        // The digits written in place, last first, into room made at once (a byte at a
+        // time cost a capacity check each).
+        let start = self.count
+        append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        withUnsafeMutableBufferPointer { buffer in
+            var remaining = value
+            var index = start + count - 1
+            while remaining > 0 {
+                let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
+                buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
+                remaining = quotient
+                index -= 1
+            }
+        }
+    }
+
+    /// Appends a literal's bytes: one copy, where `append(contentsOf: "…".utf8)` goes
+    /// through a String's view (the wire writes several per request and reply).
+    @inlinable
+    package mutating func appendLiteral(_ literal: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 }

@@ -65,7 +65,7 @@ public struct ValueFormatter: Sendable {
     mutating func appendComponent(_ x: Double, sign: Bool, to out: inout [UInt8]) {
         if x.isNaN {
             if sign { out.append(UInt8(ascii: "+")) }
-            out.append(contentsOf: "nan".utf8)
+            out.appendLiteral("nan")
             return
         }
         if x.sign == .minus {
@@ -74,7 +74,7 @@ public struct ValueFormatter: Sendable {
             out.append(UInt8(ascii: "+"))
         }
         if x.isInfinite {
-            out.append(contentsOf: "inf".utf8)
+            out.appendLiteral("inf")
             return
         }
         if x == 0 {

@@ -191,10 +191,10 @@ package struct HTTPSession: ConnectionSession {
         }
         if let allow { output.append(contentsOf: "\r\nAllow: \(allow)".utf8) }
         if !head.keepAlive {
-            output.append(contentsOf: "\r\nConnection: close".utf8)
+            output.appendLiteral("\r\nConnection: close")
             closing = true
         } else if head.minorVersion == 0 {
-            output.append(contentsOf: "\r\nConnection: keep-alive".utf8)
+            output.appendLiteral("\r\nConnection: keep-alive")
         }
         output.append(contentsOf: Self.headEnd)
         if head.method != .head {  // a HEAD response has the headers of GET's and no body
@@ -213,15 +213,15 @@ package struct HTTPSession: ConnectionSession {
         var out = Array(#"{"operations":["#.utf8)
         for (index, operation) in MathOperation.allCases.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"name":"#.utf8)
+            out.appendLiteral(#"{"name":"#)
             writer.appendString(operation.rawValue, to: &out)
-            out.append(contentsOf: #","arity":"#.utf8)
+            out.appendLiteral(#","arity":"#)
             out.appendDecimal(UInt64(operation.arity.upperBound))
-            out.append(contentsOf: #","min_arity":"#.utf8)
+            out.appendLiteral(#","min_arity":"#)
             out.appendDecimal(UInt64(operation.arity.lowerBound))
             out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: "]}".utf8)
+        out.appendLiteral("]}")
         return out
     }()
 

@@ -11,7 +11,7 @@ package struct JSONWriter: Sendable {
 
     package mutating func appendNumber(_ x: Double, to out: inout [UInt8]) {
         if x.isNaN {
-            out.append(contentsOf: #""nan""#.utf8)
+            out.appendLiteral(#""nan""#)
         } else if x.isInfinite {
             out.append(contentsOf: (x < 0 ? #""-inf""# : #""inf""#).utf8)
         } else if x == 0 {
@@ -49,11 +49,11 @@ package struct JSONWriter: Sendable {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 runStart = index + 1
                 switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-                case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-                case UInt8(ascii: "\n"): out.append(contentsOf: #"\n"#.utf8)
+                case UInt8(ascii: "\""): out.appendLiteral(#"\""#)
+                case UInt8(ascii: "\\"): out.appendLiteral(#"\\"#)
+                case UInt8(ascii: "\n"): out.appendLiteral(#"\n"#)
                 default:
-                    out.append(contentsOf: #"\u00"#.utf8)
+                    out.appendLiteral(#"\u00"#)
                     out.append(Self.hexDigits[Int(byte >> 4)])
                     out.append(Self.hexDigits[Int(byte & 0xF)])
                 }

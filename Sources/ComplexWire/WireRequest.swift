@@ -26,6 +26,9 @@ package struct WireRequest: Sendable, Equatable {
         return table
     }()
 
+    /// Each operation's name as bytes, by `MathOperation.index`, for writing requests.
+    static let operationNames: [[UInt8]] = MathOperation.allCases.map { Array($0.rawValue.utf8) }
+
     static func operation(named name: JSONText) -> MathOperation? {
         if let decoded = name.decoded { return MathOperation(rawValue: decoded) }
         guard let first = name.bytes.first, first < 128 else { return nil }
@@ -131,9 +134,9 @@ package struct WireRequest: Sendable, Equatable {
     /// Appends the request as one JSON object (no newline): `{"op":"add","a":…,"b":…}`,
     /// with `"id":N` last when `id` is given.
     package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UInt64? = nil) {
-        out.append(contentsOf: #"{"op":""#.utf8)
-        out.append(contentsOf: operation.rawValue.utf8)
-        out.append(contentsOf: #"","#.utf8)
+        out.appendLiteral(#"{"op":""#)
+        out.append(contentsOf: Self.operationNames[operation.index])
+        out.appendLiteral(#"","#)
         appendOperands(to: &out, writer: &writer, id: id)
     }
 
@@ -146,14 +149,14 @@ package struct WireRequest: Sendable, Equatable {
 
     /// `"a":…,"b":…}`: what both objects end with.
     func appendOperands(to out: inout [UInt8], writer: inout JSONWriter, id: UInt64? = nil) {
-        out.append(contentsOf: #""a":"#.utf8)
+        out.appendLiteral(#""a":"#)
         writer.appendValue(a, to: &out)
         if let b {
-            out.append(contentsOf: #","b":"#.utf8)
+            out.appendLiteral(#","b":"#)
             writer.appendValue(b, to: &out)
         }
         if let id {
-            out.append(contentsOf: #","id":"#.utf8)
+            out.appendLiteral(#","id":"#)
             out.appendDecimal(id)
         }
         out.append(UInt8(ascii: "}"))

@@ -24,17 +24,17 @@ package enum WireResponse: Sendable, Equatable {
     package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UnsafeBufferPointer<UInt8>? = nil) {
         switch self {
         case .result(let value):
-            out.append(contentsOf: #"{"result":"#.utf8)
+            out.appendLiteral(#"{"result":"#)
             writer.appendValue(value, to: &out)
         case .failure(let code, let message):
-            out.append(contentsOf: #"{"error":{"code":"#.utf8)
+            out.appendLiteral(#"{"error":{"code":"#)
             writer.appendString(code.spelling, to: &out)
-            out.append(contentsOf: #","message":"#.utf8)
+            out.appendLiteral(#","message":"#)
             writer.appendString(message, to: &out)
             out.append(UInt8(ascii: "}"))
         }
         if let id {
-            out.append(contentsOf: #","id":"#.utf8)
+            out.appendLiteral(#","id":"#)
             out.append(contentsOf: id)
         }
         out.append(UInt8(ascii: "}"))

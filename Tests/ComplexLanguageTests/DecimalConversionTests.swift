@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import ComplexLanguage
+
+/// Decimal text to double (the lexer's literals, the wire's numbers) against the C
+/// library's strtod, correctly rounded, on what the fast paths take and around their
+/// edges: every answer must be the same double, bit for bit.
+@Suite struct DecimalConversionTests {
+    func converted(_ text: String) -> Double {
+        var text = text
+        return text.withUTF8 { DecimalConversion.value(of: $0) }
+    }
+
+    func expectStrtod(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let expected = strtod(text, nil)
+        let got = converted(text)
+        #expect(got.bitPattern == expected.bitPattern, "\(text): \(got) against strtod's \(expected)", sourceLocation: sourceLocation)
+    }
+
+    /// A seeded generator, so a failure can be replayed.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (state >> 33) ^ (state << 31)
+        }
+    }
+
+    @Test func theShortestDigitsOfRandomDoublesRoundTrip() {
+        var generator = Generator(state: 2027)
+        for _ in 0..<200_000 {
+            let value = Double(bitPattern: generator.next() & 0x7FEF_FFFF_FFFF_FFFF)
+            let text = value.description.replacingOccurrences(of: "e+", with: "e")
+            let got = converted(text)
+            #expect(got.bitPattern == value.bitPattern, "\(text)")
+            if got.bitPattern != value.bitPattern { return }
+        }
+    }
+
+    @Test func randomDigitStringsMatchStrtod() {
+        var generator = Generator(state: 11)
+        for _ in 0..<200_000 {
+            let digits = Int.random(in: 1...21, using: &generator)
+            var text = String(Int.random(in: 1...9, using: &generator))
+            for _ in 1..<digits { text += String(Int.random(in: 0...9, using: &generator)) }
+            if Bool.random(using: &generator) {
+                let point = Int.random(in: 1...text.count, using: &generator)
+                text.insert(".", at: text.index(text.startIndex, offsetBy: point))
+            }
+            text += "e\(Int.random(in: -345...330, using: &generator))"
+            let expected = strtod(text, nil)
+            let got = converted(text)
+            #expect(got.bitPattern == expected.bitPattern, "\(text): \(got) against strtod's \(expected)")
+            if got.bitPattern != expected.bitPattern { return }
+        }
+    }
+
+    /// Halfway cases, the ends of the range, subnormals, and numbers just past the
+    /// fast paths' limits.
+    @Test func edgesMatchStrtod() {
+        for text in ["9007199254740993", "9007199254740992", "9007199254740995", "18014398509481985",
+                     "2.2250738585072011e-308", "2.2250738585072014e-308", "4.9406564584124654e-324", "2.4703282292062327e-324",
+                     "2.4703282292062328e-324", "1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623159e308",
+                     "1e308", "1e309", "1e-324", "1e-323", "123456789012345678", "1234567890123456789", "12345678901234567890",
+                     "0.1", "0.3", "1e23", "8.98846567431158e307", "5e-324", "1e-22", "1e22", "1e-23", "123456789012345.6e7",
+                     "7.2057594037927933e16", "3.4028234664e38", "0.000001", "1e-5", "2.5e-17", "4.35679e-18"] {
+            expectStrtod(text)
+        }
+    }
+}
