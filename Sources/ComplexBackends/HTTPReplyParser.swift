@@ -142,14 +142,14 @@ package struct HTTPReplyParser {
         var position = head.startIndex
         func nextLine() -> ArraySlice<UInt8>? {
             guard position < head.endIndex else { return nil }
-            let newline = head[position...].firstIndex(of: UInt8(ascii: "\n")) ?? head.endIndex
+            let newline = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: head, from: position) ?? head.endIndex
             defer { position = newline + 1 }
             return HTTPSyntax.trimmingCR(head[position..<newline])
         }
         guard let statusLine = nextLine() else { throw Malformed(description: "an empty response") }
         // "HTTP/1.1 200 OK": the version, then a three-digit status.
         let version = statusLine.prefix(8)
-        guard statusLine.count >= 12, version.elementsEqual("HTTP/1.1".utf8) || version.elementsEqual("HTTP/1.0".utf8),
+        guard statusLine.count >= 12, HTTPSyntax.equals(version, "HTTP/1.1") || HTTPSyntax.equals(version, "HTTP/1.0"),
               statusLine[statusLine.startIndex + 8] == UInt8(ascii: " ") else {
             throw Malformed(description: "a status line that is not HTTP/1.x's")
         }
@@ -165,7 +165,9 @@ package struct HTTPReplyParser {
         var chunked = false
         while let line = nextLine() {
             if line.isEmpty { continue }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw Malformed(description: "a header line without a colon") }
+            guard let colon = HTTPSyntax.firstIndex(of: UInt8(ascii: ":"), in: line, from: line.startIndex) else {
+                throw Malformed(description: "a header line without a colon")
+            }
             let name = line[..<colon]
             let value = HTTPSyntax.trimmingSpaces(line[(colon + 1)...])
             if HTTPSyntax.equalsIgnoringCase(name, "content-length") {

@@ -182,7 +182,7 @@ struct HTTPRequestParser {
         var position = head.startIndex
         var first = true
         while position < head.endIndex {
-            let newline = head[position...].firstIndex(of: UInt8(ascii: "\n")) ?? head.endIndex
+            let newline = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: head, from: position) ?? head.endIndex
             let line = HTTPSyntax.trimmingCR(head[position..<newline])
             position = newline + 1
             if first {
@@ -192,7 +192,9 @@ struct HTTPRequestParser {
             }
             if line.isEmpty { continue }
             guard !HTTPSyntax.isSpace(line.first!) else { throw Malformed(description: "a folded header line (obsolete line folding)") }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw Malformed(description: "a header line without a colon") }
+            guard let colon = HTTPSyntax.firstIndex(of: UInt8(ascii: ":"), in: line, from: line.startIndex) else {
+                throw Malformed(description: "a header line without a colon")
+            }
             let name = line[..<colon]
             guard !name.isEmpty, HTTPSyntax.isToken(name) else { throw Malformed(description: "a header name that is not a token") }
             let value = HTTPSyntax.trimmingSpaces(line[(colon + 1)...])
@@ -259,18 +261,18 @@ struct HTTPRequestParser {
         guard !method.isEmpty, HTTPSyntax.isToken(method), !target.isEmpty, !target.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
             throw Malformed(description: "a request line that is not METHOD TARGET HTTP/1.1")
         }
-        if version.elementsEqual(Self.http11) {
+        if HTTPSyntax.equals(version, "HTTP/1.1") {
             current.minorVersion = 1
-        } else if version.elementsEqual(Self.http10) {
+        } else if HTTPSyntax.equals(version, "HTTP/1.0") {
             current.minorVersion = 0
         } else {
             throw Malformed(description: "an HTTP version other than 1.1 or 1.0 (or a space in the target)")
         }
         switch method.count {
-        case 3 where method.elementsEqual(Self.get): current.method = .get
-        case 4 where method.elementsEqual(Self.post): current.method = .post
-        case 4 where method.elementsEqual(Self.head): current.method = .head
-        case 7 where method.elementsEqual(Self.connect): current.method = .connect
+        case 3 where HTTPSyntax.equals(method, "GET"): current.method = .get
+        case 4 where HTTPSyntax.equals(method, "POST"): current.method = .post
+        case 4 where HTTPSyntax.equals(method, "HEAD"): current.method = .head
+        case 7 where HTTPSyntax.equals(method, "CONNECT"): current.method = .connect
         default: current.method = .other
         }
         current.target = String(decoding: target, as: UTF8.self)
@@ -292,8 +294,4 @@ struct HTTPRequestParser {
         }
     }
 
-    // As arrays: comparing with a String's UTF-8 view went through an unspecialized
-    // sequence comparison, 700 instructions a request.
-    static let http11 = Array("HTTP/1.1".utf8), http10 = Array("HTTP/1.0".utf8)
-    static let get = Array("GET".utf8), post = Array("POST".utf8), head = Array("HEAD".utf8), connect = Array("CONNECT".utf8)
 }

@@ -25,7 +25,12 @@ package enum HTTPSyntax {
     /// True when every byte is a character of a token (a method, a field name): RFC 9110
     /// §5.6.2's tchar.
     package static func isToken(_ bytes: ArraySlice<UInt8>) -> Bool {
-        tokenCharacters.withUnsafeBufferPointer { table in bytes.allSatisfy { table[Int($0)] } }
+        tokenCharacters.withUnsafeBufferPointer { table in
+            bytes.withUnsafeBufferPointer { given in
+                for byte in given where !table[Int(byte)] { return false }
+                return true
+            }
+        }
     }
 
     static let tokenCharacters: [Bool] = (0..<256).map { byte in
@@ -40,11 +45,35 @@ package enum HTTPSyntax {
     /// Compares with an ASCII name, letters in any case.
     package static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
         guard bytes.count == name.utf8CodeUnitCount else { return false }
-        return name.withUTF8Buffer { expected in
-            zip(bytes, expected).allSatisfy { byte, letter in
+        // By index over both buffers: `zip` and `allSatisfy` over the slice were a
+        // twentieth of an HTTP request's instructions on either side (callgrind).
+        return bytes.withUnsafeBufferPointer { given in
+            let expected = name.utf8Start
+            for index in 0..<given.count {
+                let letter = expected[index], byte = given[index]
                 let lower = letter | 0x20
-                return lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") ? byte | 0x20 == lower : byte == letter
+                let same = lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") ? byte | 0x20 == lower : byte == letter
+                if !same { return false }
             }
+            return true
+        }
+    }
+
+    /// Compares with `literal`, byte for byte (memcmp).
+    package static func equals(_ bytes: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        bytes.count == literal.utf8CodeUnitCount
+            && bytes.withUnsafeBufferPointer { bytes.isEmpty || memcmp($0.baseAddress!, literal.utf8Start, $0.count) == 0 }
+    }
+
+    /// The index of the first `byte` in `slice` from `start` on, found by memchr; nil
+    /// when there is none.
+    package static func firstIndex(of byte: UInt8, in slice: ArraySlice<UInt8>, from start: Int) -> Int? {
+        slice.withUnsafeBufferPointer { buffer in
+            let offset = start - slice.startIndex
+            guard offset < buffer.count, let found = memchr(buffer.baseAddress! + offset, Int32(byte), buffer.count - offset) else {
+                return nil
+            }
+            return slice.startIndex + buffer.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 
