@@ -4,10 +4,13 @@ import Glibc
 package struct BenchmarkReport {
     package let measurements: [BackendMeasurement]
     package let options: BenchmarkOptions
+    /// Pipe mode: CPython's eval loop over the same file, in the same run (lines/s).
+    package let pythonLinesPerSecond: Double?
 
-    package init(measurements: [BackendMeasurement], options: BenchmarkOptions) {
+    package init(measurements: [BackendMeasurement], options: BenchmarkOptions, pythonLinesPerSecond: Double? = nil) {
         self.measurements = measurements
         self.options = options
+        self.pythonLinesPerSecond = pythonLinesPerSecond
     }
 
     /// Microseconds with three significant digits.
@@ -46,10 +49,14 @@ package struct BenchmarkReport {
         var lines: [String] = []
         if let file = options.pipeFile {
             lines.append("complex-repl bench: pipe mode over \(file), \(options.window) lines per window, up to \(options.effectiveDepth) operations in flight")
-            var rows = [["backend", "lines/s", "ops/s", "cpu/op µs"]]
+            var rows = [["backend", "lines/s", "ops/s", "cpu/op µs", "× CPython"]]
+            if let python = pythonLinesPerSecond {
+                rows.append(["CPython", Self.grouped(python), "-", "-", "1"])
+            }
             for m in measurements {
                 guard let t = m.throughput else { continue }
-                rows.append([m.backend, Self.grouped(t.linesPerSecond ?? 0), Self.grouped(t.operationsPerSecond), Self.micro(t.cpuPerOperation)])
+                let ratio = pythonLinesPerSecond.map { Self.fixed((t.linesPerSecond ?? 0) / $0, 2) + "×" } ?? "-"
+                rows.append([m.backend, Self.grouped(t.linesPerSecond ?? 0), Self.grouped(t.operationsPerSecond), Self.micro(t.cpuPerOperation), ratio])
             }
             lines.append(contentsOf: Self.table(rows))
             return lines.joined(separator: "\n")
@@ -153,7 +160,8 @@ package struct BenchmarkReport {
             }
             return "{" + fields.joined(separator: ",") + "}"
         }
-        let mode = options.pipeFile.map { "\"pipe\":\"\($0)\",\"window\":\(options.window)" } ?? "\"operation\":\"\(options.operation.rawValue)\""
+        var mode = options.pipeFile.map { "\"pipe\":\"\($0)\",\"window\":\(options.window)" } ?? "\"operation\":\"\(options.operation.rawValue)\""
+        if let python = pythonLinesPerSecond { mode += ",\"python_lines_per_s\":\(python)" }
         return "{\"operations\":\(options.operations),\(mode),\"depth\":\(options.effectiveDepth),\"backends\":[" + entries.joined(separator: ",") + "]}"
     }
 

@@ -9,6 +9,9 @@ package final class BenchmarkRunner {
     let options: BenchmarkOptions
     let configuration: BackendConfiguration
     let progress: Bool
+    /// With `pipeFile`: CPython's eval loop over the same file, lines/s, the mean of a
+    /// run before the backends and one after; nil without python3.
+    package private(set) var pythonLinesPerSecond: Double?
 
     package init(options: BenchmarkOptions, configuration: BackendConfiguration) {
         self.options = options
@@ -20,6 +23,8 @@ package final class BenchmarkRunner {
         let fixture = try ServerFixture()
         defer { fixture.stop() }
         var results: [BackendMeasurement] = []
+        let python = options.pipeFile.map { file in { Self.countLines(file).flatMap { PythonBaseline.linesPerSecond(file: file, lines: $0) } } }
+        let pythonBefore = python?()
         for name in options.backends {
             var configuration = self.configuration
             configuration.depth = options.effectiveDepth
@@ -56,6 +61,9 @@ package final class BenchmarkRunner {
             }
         }
         clearProgress()
+        if let pythonBefore, let pythonAfter = python?() {
+            pythonLinesPerSecond = (pythonBefore + pythonAfter) / 2
+        }
         return results
     }
 

@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure what one operation costs through each backend, side by side.",
         discussion: """
-            Drives the REPL's own evaluator and backends. For each backend it warms up, times every operation one at a time (p50 … max), runs the same count untimed for operations per second and this process's CPU time per operation, then hands the same count over as one batch, with --depth operations in flight, for throughput. With --pipe FILE it times pipe-mode evaluation of the file instead (lines/s). The servers it needs are started on a private socket path and stopped afterwards.
+            Drives the REPL's own evaluator and backends. For each backend it warms up, times every operation one at a time (p50 … max), runs the same count untimed for operations per second and this process's CPU time per operation, then hands the same count over as one batch, with --depth operations in flight, for throughput. With --pipe FILE it times pipe-mode evaluation of the file instead (lines/s), and CPython's own eval loop over the same file before and after, for each backend's ratio to it (when python3 is on the PATH). The servers it needs are started on a private socket path and stopped afterwards.
             """
     )
 
@@ -71,15 +71,16 @@ struct BenchCommand: ParsableCommand {
             executableDirectory: ExecutableLocation.directory(),
             environment: ProcessEnvironment.current())
         let measurements: [BackendMeasurement]
+        let runner = BenchmarkRunner(options: options, configuration: configuration)
         do {
-            measurements = try BenchmarkRunner(options: options, configuration: configuration).run()
+            measurements = try runner.run()
         } catch {
             var err = BufferedOutput(fileDescriptor: 2)
             err.write("\(error.description)\n")
             err.flush()
             throw ExitCode(1)
         }
-        let report = BenchmarkReport(measurements: measurements, options: options)
+        let report = BenchmarkReport(measurements: measurements, options: options, pythonLinesPerSecond: runner.pythonLinesPerSecond)
         var out = BufferedOutput(fileDescriptor: 1)
         out.write((json ? report.json() : report.text()) + "\n")
         out.flush()
