@@ -101,6 +101,15 @@ import TestSupport
         }
     }
 
+    /// A unary call whose message never comes ends with DEADLINE_EXCEEDED at the
+    /// request deadline, as a request that trickles on the other listeners is cut.
+    @Test func aStalledCallMeetsTheRequestDeadline() throws {
+        try withServer(["--request-timeout", "1"]) { _, address, _ in
+            let run = try python([Self.peer, "stall", address])
+            #expect(run.stdout.hasPrefix("grpc-status=4 after=1."), "\(run.stdout) \(run.stderr)")
+        }
+    }
+
     /// gRPC connections count against the connection limit beside the socket's: one
     /// answered socket connection holds the only place, which a gRPC newcomer may not take.
     @Test func theConnectionLimitHolds() throws {
@@ -115,6 +124,37 @@ import TestSupport
         let refused = try python([Self.peer, "refused", address])
         #expect(refused.stdout.hasPrefix("UNAVAILABLE"), "\(refused.stdout) \(refused.stderr)")
         #expect(try socket.call(#"{"op":"neg","a":2}"#) == #"{"result":-2}"#)
+    }
+
+    /// A gRPC connection costs tens of kilobytes and no thread: 100 held open, each
+    /// answered once, add under 16 MB (about 45 KB each, docs/RELIABILITY.md) and not
+    /// one thread (grpc-swift's event loops serve them all).
+    @Test func heldConnectionsCostLittleMemoryAndNoThreads() throws {
+        try withServer { server, address, directory in
+            let before = server.residentMegabytes, threads = server.threadCount
+            let output = directory.path + "/hold.txt"
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            var pipeEnds: [Int32] = [0, 0]
+            pipe(&pipeEnds)
+            posix_spawn_file_actions_adddup2(&actions, pipeEnds[0], 0)
+            posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+            let holder = try ProcessRunner.spawn("/bin/sh", ["-c", "exec python3 \(Self.peer) hold \(address) 100 > \(output) 2>&1"],
+                                                 actions: &actions, environment: ProcessInfo.processInfo.environment)
+            close(pipeEnds[0])
+            defer {
+                close(pipeEnds[1])  // the holder's stdin ends: it lets go
+                var status: Int32 = 0
+                waitpid(holder, &status, 0)
+            }
+            let deadline = Date().addingTimeInterval(60)
+            while !((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("holding"), Date() < deadline { usleep(50_000) }
+            #expect((try? String(contentsOfFile: output, encoding: .utf8)) == "holding 100\n")
+            usleep(300_000)
+            #expect(server.residentMegabytes - before < 16, "\(before) MB → \(server.residentMegabytes) MB")
+            #expect(server.threadCount == threads)
+        }
     }
 
     /// GET /metrics counts gRPC calls as a transport of their own.

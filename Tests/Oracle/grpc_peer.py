@@ -13,6 +13,11 @@ not hold raises (exit status 1).
   watch ADDR                         grpc.health.v1 Watch: prints each status as it comes
   idle ADDR                          a stream left without requests: prints how it ended
   refused ADDR                       one call that must not be served: prints its status
+  hold ADDR N                         N connections, each answered once and kept open:
+                                     prints "holding N", then waits for its stdin to end
+  stall ADDR                         a unary call whose message never comes, over a raw
+                                     HTTP/2 connection (the h2 package): prints the
+                                     grpc-status it ends with and after how long
 """
 import os
 import sys
@@ -169,6 +174,49 @@ def refused(channel):
     print(code, details)
 
 
+def hold(address, count):
+    channels = []
+    for _ in range(count):
+        channel = grpc.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
+        rpc.CalculatorStub(channel).Compute(request("add", 1.0, 2.0), timeout=10)
+        channels.append(channel)
+    print(f"holding {count}", flush=True)
+    sys.stdin.read()
+
+
+def stall(address):
+    """Opens Compute with its headers and never sends the message."""
+    import socket
+
+    import h2.config
+    import h2.connection
+    import h2.events
+
+    host, port = address.rsplit(":", 1)
+    sock = socket.create_connection((host, int(port)), timeout=30)
+    connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    connection.initiate_connection()
+    stream = connection.get_next_available_stream_id()
+    connection.send_headers(stream, [(":method", "POST"), (":scheme", "http"), (":authority", address),
+                                     (":path", "/complex.v1.Calculator/Compute"), ("content-type", "application/grpc"),
+                                     ("te", "trailers")], end_stream=False)
+    sock.sendall(connection.data_to_send())
+    start = time.monotonic()
+    status = None
+    while status is None:
+        data = sock.recv(65536)
+        if not data:
+            print(f"closed after={time.monotonic() - start:.1f}")
+            return
+        for event in connection.receive_data(data):
+            if isinstance(event, (h2.events.ResponseReceived, h2.events.TrailersReceived)):
+                status = dict(event.headers).get("grpc-status", status)
+            elif isinstance(event, h2.events.StreamReset):
+                status = f"reset {event.error_code}"
+        sock.sendall(connection.data_to_send())
+    print(f"grpc-status={status} after={time.monotonic() - start:.1f}")
+
+
 def main():
     command, address = sys.argv[1], sys.argv[2]
     with grpc.insecure_channel(address) as channel:
@@ -184,6 +232,10 @@ def main():
             idle(channel)
         elif command == "refused":
             refused(channel)
+        elif command == "stall":
+            stall(address)
+        elif command == "hold":
+            hold(address, int(sys.argv[3]))
         else:
             raise SystemExit(f"unknown command {command}")
 
