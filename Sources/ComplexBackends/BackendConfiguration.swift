@@ -19,6 +19,12 @@ package struct BackendConfiguration: Sendable {
     /// no better at 512 or 1024; http 46–66k at 64, 71–78k at 256.
     package static let defaultDepth = 256
 
+    /// `Bearer TOKEN` from `$COMPLEX_SERVER_TOKEN`, for the backends that send one
+    /// (`http` as a header, `grpc` as metadata); nil when it is unset or empty.
+    package var bearerAuthorization: String? {
+        environment["COMPLEX_SERVER_TOKEN"].flatMap { $0.isEmpty ? nil : "Bearer \($0)" }
+    }
+
     package init(
         argument: String? = nil,
         executableDirectory: String? = nil,

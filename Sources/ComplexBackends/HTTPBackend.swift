@@ -23,7 +23,7 @@ package final class HTTPBackend: Backend, RegisteredBackend {
 
     init(url: String, address: HTTPAddress, isDefault: Bool, configuration: BackendConfiguration) {
         self.url = url
-        let authorization = configuration.environment["COMPLEX_SERVER_TOKEN"].flatMap { $0.isEmpty ? nil : "Bearer \($0)" }
+        let authorization = configuration.bearerAuthorization
         self.connection = ServerConnection(
             backend: Self.registryName, address: url,
             framing: HTTPFraming(address: address, authorization: authorization),
@@ -41,16 +41,8 @@ package final class HTTPBackend: Backend, RegisteredBackend {
 
     package static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
         let url = configuration.argument ?? defaultURL
-        guard url.hasPrefix("http://") else {
-            throw .invalidArgument(backend: registryName, argument: url,
-                                   hint: url.hasPrefix("https://") ? "complex-server speaks plain HTTP; use http://" : "expected a URL like http://127.0.0.1:3000")
-        }
-        var authority = String(url.dropFirst("http://".count))
-        while authority.hasSuffix("/") { authority.removeLast() }
-        if !authority.contains(":") || authority.hasSuffix("]") { authority += ":80" }
-        guard !authority.contains("/"), let address = HTTPAddress(parsing: authority) else {
-            throw .invalidArgument(backend: registryName, argument: url, hint: "expected http://HOST:PORT with no path, e.g. http://127.0.0.1:3000")
-        }
+        let address = try ServerURL.address(of: url, backend: registryName, scheme: "http", speaks: "plain HTTP",
+                                            defaultPort: 80, example: defaultURL)
         return HTTPBackend(url: url, address: address, isDefault: url == defaultURL, configuration: configuration)
     }
 

@@ -46,7 +46,7 @@ struct ComplexServerCommand: AsyncParsableCommand {
     @Flag(help: "Serve one client on stdin and stdout, in the socket's protocol, and exit when the input ends: the child that complex-repl --backend stdio runs. No socket, no HTTP.")
     var stdio = false
 
-    @Option(help: ArgumentHelp("Require Authorization: Bearer TOKEN on every HTTP request; needed to bind a non-loopback address. Visible to other users through ps: prefer --token-file or $COMPLEX_SERVER_TOKEN.", valueName: "token"))
+    @Option(help: ArgumentHelp("Require Authorization: Bearer TOKEN on every HTTP request and gRPC call (as metadata); needed to bind a non-loopback address. Visible to other users through ps: prefer --token-file or $COMPLEX_SERVER_TOKEN.", valueName: "token"))
     var token: String?
 
     @Option(help: ArgumentHelp("Read the token from this file (its first line; keep it mode 0600).", valueName: "path"))

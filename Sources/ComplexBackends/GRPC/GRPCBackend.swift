@@ -39,22 +39,15 @@ package final class GRPCBackend: Backend, RegisteredBackend {
         self.address = address
         self.isDefault = isDefault
         self.configuration = configuration
-        self.authorization = configuration.environment["COMPLEX_SERVER_TOKEN"].flatMap { $0.isEmpty ? nil : "Bearer \($0)" }
+        self.authorization = configuration.bearerAuthorization
         self.policy = ClientPolicy(environment: configuration.environment)
         self.depth = max(configuration.depth, 1)
     }
 
     package static func make(_ configuration: BackendConfiguration) throws(BackendError) -> any Backend {
         let url = configuration.argument ?? defaultURL
-        guard url.hasPrefix("grpc://") else {
-            throw .invalidArgument(backend: registryName, argument: url,
-                                   hint: url.hasPrefix("grpcs://") ? "complex-server speaks gRPC without TLS; use grpc://" : "expected a URL like \(defaultURL)")
-        }
-        var authority = String(url.dropFirst("grpc://".count))
-        while authority.hasSuffix("/") { authority.removeLast() }
-        guard !authority.contains("/"), let address = HTTPAddress(parsing: authority) else {
-            throw .invalidArgument(backend: registryName, argument: url, hint: "expected grpc://HOST:PORT with no path, e.g. \(defaultURL)")
-        }
+        let address = try ServerURL.address(of: url, backend: registryName, scheme: "grpc", speaks: "gRPC without TLS",
+                                            defaultPort: nil, example: defaultURL)
         return GRPCBackend(url: url, address: address, isDefault: url == defaultURL, configuration: configuration)
     }
 
