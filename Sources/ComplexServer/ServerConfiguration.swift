@@ -12,7 +12,7 @@ package struct ServerConfiguration: Sendable {
     /// every gRPC call `authorization: Bearer <token>` metadata.
     package var token: String?
     /// Longest HTTP request body, in bytes (413 beyond), and longest gRPC message
-    /// (RESOURCE_EXHAUSTED beyond).
+    /// (its call reset beyond).
     package var maximumBodyLength = 64 * 1024
     /// Seconds a connection may sit idle between requests before it is closed.
     package var idleTimeoutSeconds: Double = 30

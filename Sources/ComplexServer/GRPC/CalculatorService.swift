@@ -68,6 +68,11 @@ struct CalculatorService: Complex_V1_Calculator.SimpleServiceProtocol {
         }
     }
 
+    /// A moment, shared between a stream's tasks: when it last brought a request.
+    final class Moment: Sendable {
+        let nanoseconds = Atomic<UInt64>(SharedMemoryRegion.monotonicNanoseconds())
+    }
+
     /// The response to one request message, counted.
     func answer(_ message: Complex_V1_ComputeRequest) -> WireResponse {
         let response: WireResponse
@@ -81,9 +86,4 @@ struct CalculatorService: Complex_V1_Calculator.SimpleServiceProtocol {
         if case .failure(let code, _) = response { metrics.error(code) }
         return response
     }
-}
-
-/// A moment, shared between tasks: when a stream last brought a request.
-final class Moment: Sendable {
-    let nanoseconds = Atomic<UInt64>(SharedMemoryRegion.monotonicNanoseconds())
 }

@@ -6,28 +6,27 @@ import Synchronization
 /// NIO's callbacks see a connection's channel, a call's handler sees only its peer's
 /// name (`ServerContext.remotePeer`), so both find the admission by that name.
 final class GRPCConnections: Sendable {
-    let activity: ActivityMonitor
+    private let activity: ActivityMonitor
     private let admissions = Mutex<[String: ActivityMonitor.Admission]>([:])
 
     init(activity: ActivityMonitor) {
         self.activity = activity
     }
 
-    /// A connection accepted: admitted (false: refused, and closed), and counted out
-    /// when it closes.
-    func accept(_ channel: any Channel) -> Bool {
+    /// A connection accepted: admitted and counted out when it closes, or refused and
+    /// closed.
+    func accept(_ channel: any Channel) {
         let peer = Self.peer(of: channel)
         guard let admission = activity.admit(.grpc, now: SharedMemoryRegion.monotonicNanoseconds(),
                                              close: { channel.close(promise: nil) }) else {
             channel.close(promise: nil)
-            return false
+            return
         }
         admissions.withLock { $0[peer] = admission }
         channel.closeFuture.whenComplete { [self] _ in
             admissions.withLock { if $0[peer] === admission { $0.removeValue(forKey: peer) } }
             admission.closed()
         }
-        return true
     }
 
     /// A call opened on `connection`: it is in use now.

@@ -12,11 +12,12 @@ import Synchronization
 /// since gRPC's HTTP/2 is grpc-swift's to implement; its connections still take places
 /// in the server's `ActivityMonitor`, beside the socket's and HTTP's, and are evicted
 /// and refused by the same rule (a gRPC connection ranks as an HTTP one). The limits
-/// (docs/RELIABILITY.md): the connection limit, a message no longer than an HTTP body
-/// (RESOURCE_EXHAUSTED beyond), `maximumStreamsPerConnection` calls at once on a
-/// connection, a connection with no call closed after the idle timeout, a stream after
-/// the idle timeout without a request, a unary call held to the request deadline
-/// (`DeadlineInterceptor`), and SIGTERM's drain.
+/// (docs/RELIABILITY.md): the connection limit; a message no longer than an HTTP body
+/// (a longer one's call is reset: grpc-swift's transport does not end it
+/// RESOURCE_EXHAUSTED); `maximumStreamsPerConnection` calls at once on a connection; a
+/// connection with no call closed after the idle timeout, and a stream after the idle
+/// timeout without a request; a unary call held to the request deadline
+/// (`DeadlineInterceptor`); and SIGTERM's drain.
 final class GRPCListener: Sendable {
     /// Calls open at once on one connection: bounds what one connection holds (a task
     /// and HTTP/2's 64 KiB window per call). The REPL's client uses one stream.
@@ -39,7 +40,7 @@ final class GRPCListener: Sendable {
         config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
             // Refused when full with no place to take: closed, as a full backlog would
             // be, which a gRPC client reads as UNAVAILABLE and may retry.
-            _ = connections.accept(channel)
+            connections.accept(channel)
             return channel.eventLoop.makeSucceededVoidFuture()
         }
         config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { stream in
