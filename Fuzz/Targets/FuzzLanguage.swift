@@ -14,6 +14,7 @@ func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     for index in 0...size where index == size || bytes[index] == 0x0A {
         let line = UnsafeBufferPointer(rebasing: bytes[start..<index])
         start = index + 1
+        checkPlainArithmetic(line)
         do throws(Diagnostic) {
             if case .value(let value) = try interpreter.execute(line) {
                 formatter.append(value, to: &out)
@@ -27,4 +28,19 @@ func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         }
     }
     return 0
+}
+
+/// A line of plain arithmetic read as it is evaluated must get the general path's
+/// answer (the parser's tree, walked by the evaluator), bit for bit, or its error.
+func checkPlainArithmetic(_ line: UnsafeBufferPointer<UInt8>) {
+    guard let plain = PlainArithmetic.evaluate(line, backend: LocalBackend()) else { return }
+    var evaluator = Evaluator()
+    evaluator.add(line)
+    evaluator.evaluate(backend: LocalBackend()) { _ in nil }
+    let general = evaluator.result(of: 0)
+    switch (plain, general) {
+    case (.success(let x), .success(let y)) where x.isIdentical(to: y): return
+    case (.failure(let x), .failure(let y)) where x == y: return
+    default: preconditionFailure("plain arithmetic gave \(plain), the general path \(general), for \(String(decoding: line, as: UTF8.self))")
+    }
 }

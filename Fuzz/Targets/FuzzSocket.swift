@@ -9,6 +9,7 @@ func fuzzSocket(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     var session = SocketSession(maximumLineLength: 512)
     let bytes = UnsafeBufferPointer(start: data, count: size)
+    for line in bytes.split(separator: 0x0A) { checkPlainRequest(UnsafeBufferPointer(rebasing: line)) }
     let chunk = Int(bytes[0] % 64) + 1
     var offset = 1
     var replies: [UInt8] = []
@@ -44,4 +45,16 @@ func fuzzSocket(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         precondition(decoded, "reply is not protocol JSON: \(String(decoding: line, as: UTF8.self))")
     }
     return 0
+}
+
+/// A request the plain reader takes must be exactly what the full decoder reads.
+func checkPlainRequest(_ line: UnsafeBufferPointer<UInt8>) {
+    var plainID: Range<Int>?, fullID: Range<Int>?
+    guard let plain = WireRequest.decodePlain(line, id: &plainID) else { return }
+    guard let full = try? WireRequest.decodeInFull(line, operation: nil, id: &fullID) else {
+        preconditionFailure("read plainly, refused in full: \(String(decoding: line, as: UTF8.self))")
+    }
+    precondition(plain.operation == full.operation && plain.a.isIdentical(to: full.a)
+                 && (plain.b.map { b in full.b.map(b.isIdentical) ?? false } ?? (full.b == nil)) && plainID == fullID,
+                 "read differently: \(String(decoding: line, as: UTF8.self))")
 }

@@ -6,25 +6,19 @@ extension Array where Element == UInt8 {
             append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
             return
         }
-        var count = 1
-        var bound: UInt64 = 10
-        while count < 20 && value >= bound {
-            count += 1
-            bound = bound &* 10
-        }
-        // The digits written in place, last first, into room made at once (a byte at a
-        // time cost a capacity check each).
-        let start = self.count
-        append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        withUnsafeMutableBufferPointer { buffer in
+        // The digits written last first into 20 bytes on the stack, then appended at
+        // once: one capacity check and one copy.
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        Swift.withUnsafeMutableBytes(of: &scratch) { raw in
             var remaining = value
-            var index = start + count - 1
-            while remaining > 0 {
+            var index = 20
+            repeat {
                 let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
-                buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
-                remaining = quotient
                 index -= 1
-            }
+                raw[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
+                remaining = quotient
+            } while remaining > 0
+            append(contentsOf: UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + index, count: 20 - index))
         }
     }
 

@@ -11,7 +11,11 @@ public protocol Backend: AnyObject {
     var summary: String { get }
     /// True when operations in flight together cost less than one after another (a
     /// socket backend): the evaluator then hands them over in batches. Otherwise it
-    /// calls `apply` for each operation as soon as its operands are known.
+    /// calls `apply` for each operation as soon as its operands are known, and, for a
+    /// line of plain arithmetic, as soon as the line is read that far
+    /// (`PlainArithmetic`): a line found malformed further on drops what was computed
+    /// for it. So a backend that does not pipeline computes in-process, where an
+    /// answer dropped is an answer no one sees.
     var pipelines: Bool { get }
     /// Computes `operation` on `a` (and `b` for binary operations).
     func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value

@@ -3,69 +3,130 @@
 /// Used by the lexer and by the JSON wire reader; both have already checked that the
 /// text is a decimal literal (`digits [. digits] [e [+-] digits]`, no sign).
 package enum DecimalConversion {
-    static let powersOfTen: [Double] = (0...22).map { e in
-        var p = 1.0
-        for _ in 0..<e { p *= 10 }
-        return p
-    }
-
-    /// The correctly rounded value of `text`.
-    package static func value(of text: UnsafeBufferPointer<UInt8>) -> Double {
-        // Clinger's fast path: with at most 15 significant digits and a power of ten up
-        // to 10^22, both factors are exact doubles and one rounding gives the answer.
+    /// The digits of a decimal literal as a scanner meets them, gathered for
+    /// `DecimalConversion`: the lexer and the JSON reader check their own grammars and
+    /// feed each digit here as they pass it, so a number's text is read once.
+    package struct Accumulator {
+        /// The first 19 significant digits (all of them fit in 64 bits).
         var mantissa: UInt64 = 0
+        /// Significant digits seen, including those past the 19th.
         var significant = 0
+        /// The power of ten that `mantissa` is to be scaled by, before any exponent.
         var scale = 0
-        var index = 0
-        var afterPoint = false
-        while index < text.count {
-            let c = text[index]
-            if c == UInt8(ascii: ".") {
-                afterPoint = true
-            } else if c &- 0x30 < 10 {
-                let d = UInt64(c &- 0x30)
-                if significant == 0 && d == 0 {
-                    if afterPoint { scale -= 1 }
-                } else if significant < 19 {
-                    mantissa = mantissa * 10 + d
+
+        @inlinable package init() {}
+
+        // Inlinable: the wire's reader, in another module, calls these for every digit.
+
+        /// Takes the run of digits at `index` as digits before the point; returns the
+        /// index after it. (A run at a time: a call per digit across modules cost the
+        /// wire's reader a tenth of its instructions.)
+        package mutating func integerDigits(_ text: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+            var index = index
+            while index < text.count, text[index] &- 0x30 < 10 {
+                integerDigit(text[index] &- 0x30)
+                index += 1
+            }
+            return index
+        }
+
+        /// Takes the run of digits at `index` as digits after the point; returns the
+        /// index after it.
+        package mutating func fractionDigits(_ text: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+            var index = index
+            while index < text.count, text[index] &- 0x30 < 10 {
+                fractionDigit(text[index] &- 0x30)
+                index += 1
+            }
+            return index
+        }
+
+        /// A digit before the decimal point.
+        @inlinable @inline(__always) package mutating func integerDigit(_ digit: UInt8) {
+            if significant < 19 {
+                if significant != 0 || digit != 0 {
+                    mantissa = mantissa &* 10 &+ UInt64(digit)
                     significant += 1
-                    if afterPoint { scale -= 1 }
-                } else {
-                    significant += 1
-                    if !afterPoint { scale += 1 }
                 }
             } else {
-                break  // 'e' or 'E'
+                significant += 1
+                scale += 1
             }
-            index += 1
+        }
+
+        /// A digit after the decimal point.
+        @inline(__always) mutating func fractionDigit(_ digit: UInt8) {
+            if significant < 19 {
+                if significant != 0 || digit != 0 {
+                    mantissa = mantissa &* 10 &+ UInt64(digit)
+                    significant += 1
+                }
+                scale -= 1
+            } else {
+                significant += 1
+            }
+        }
+
+        /// The correctly rounded value of the digits times 10^`exponent`; `text` is the
+        /// literal (digits, point and exponent, no sign), read again only in the rare
+        /// case that needs the C library.
+        package func value(exponent: Int, text: @autoclosure () -> UnsafeBufferPointer<UInt8>) -> Double {
+            if mantissa == 0 { return 0 }
+            let power = scale + exponent
+            // Clinger's fast path: with at most 15 significant digits and a power of ten
+            // up to 10^22, both factors are exact doubles and one rounding gives the answer.
+            if significant <= 15, power >= -22, power <= 22 {
+                let m = Double(mantissa)
+                return power >= 0 ? m * DecimalConversion.powerOfTen(power) : m / DecimalConversion.powerOfTen(-power)
+            }
+            // Up to 19 digits (the mantissa is exact): Eisel and Lemire's, which settles
+            // all but a rare few; those, and longer texts, go to the C library's strtod.
+            // The shortest round-trip digits of an arbitrary double are 16 or 17, so this
+            // is how the wire's numbers are read (strtod took a tenth of a pipelined
+            // client's time).
+            if significant <= 19, let value = DecimalConversion.eiselLemire(mantissa, power) { return value }
+            return Double(String(decoding: text(), as: UTF8.self)) ?? .nan
+        }
+    }
+
+    /// 10^0 … 10^22, each exact in a double. An array literal, which the compiler lays
+    /// out statically: built by a closure, it cost a `swift_once` check at every use.
+    static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// 10^`exponent`, exactly, for 0 ≤ `exponent` ≤ 22.
+    @inline(__always) package static func powerOfTen(_ exponent: Int) -> Double { exactPowersOfTen[exponent] }
+
+    /// The correctly rounded value of `text`: `digits [. digits] [e [+-] digits]`, no
+    /// sign, its grammar already checked by the caller.
+    package static func value(of text: UnsafeBufferPointer<UInt8>) -> Double {
+        var digits = Accumulator()
+        var index = digits.integerDigits(text, from: 0)
+        if index < text.count, text[index] == UInt8(ascii: ".") {
+            index = digits.fractionDigits(text, from: index + 1)
         }
         var exponent = 0
         if index < text.count {
-            index += 1
+            index += 1  // 'e' or 'E'
             var negative = false
             if index < text.count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
                 negative = text[index] == UInt8(ascii: "-")
                 index += 1
             }
             while index < text.count {
-                if exponent < 100_000 { exponent = exponent * 10 + Int(text[index] &- 0x30) }
+                exponent = exponentStep(exponent, text[index] &- 0x30)
                 index += 1
             }
             if negative { exponent = -exponent }
         }
-        if mantissa == 0 && significant == 0 { return 0 }
-        let power = scale + exponent
-        if significant <= 15, power >= -22, power <= 22 {
-            let m = Double(mantissa)
-            return power >= 0 ? m * powersOfTen[power] : m / powersOfTen[-power]
-        }
-        // Up to 19 digits (the mantissa is exact): Eisel and Lemire's, which settles
-        // all but a rare few; those, and longer texts, go to the C library's strtod.
-        // The shortest round-trip digits of an arbitrary double are 16 or 17, so this
-        // is how the wire's numbers are read (strtod took a tenth of a pipelined
-        // client's time).
-        if significant <= 19, let value = eiselLemire(mantissa, power) { return value }
-        return Double(String(decoding: text, as: UTF8.self)) ?? .nan
+        return digits.value(exponent: exponent, text: text)
+    }
+
+    /// `exponent` with one more decimal digit, held at 100,000 once past it: far beyond
+    /// any double's range, and no overflow however many digits an exponent has.
+    @inline(__always) package static func exponentStep(_ exponent: Int, _ digit: UInt8) -> Int {
+        exponent < 100_000 ? exponent &* 10 &+ Int(digit) : exponent
     }
 
     /// The double nearest `mantissa` × 10^`exponent10`, or nil when 128 bits of the

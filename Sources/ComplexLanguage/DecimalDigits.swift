@@ -28,7 +28,7 @@ package struct DecimalDigits: Sendable {
                 // people type, and the wire formats every operand, so they skip the
                 // digit scratch buffer.
                 out.appendDecimal(UInt64(magnitude))
-            } else {
+            } else if !Self.appendShortDecimal(magnitude, to: &out) {
                 // Below 2^53 Swift lays out a non-integer exactly as Python's repr does
                 // (fixed from 1e-4 up, exponent below with at least two digits).
                 ASCIISink.write(magnitude, to: &out)
@@ -37,6 +37,61 @@ package struct DecimalDigits: Sendable {
         }
         let decimalPoint = shortestDigits(magnitude)
         layOut(decimalPoint: decimalPoint, useExponent: decimalPoint <= -4 || decimalPoint > 16, to: &out)
+    }
+
+    /// Writes `x` (a non-integer, 1e-4 ≤ x < 2^53) when its shortest round-trip text has
+    /// at most 8 digits after the point, as `1.5`, `0.61` or `12.16`: what people type
+    /// and what sums of it often are, and what the wire writes for every such operand.
+    /// False, having written nothing, for any other x (most results of a multiplication
+    /// have 17 digits), which then takes the general algorithm.
+    ///
+    /// Why what it writes is the shortest text, as `repr` picks it: M = x × 10^8, if that
+    /// is an integer, less its trailing zeros, is a candidate m × 10^-k. It is written
+    /// only when m / 10^k, one correctly rounded division of two exact doubles (m < 2^53,
+    /// k ≤ 22, as in Clinger's fast path), gives x back, so it round-trips; and when
+    /// 10^-k exceeds x's ulp, so no other decimal of k places lies in the interval that
+    /// rounds to x, which is at most an ulp wide. A shorter text, if there were one,
+    /// would have at most k places and so be that same decimal, whose last place m does
+    /// not end in 0. Fixed notation is Python's from 1e-4 up (x ≥ 1e-4 and x rounds from
+    /// it, so its shortest text is at least 1e-4).
+    @inline(__always)
+    static func appendShortDecimal(_ x: Double, to out: inout [UInt8]) -> Bool {
+        // x < 2^53 / 10^8 keeps M below 2^53, where every integer is a double.
+        guard x >= 1e-4, x < 90_071_992.547_409_92 else { return false }
+        let scaled = x * 1e8
+        guard scaled == scaled.rounded(.towardZero) else { return false }
+        var m = UInt64(scaled)
+        var places = 8
+        // Trailing zeros off, four, two, then one at a time (at most 7: with 8, x would
+        // be an integer, which the check below refuses as m / 10 ≠ x).
+        if m % 10_000 == 0 { m /= 10_000; places -= 4 }
+        if m % 100 == 0 { m /= 100; places -= 2 }
+        if m % 10 == 0 { m /= 10; places -= 1 }
+        let unit = DecimalConversion.powerOfTen(places)
+        guard Double(m) / unit == x, x.ulp * unit < 1 else { return false }
+        // m's digits, last first, into 32 bytes on the stack (at most 16 digits, a point
+        // and a leading 0), the point `places` from the right; then one append.
+        var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { raw in
+            var remaining = m
+            var index = 32
+            for _ in 0..<places {
+                let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
+                index -= 1
+                raw[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
+                remaining = quotient
+            }
+            index -= 1
+            raw[index] = UInt8(ascii: ".")
+            repeat {
+                let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
+                index -= 1
+                raw[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
+                remaining = quotient
+            } while remaining > 0
+            out.append(contentsOf: UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + index, count: 32 - index))
+        }
+        return true
     }
 
     /// `format(magnitude, '.Ng')`'s digits, N = `significantDigits` (magnitude > 0, finite).

@@ -37,6 +37,9 @@ public struct Evaluator {
     var nodes: [SyntaxTree.Node] = []
     var values: [Value] = []
     var states: [NodeState] = []
+    /// True once a line of the window waits for `evaluate`: the lines after it must too,
+    /// to be computed after it.
+    var hasUnfinishedLine = false
     var calls: [OperationCall] = []
     var callNodes: [Int] = []
     var callLines: [Int] = []
@@ -53,13 +56,27 @@ public struct Evaluator {
         nodes.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         states.removeAll(keepingCapacity: true)
+        hasUnfinishedLine = false
     }
 
     /// Parses a line of UTF-8 bytes (without its newline) into the window, its calls
     /// of user functions expanded with `functions`; returns the function the line
     /// defines, if it is a definition.
+    ///
+    /// With `backend` given, and when it computes in-process (`pipelines` false) and
+    /// every earlier line of the window is finished, a line of plain arithmetic is
+    /// evaluated at once as it is read (`PlainArithmetic`), in the order the window
+    /// would have evaluated it.
     @discardableResult
-    public mutating func add(_ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction]? = nil) -> UserFunction? {
+    public mutating func add(
+        _ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction]? = nil, evaluatingWith backend: (any Backend)? = nil
+    ) -> UserFunction? {
+        if let backend, !hasUnfinishedLine, !backend.pipelines, let result = PlainArithmetic.evaluate(line, backend: backend) {
+            var finished = Line(nodes: nodes.count..<nodes.count, root: 0, statement: .expression, cursor: nodes.count)
+            finished.result = result
+            lines.append(finished)
+            return nil
+        }
         let base = nodes.count
         do throws(Diagnostic) {
             let (statement, root, definition) = try Parser.parse(line, functions: functions, appendingTo: &nodes)
@@ -93,6 +110,7 @@ public struct Evaluator {
         case .expression, .assignment:
             if line.nodes.isEmpty { line.result = .failure(Diagnostic("nothing to evaluate", at: 0)) }
         }
+        if line.result == nil { hasUnfinishedLine = true }
         lines.append(line)
     }
 
@@ -231,10 +249,14 @@ public struct Evaluator {
         let range = lines[index].nodes
         var allDone = true
         var node = lines[index].cursor
+        // Where the next walk starts, written back once: a write to `lines` per node
+        // cost a uniqueness check each.
+        var cursor = node
+        defer { lines[index].cursor = cursor }
         while node < min(range.upperBound, lines[index].failedNode) {
             switch states[node] {
             case .done:
-                if allDone { lines[index].cursor = node + 1 }
+                if allDone { cursor = node + 1 }
             case .inFlight, .failed:
                 allDone = false
             case .waiting:
@@ -242,13 +264,13 @@ public struct Evaluator {
                 case .literal(let value):
                     values[node] = value
                     states[node] = .done
-                    if allDone { lines[index].cursor = node + 1 }
+                    if allDone { cursor = node + 1 }
                 case .name(let name, let offset):
                     switch resolve(name, before: index, lookup: lookup) {
                     case .value(let value):
                         values[node] = value
                         states[node] = .done
-                        if allDone { lines[index].cursor = node + 1 }
+                        if allDone { cursor = node + 1 }
                     case .waiting:
                         allDone = false
                     case .undefined:

@@ -58,7 +58,7 @@ public final class Interpreter {
     /// Adds a line to the evaluator; a definition (first in its segment, so every
     /// earlier line is committed) takes effect at once.
     func add(_ line: UnsafeBufferPointer<UInt8>) {
-        guard let function = evaluator.add(line, functions: functions.isEmpty ? nil : functions) else { return }
+        guard let function = evaluator.add(line, functions: functions.isEmpty ? nil : functions, evaluatingWith: backend) else { return }
         if variables[function.name] != nil {
             let start = line.prefix(while: { $0 == 0x20 || $0 == 0x09 }).count
             evaluator.failLastLine(Diagnostic("cannot define '\(function.name)' as a function: it is a variable; choose another name", at: start))

@@ -68,33 +68,39 @@ package struct Lexer {
     /// `digits [. digits] [e [+-] digits] [j|J|i|I]`, or starting with `.`.
     mutating func number() throws(Diagnostic) -> Token {
         let start = position
-        var sawDigit = false
-        while position < bytes.count, Self.isDigit(bytes[position]) {
-            sawDigit = true
-            position += 1
-        }
+        var digits = DecimalConversion.Accumulator()
+        position = digits.integerDigits(bytes, from: position)
+        var sawDigit = position > start
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            while position < bytes.count, Self.isDigit(bytes[position]) {
-                sawDigit = true
-                position += 1
-            }
+            let fraction = position + 1
+            position = digits.fractionDigits(bytes, from: fraction)
+            sawDigit = sawDigit || position > fraction
         }
         guard sawDigit else {
             throw Diagnostic("unexpected '.': a number needs a digit before or after the point", at: start)
         }
+        var exponent = 0
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
             var p = position + 1
-            if p < bytes.count, bytes[p] == UInt8(ascii: "+") || bytes[p] == UInt8(ascii: "-") { p += 1 }
+            var negative = false
+            if p < bytes.count, bytes[p] == UInt8(ascii: "+") || bytes[p] == UInt8(ascii: "-") {
+                negative = bytes[p] == UInt8(ascii: "-")
+                p += 1
+            }
             guard p < bytes.count, Self.isDigit(bytes[p]) else {
                 throw Diagnostic(
                     "malformed number: the exponent after 'e' has no digits (write 1e3, or 2*e for the constant)",
                     at: start)
             }
-            while p < bytes.count, Self.isDigit(bytes[p]) { p += 1 }
+            while p < bytes.count, Self.isDigit(bytes[p]) {
+                exponent = DecimalConversion.exponentStep(exponent, bytes[p] &- 0x30)
+                p += 1
+            }
+            if negative { exponent = -exponent }
             position = p
         }
-        let value = DecimalConversion.value(of: UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        let end = position
+        let value = digits.value(exponent: exponent, text: UnsafeBufferPointer(rebasing: self.bytes[start..<end]))
         var kind = Token.Kind.number
         if position < bytes.count {
             let b = bytes[position] | 0x20

@@ -1,4 +1,5 @@
 import ComplexLanguage
+import Glibc
 
 /// A small, strict JSON reader over bytes, for the few shapes the wire uses: objects
 /// whose values are numbers, `[re, im]` pairs, strings, or anything else (skipped).
@@ -204,8 +205,7 @@ struct JSONReader {
         let negative = c == UInt8(ascii: "-")
         if negative { index += 1 }
         let start = index
-        try skipDigits()
-        let magnitude = DecimalConversion.value(of: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        let magnitude = try readDigits()
         if strict && magnitude.isInfinite {
             // 1e999: the server writes an infinity as "inf", never as a number that overflows.
             throw .badJSON("the number at byte \(start) is too large for a double")
@@ -213,32 +213,47 @@ struct JSONReader {
         return negative ? -magnitude : magnitude
     }
 
-    /// A JSON number's text, read over without converting it: `-`, then the digits,
-    /// fraction and exponent of JSON's grammar.
+    /// A JSON number's text, read over: `-`, then the digits, fraction and exponent of
+    /// JSON's grammar (its value, found on the way, is dropped).
     mutating func skipNumber() throws(WireError) {
         if peek() == UInt8(ascii: "-") { index += 1 }
-        try skipDigits()
+        _ = try readDigits()
     }
 
-    /// JSON's grammar after the sign: 0 | [1-9][0-9]*, then optional fraction and exponent.
-    mutating func skipDigits() throws(WireError) {
+    /// A number after its sign, in JSON's grammar (0 | [1-9][0-9]*, then an optional
+    /// fraction and exponent), and its correctly rounded value: one pass over the text,
+    /// which `DecimalConversion` is handed digit by digit.
+    mutating func readDigits() throws(WireError) -> Double {
+        let start = index
+        var digits = DecimalConversion.Accumulator()
         guard index < bytes.count, bytes[index] &- 0x30 < 10 else { throw failure("expected a number") }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
-            while index < bytes.count, bytes[index] &- 0x30 < 10 { index += 1 }
+            index = digits.integerDigits(bytes, from: index)
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard index < bytes.count, bytes[index] &- 0x30 < 10 else { throw failure("expected a digit after '.'") }
-            while index < bytes.count, bytes[index] &- 0x30 < 10 { index += 1 }
+            index = digits.fractionDigits(bytes, from: index)
         }
+        var exponent = 0
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            var negative = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                negative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
             guard index < bytes.count, bytes[index] &- 0x30 < 10 else { throw failure("expected exponent digits") }
-            while index < bytes.count, bytes[index] &- 0x30 < 10 { index += 1 }
+            while index < bytes.count, bytes[index] &- 0x30 < 10 {
+                exponent = DecimalConversion.exponentStep(exponent, bytes[index] &- 0x30)
+                index += 1
+            }
+            if negative { exponent = -exponent }
         }
+        let end = index
+        return digits.value(exponent: exponent, text: UnsafeBufferPointer(rebasing: bytes[start..<end]))
     }
 
     func hasPrefix(_ word: String) -> Bool {
@@ -275,6 +290,38 @@ struct JSONReader {
             }
             throw failure("expected a number or a pair [re, im] for \"\(name)\"")
         }
+    }
+
+    /// Consumes `literal` when the input continues with exactly its bytes.
+    @inline(__always)
+    mutating func skip(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - index >= count,
+              memcmp(literal.utf8Start, bytes.baseAddress! + index, count) == 0 else { return false }
+        index += count
+        return true
+    }
+
+    /// A finite number as `JSONWriter` writes one (`-`, then JSON's digits), with no
+    /// space around it; nil for anything else, from where the reader then is nothing
+    /// may be read.
+    @inline(__always)
+    mutating func readPlainNumber() -> Double? {
+        let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard let magnitude = try? readDigits(), magnitude.isFinite else { return nil }
+        return negative ? -magnitude : magnitude
+    }
+
+    /// An operand as `JSONWriter` writes a finite one: a number or `[re,im]`, with no
+    /// space; nil for anything else (then nothing more may be read).
+    @inline(__always)
+    mutating func readPlainOperand() -> Value? {
+        guard index < bytes.count else { return nil }
+        guard bytes[index] == UInt8(ascii: "[") else { return readPlainNumber().map(Value.real) }
+        index += 1
+        guard let re = readPlainNumber(), skip(","), let im = readPlainNumber(), skip("]") else { return nil }
+        return .complex(ComplexNumber(re, im))
     }
 
     /// A request's `id`: a JSON number or string of at most `maximumLength` bytes as

@@ -45,6 +45,12 @@ package enum WireResponse: Sendable, Equatable {
     /// `expectedID` is given, with that `id`, so that a reply can only answer the request
     /// it belongs to.
     package static func decode(_ bytes: UnsafeBufferPointer<UInt8>, expectedID: UInt64? = nil) throws(WireError) -> WireResponse {
+        if let response = decodePlainResult(bytes, expectedID: expectedID) { return response }
+        return try decodeInFull(bytes, expectedID: expectedID)
+    }
+
+    /// Decodes any reply strictly, with the errors of every way one can be wrong.
+    static func decodeInFull(_ bytes: UnsafeBufferPointer<UInt8>, expectedID: UInt64?) throws(WireError) -> WireResponse {
         var reader = JSONReader(bytes, strict: true)
         var response: WireResponse?
         var seen = KeySet()
@@ -90,5 +96,22 @@ package enum WireResponse: Sendable, Equatable {
             }
         }
         return response
+    }
+
+    /// A result in exactly the shape `encode` writes it, `{"result":[1,-2],"id":7}` with
+    /// finite numbers and the expected id (or none, when none is expected), read
+    /// straight through; nil for anything else, which the strict decoder then reads,
+    /// errors and all. Nearly every reply a pipelining client reads has this shape.
+    static func decodePlainResult(_ bytes: UnsafeBufferPointer<UInt8>, expectedID: UInt64?) -> WireResponse? {
+        var reader = JSONReader(bytes, strict: true)
+        guard reader.skip(#"{"result":"#), let value = reader.readPlainOperand() else { return nil }
+        if let expectedID {
+            guard reader.skip(#","id":"#) else { return nil }
+            let start = reader.index
+            while reader.index < bytes.count, bytes[reader.index] &- UInt8(ascii: "0") < 10 { reader.index += 1 }
+            guard WireRequest.decimalID(UnsafeBufferPointer(rebasing: bytes[start..<reader.index])) == expectedID else { return nil }
+        }
+        guard reader.skip("}"), reader.index == bytes.count else { return nil }
+        return .result(value)
     }
 }

@@ -1,5 +1,5 @@
 import ComplexLanguage
-import ComplexWire
+@testable import ComplexWire
 import Testing
 
 /// The wire codec on its own: requests and responses survive a round trip bit for bit,
@@ -58,6 +58,11 @@ import Testing
         ("{\"op\":\"neg\",\"command\":\"sqrt\",\"a\":1}", "bad_json"),
         ("{\"op\":\"neg\",\"a\":1,\"id\":true}", "bad_arguments"),
         ("{\"op\":\"frobnicate\",\"a\":1}", "unknown_operation"),
+        ("{\"op\":\"ad\",\"a\":1,\"b\":2}", "unknown_operation"),
+        ("{\"op\":\"adds\",\"a\":1,\"b\":2}", "unknown_operation"),
+        ("{\"op\":\"ADD\",\"a\":1,\"b\":2}", "unknown_operation"),
+        ("{\"op\":\"add\\u0000\",\"a\":1,\"b\":2}", "unknown_operation"),
+        ("{\"op\":\"complexx\",\"a\":1,\"b\":2}", "unknown_operation"),
     ]) func malformedRequestsGetTheirCode(text: String, code: String) {
         guard case .failure(let error) = Self.decodeRequest(text) else {
             Issue.record("\(text) decoded")
@@ -97,5 +102,121 @@ import Testing
             return
         }
         #expect(error.errorCode == .badJSON)
+    }
+
+    /// The plain readers (`decodePlain`, `decodePlainResult`) stand in for the full
+    /// decoders on the shape complex-repl and complex-server write: on that shape, and on
+    /// thousands of texts a byte away from it, whatever they accept must be exactly what
+    /// the full decoders read, and they must accept the shape itself.
+    @Test func thePlainReadersReadWhatTheFullDecodersRead() {
+        var generator = SplitMix(state: 27)
+        let numbers: [Double] = [0, -0.0, 1, -2, 1.5, 0.61, -7.16, 1e300, -2.5e-300, .leastNonzeroMagnitude, 123_456_789_012, 0.1 + 0.2]
+        func operand() -> Value {
+            func number() -> Double {
+                generator.next() % 3 == 0 ? Double(bitPattern: generator.next() & 0x7FEF_FFFF_FFFF_FFFF) * (generator.next() % 2 == 0 ? 1 : -1)
+                    : numbers[Int(generator.next() % UInt64(numbers.count))]
+            }
+            return generator.next() % 2 == 0 ? .real(number()) : .complex(ComplexNumber(number(), number()))
+        }
+        let alphabet = Array(#" {}[],:"-0123456789.eE+abdinopsuIN\"#.utf8)
+        var writer = JSONWriter()
+        var acceptedCanonical = 0, acceptedMutants = 0
+        for round in 0..<3_000 {
+            let operation = MathOperation.allCases[Int(generator.next() % UInt64(MathOperation.allCases.count))]
+            let request = WireRequest(operation, operand(), operation.arity.lowerBound == 2 ? operand() : nil)
+            let id = round % 4 == 0 ? nil : generator.next() % 1_000_000
+            var text: [UInt8] = []
+            request.encode(to: &text, writer: &writer, id: id)
+            var reply: [UInt8] = []
+            let idText = Array((id.map { String($0) } ?? "").utf8)
+            idText.withUnsafeBufferPointer { idBytes in
+                WireResponse.result(request.a).encode(to: &reply, writer: &writer, id: id == nil ? nil : idBytes)
+            }
+            var texts = [(text, true)]
+            for _ in 0..<8 {
+                var mutant = text
+                let at = Int(generator.next() % UInt64(mutant.count))
+                switch generator.next() % 3 {
+                case 0: mutant[at] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: mutant.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: at)
+                default: mutant.remove(at: at)
+                }
+                texts.append((mutant, false))
+            }
+            for (candidate, canonical) in texts {
+                candidate.withUnsafeBufferPointer { bytes in
+                    var plainID: Range<Int>?
+                    guard let plain = WireRequest.decodePlain(bytes, id: &plainID) else {
+                        #expect(!canonical, "\(String(decoding: candidate, as: UTF8.self)) not read plainly")
+                        return
+                    }
+                    if canonical { acceptedCanonical += 1 } else { acceptedMutants += 1 }
+                    var fullID: Range<Int>?
+                    let full = Result { () throws(WireError) in try WireRequest.decodeInFull(bytes, operation: nil, id: &fullID) }
+                    guard case .success(let expected) = full else {
+                        Issue.record("\(String(decoding: candidate, as: UTF8.self)): read plainly, refused in full: \(full)")
+                        return
+                    }
+                    #expect(plain.operation == expected.operation && plain.a.isIdentical(to: expected.a)
+                            && (plain.b.map { expected.b.map($0.isIdentical) ?? false } ?? (expected.b == nil))
+                            && plainID == fullID, "\(String(decoding: candidate, as: UTF8.self))")
+                }
+            }
+            // The reply, and the same mutations of it.
+            var replies = [(reply, true)]
+            for _ in 0..<8 {
+                var mutant = reply
+                let at = Int(generator.next() % UInt64(mutant.count))
+                switch generator.next() % 3 {
+                case 0: mutant[at] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: mutant.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: at)
+                default: mutant.remove(at: at)
+                }
+                replies.append((mutant, false))
+            }
+            for (candidate, canonical) in replies {
+                candidate.withUnsafeBufferPointer { bytes in
+                    guard let plain = WireResponse.decodePlainResult(bytes, expectedID: id) else {
+                        #expect(!canonical, "\(String(decoding: candidate, as: UTF8.self)) not read plainly")
+                        return
+                    }
+                    let full = Result { () throws(WireError) in try WireResponse.decodeInFull(bytes, expectedID: id) }
+                    guard case .success(.result(let expected)) = full, case .result(let value) = plain else {
+                        Issue.record("\(String(decoding: candidate, as: UTF8.self)): read plainly, in full \(full)")
+                        return
+                    }
+                    #expect(value.isIdentical(to: expected), "\(String(decoding: candidate, as: UTF8.self))")
+                }
+            }
+        }
+        #expect(acceptedCanonical == 3_000)
+        // Some mutants are still the shape (a digit changed): the comparison is not idle.
+        #expect(acceptedMutants > 1_000)
+    }
+
+    /// The one reading of a request id as a number: decimal digits, no leading zero,
+    /// up to UInt64's largest.
+    @Test func decimalIDsAreReadExactly() {
+        func read(_ text: String) -> UInt64? {
+            var text = text
+            return text.withUTF8 { WireRequest.decimalID($0) }
+        }
+        #expect(read("0") == 0 && read("7") == 7 && read("1234567890") == 1_234_567_890)
+        #expect(read("9999999999999999999") == 9_999_999_999_999_999_999)
+        #expect(read("18446744073709551615") == UInt64.max)
+        for refused in ["", "07", "-1", "1.5", "1e3", "18446744073709551616", "99999999999999999999", "123456789012345678901", "12a"] {
+            #expect(read(refused) == nil, "\(refused)")
+        }
+    }
+
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
     }
 }

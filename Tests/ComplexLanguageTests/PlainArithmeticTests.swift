@@ -1,0 +1,114 @@
+import Testing
+@testable import ComplexLanguage
+
+/// Plain arithmetic evaluated as it is read, against the general path (the parser's
+/// tree, walked by the evaluator): on random lines, malformed lines and lines with
+/// errors, the same value or the same error, and the same operations in the same order.
+@Suite struct PlainArithmeticTests {
+    /// The general path's outcome, and what the backend was handed.
+    func general(_ line: String) -> (Result<Value, Diagnostic>, [MathOperation]) {
+        let backend = InProcess()
+        var evaluator = Evaluator()
+        var text = line
+        text.withUTF8 { _ = evaluator.add($0) }
+        evaluator.evaluate(backend: backend) { _ in nil }
+        return (evaluator.result(of: 0), backend.log)
+    }
+
+    /// This reader's outcome (nil when it declined), and what the backend was handed.
+    func plain(_ line: String) -> (Result<Value, Diagnostic>?, [MathOperation]) {
+        let backend = InProcess()
+        var text = line
+        let result = text.withUTF8 { PlainArithmetic.evaluate($0, backend: backend) }
+        return (result, backend.log)
+    }
+
+    func same(_ a: Result<Value, Diagnostic>, _ b: Result<Value, Diagnostic>) -> Bool {
+        switch (a, b) {
+        case (.success(let x), .success(let y)): return x.isIdentical(to: y)
+        case (.failure(let x), .failure(let y)): return x == y
+        default: return false
+        }
+    }
+
+    /// Checks `line`; true when this reader took it.
+    @discardableResult
+    func check(_ line: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        let (expected, expectedLog) = general(line)
+        let (got, log) = plain(line)
+        guard let got else { return false }
+        #expect(same(got, expected), "\(line): \(got) against \(expected)", sourceLocation: sourceLocation)
+        #expect(log == expectedLog, "\(line)", sourceLocation: sourceLocation)
+        return true
+    }
+
+    @Test func randomLinesGetTheGeneralPathsAnswersAndOperations() {
+        var generator = SplitMix(seed: 2026)
+        func operand() -> String {
+            switch generator.next() % 7 {
+            case 0: return "0"
+            case 1: return "\(generator.next() % 9)j"
+            case 2: return "(\(generator.next() % 9)\(generator.next() % 2 == 0 ? "+" : "-")\(generator.next() % 9).5j)"
+            case 3: return "1e308"
+            default: return String(Double(generator.next() % 1000) / 10 - 50)
+            }
+        }
+        func expression(_ depth: Int) -> String {
+            if depth == 0 || generator.next() % 3 == 0 { return operand() }
+            switch generator.next() % 8 {
+            case 0: return "-\(expression(depth - 1))"
+            case 1: return "+\(expression(depth - 1))"
+            case 2: return "(\(expression(depth - 1)))"
+            default:
+                let op = ["+", "-", "*", "/", "**", "^", " * ", " - "][Int(generator.next() % 8)]
+                return "\(expression(depth - 1))\(op)\(expression(depth - 1))"
+            }
+        }
+        var taken = 0, failures = 0
+        for _ in 0..<20_000 {
+            let line = expression(4)
+            if check(line) { taken += 1 } else { Issue.record("\(line) not taken") }
+            if case (.failure?, _) = plain(line) { failures += 1 }
+        }
+        #expect(taken == 20_000)
+        // Division by zero and overflow among them: the error path is exercised.
+        #expect(failures > 500)
+    }
+
+    @Test func linesWithNamesAreDeclinedBeforeAnyOperation() {
+        for line in ["x + 1", "1 + 2 * sqrt(4)", "(1+2j) * pi", "2*e", "1 + 2 # a comment", "ans - 1", "_ * 2", "y = 1 + 2",
+                     "f(z) = z + 1", "1 + 2j * infj", "3 + nan"] {
+            let (got, log) = plain(line)
+            #expect(got == nil, "\(line)")
+            #expect(log.isEmpty, "\(line)")
+        }
+        // What numbers spell with letters is not a name.
+        for line in ["1e5 + 2j", "2.5E-3 * .5J", "3i - 1e+2", "1.j + 2."] {
+            #expect(check(line), "\(line) not taken")
+        }
+    }
+
+    @Test func malformedLinesAreDeclined() {
+        // Each goes to the general path, which reports it: nil here, never an answer.
+        for line in ["", "   ", "1 +", "(1+2", "1+2)", "2 3", "1 = 2", "1 / 0 +", "1/0 + (", "1e", ".", "2j3", "1 ** ** 2",
+                     "1 + 2e", String(repeating: "(", count: 600) + "1" + String(repeating: ")", count: 600),
+                     String(repeating: "-", count: 600) + "1", "1 + \u{1}", "1 + é"] {
+            let (got, _) = plain(line)
+            #expect(got == nil, "\(line)")
+        }
+    }
+
+    @Test func errorsAndTheirPlaces() {
+        for line in ["1/0", "1 + 2/0 * 3", "(1e308*10) ** 2", "0 ** -1", "-(1/0)", "2 - 0j/0 - 1/0", "1e308 * 1e308j ** 2"] {
+            #expect(check(line), "\(line) not taken")
+        }
+        // The first failing operation is the error; nothing after it is computed.
+        let (got, log) = plain("1 + 2/0 * 3 + 4")
+        #expect(log == [.div])
+        guard case .failure(let diagnostic)? = got else {
+            Issue.record("no error")
+            return
+        }
+        #expect(diagnostic.offset == 5)
+    }
+}
