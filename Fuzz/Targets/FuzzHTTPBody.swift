@@ -9,6 +9,7 @@ func fuzzHTTPBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let operations = MathOperation.allCases
     let operation = operations[Int(data[0]) % operations.count]
     let body = UnsafeBufferPointer(start: data + 1, count: size - 1)
+    checkPlainRequest(body, operation: operation)
     var writer = JSONWriter()
     var out: [UInt8] = []
     let response: WireResponse

@@ -1,3 +1,4 @@
+import ComplexLanguage
 import ComplexServer
 import ComplexWire
 
@@ -47,11 +48,12 @@ func fuzzSocket(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     return 0
 }
 
-/// A request the plain reader takes must be exactly what the full decoder reads.
-func checkPlainRequest(_ line: UnsafeBufferPointer<UInt8>) {
+/// A request the plain reader takes must be exactly what the full decoder reads (with
+/// the operation from an HTTP path, or from the request).
+func checkPlainRequest(_ line: UnsafeBufferPointer<UInt8>, operation: MathOperation? = nil) {
     var plainID: Range<Int>?, fullID: Range<Int>?
-    guard let plain = WireRequest.decodePlain(line, id: &plainID) else { return }
-    guard let full = try? WireRequest.decodeInFull(line, operation: nil, id: &fullID) else {
+    guard let plain = WireRequest.decodePlain(line, operation: operation, id: &plainID) else { return }
+    guard let full = try? WireRequest.decodeInFull(line, operation: operation, id: &fullID) else {
         preconditionFailure("read plainly, refused in full: \(String(decoding: line, as: UTF8.self))")
     }
     precondition(plain.operation == full.operation && plain.a.isIdentical(to: full.a)

@@ -25,9 +25,8 @@ package struct HTTPReplyParser {
         case decimal(UInt64)
         case other(String)
 
-        init(_ value: ArraySlice<UInt8>) {
-            let number = value.withUnsafeBufferPointer(WireRequest.decimalID)
-            self = number.map(RequestID.decimal) ?? .other(String(decoding: value.prefix(64), as: UTF8.self))
+        init(_ value: UnsafeBufferPointer<UInt8>) {
+            self = WireRequest.decimalID(value).map(RequestID.decimal) ?? .other(String(decoding: value.prefix(64), as: UTF8.self))
         }
     }
 
@@ -81,7 +80,12 @@ package struct HTTPReplyParser {
             switch state {
             case .head:
                 guard let end = try headEnd() else { return nil }
-                let length = try readHead(buffer[start..<end])
+                // A second reference for the call, so that reading the head can set
+                // the parser's fields while the bytes are borrowed.
+                let bytes = buffer
+                let length = try bytes.withUnsafeBufferPointer { (all) throws(Malformed) in
+                    try readHead(UnsafeBufferPointer(rebasing: all[start..<end]))
+                }
                 let headBytes = end - start
                 start = end
                 if (100..<200).contains(status) {
@@ -138,23 +142,23 @@ package struct HTTPReplyParser {
     /// `requestID`. By index over the head's bytes, with no array per line (`split`
     /// allocated one per head and one per line, the most of the client's time per reply
     /// after the arithmetic).
-    mutating func readHead(_ head: ArraySlice<UInt8>) throws(Malformed) -> BodyLength {
-        var position = head.startIndex
-        func nextLine() -> ArraySlice<UInt8>? {
-            guard position < head.endIndex else { return nil }
-            let newline = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: head, from: position) ?? head.endIndex
+    mutating func readHead(_ head: UnsafeBufferPointer<UInt8>) throws(Malformed) -> BodyLength {
+        var position = 0
+        func nextLine() -> UnsafeBufferPointer<UInt8>? {
+            guard position < head.count else { return nil }
+            let newline = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: head, from: position) ?? head.count
             defer { position = newline + 1 }
-            return HTTPSyntax.trimmingCR(head[position..<newline])
+            return HTTPSyntax.trimmingCR(UnsafeBufferPointer(rebasing: head[position..<newline]))
         }
         guard let statusLine = nextLine() else { throw Malformed(description: "an empty response") }
         // "HTTP/1.1 200 OK": the version, then a three-digit status.
-        let version = statusLine.prefix(8)
+        let version = UnsafeBufferPointer(rebasing: statusLine.prefix(8))
         guard statusLine.count >= 12, HTTPSyntax.equals(version, "HTTP/1.1") || HTTPSyntax.equals(version, "HTTP/1.0"),
-              statusLine[statusLine.startIndex + 8] == UInt8(ascii: " ") else {
+              statusLine[8] == UInt8(ascii: " ") else {
             throw Malformed(description: "a status line that is not HTTP/1.x's")
         }
         var code = 0
-        for byte in statusLine[(statusLine.startIndex + 9)..<(statusLine.startIndex + 12)] {
+        for byte in statusLine[9..<12] {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw Malformed(description: "a status that is not three digits") }
             code = code * 10 + Int(byte - UInt8(ascii: "0"))
         }
@@ -165,11 +169,11 @@ package struct HTTPReplyParser {
         var chunked = false
         while let line = nextLine() {
             if line.isEmpty { continue }
-            guard let colon = HTTPSyntax.firstIndex(of: UInt8(ascii: ":"), in: line, from: line.startIndex) else {
+            guard let colon = HTTPSyntax.firstIndex(of: UInt8(ascii: ":"), in: line, from: 0) else {
                 throw Malformed(description: "a header line without a colon")
             }
-            let name = line[..<colon]
-            let value = HTTPSyntax.trimmingSpaces(line[(colon + 1)...])
+            let name = UnsafeBufferPointer(rebasing: line[..<colon])
+            let value = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: line[(colon + 1)...]))
             if HTTPSyntax.equalsIgnoringCase(name, "content-length") {
                 guard let count = HTTPSyntax.contentLength(value) else {
                     throw Malformed(description: "a Content-Length that is not a number")
@@ -186,7 +190,7 @@ package struct HTTPReplyParser {
                 chunked = true
             } else if HTTPSyntax.equalsIgnoringCase(name, "connection") {
                 for token in value.split(separator: UInt8(ascii: ",")) {
-                    let token = HTTPSyntax.trimmingSpaces(token)
+                    let token = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: token))
                     if HTTPSyntax.equalsIgnoringCase(token, "close") { keepAlive = false }
                     if HTTPSyntax.equalsIgnoringCase(token, "keep-alive") { keepAlive = true }
                 }

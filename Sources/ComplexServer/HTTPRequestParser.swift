@@ -118,7 +118,12 @@ struct HTTPRequestParser {
                 }
                 // The limit holds for the whole head, however it arrived.
                 if end - start > HTTPSyntax.maximumHeadLength { throw Self.headTooLong }
-                let framing = try readHead(buffer[start..<end])
+                // A second reference for the call, so that reading the head can set
+                // `current` while the bytes are borrowed (nothing writes `buffer` then).
+                let bytes = buffer
+                let framing = try bytes.withUnsafeBufferPointer { (all) throws(Malformed) in
+                    try readHead(UnsafeBufferPointer(rebasing: all[start..<end]))
+                }
                 start = end
                 firstLineChecked = false
                 switch framing {
@@ -160,30 +165,33 @@ struct HTTPRequestParser {
     /// and a TLS hello are answered at once rather than at the header deadline.
     mutating func checkFirstLine() throws(Malformed) {
         guard !firstLineChecked else { return }
-        guard HTTPSyntax.isToken(buffer[start..<(start + 1)]) else {
-            throw Malformed(description: "bytes that are not an HTTP/1.x request (TLS? this server speaks plain HTTP)")
+        let bytes = buffer
+        try bytes.withUnsafeBufferPointer { (all) throws(Malformed) in
+            guard HTTPSyntax.isToken(UnsafeBufferPointer(rebasing: all[start..<(start + 1)])) else {
+                throw Malformed(description: "bytes that are not an HTTP/1.x request (TLS? this server speaks plain HTTP)")
+            }
+            guard let newline = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: all, from: start) else { return }
+            firstLineChecked = true
+            let saved = current
+            defer { current = saved }
+            try readRequestLine(HTTPSyntax.trimmingCR(UnsafeBufferPointer(rebasing: all[start..<newline])))
         }
-        guard let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) else { return }
-        firstLineChecked = true
-        let saved = current
-        defer { current = saved }
-        try readRequestLine(HTTPSyntax.trimmingCR(buffer[start..<newline]))
     }
 
     /// Reads the request line and the fields that matter into `current`: by index over
     /// the head's bytes, with no array per line (`split` was an eighth of a request's
     /// instructions under callgrind).
-    mutating func readHead(_ head: ArraySlice<UInt8>) throws(Malformed) -> Framing {
+    mutating func readHead(_ head: UnsafeBufferPointer<UInt8>) throws(Malformed) -> Framing {
         current = Head()
         var length: Int?
         var chunked = false
         var connectionClose = false, connectionKeepAlive = false
         var hosts = 0
-        var position = head.startIndex
+        var position = 0
         var first = true
-        while position < head.endIndex {
-            let newline = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: head, from: position) ?? head.endIndex
-            let line = HTTPSyntax.trimmingCR(head[position..<newline])
+        while position < head.count {
+            let newline = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: head, from: position) ?? head.count
+            let line = HTTPSyntax.trimmingCR(UnsafeBufferPointer(rebasing: head[position..<newline]))
             position = newline + 1
             if first {
                 first = false
@@ -192,12 +200,12 @@ struct HTTPRequestParser {
             }
             if line.isEmpty { continue }
             guard !HTTPSyntax.isSpace(line.first!) else { throw Malformed(description: "a folded header line (obsolete line folding)") }
-            guard let colon = HTTPSyntax.firstIndex(of: UInt8(ascii: ":"), in: line, from: line.startIndex) else {
+            guard let colon = HTTPSyntax.firstIndex(of: UInt8(ascii: ":"), in: line, from: 0) else {
                 throw Malformed(description: "a header line without a colon")
             }
-            let name = line[..<colon]
+            let name = UnsafeBufferPointer(rebasing: line[..<colon])
             guard !name.isEmpty, HTTPSyntax.isToken(name) else { throw Malformed(description: "a header name that is not a token") }
-            let value = HTTPSyntax.trimmingSpaces(line[(colon + 1)...])
+            let value = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: line[(colon + 1)...]))
             for byte in value where byte < 0x20 && byte != 0x09 || byte == 0x7F {
                 throw Malformed(description: "a control character in a header value")
             }
@@ -214,7 +222,7 @@ struct HTTPRequestParser {
                 chunked = true
             case 10 where HTTPSyntax.equalsIgnoringCase(name, "connection"):
                 for token in value.split(separator: UInt8(ascii: ",")) {
-                    let token = HTTPSyntax.trimmingSpaces(token)
+                    let token = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: token))
                     if HTTPSyntax.equalsIgnoringCase(token, "close") { connectionClose = true }
                     if HTTPSyntax.equalsIgnoringCase(token, "keep-alive") { connectionKeepAlive = true }
                 }
@@ -252,12 +260,14 @@ struct HTTPRequestParser {
     }
 
     /// `METHOD SP target SP HTTP/1.x`.
-    mutating func readRequestLine(_ line: ArraySlice<UInt8>) throws(Malformed) {
-        guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")),
-              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " ")) else {
+    mutating func readRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(Malformed) {
+        guard let firstSpace = HTTPSyntax.firstIndex(of: UInt8(ascii: " "), in: line, from: 0),
+              let secondSpace = HTTPSyntax.firstIndex(of: UInt8(ascii: " "), in: line, from: firstSpace + 1) else {
             throw Malformed(description: "a request line that is not METHOD TARGET HTTP/1.1")
         }
-        let method = line[..<firstSpace], target = line[(firstSpace + 1)..<secondSpace], version = line[(secondSpace + 1)...]
+        let method = UnsafeBufferPointer(rebasing: line[..<firstSpace])
+        let target = UnsafeBufferPointer(rebasing: line[(firstSpace + 1)..<secondSpace])
+        let version = UnsafeBufferPointer(rebasing: line[(secondSpace + 1)...])
         guard !method.isEmpty, HTTPSyntax.isToken(method), !target.isEmpty, !target.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
             throw Malformed(description: "a request line that is not METHOD TARGET HTTP/1.1")
         }

@@ -8,8 +8,8 @@ enum RequestID: Equatable {
     case decimal(UInt64)
     case text([UInt8])
 
-    init(_ value: ArraySlice<UInt8>) {
-        self = value.withUnsafeBufferPointer(WireRequest.decimalID).map(RequestID.decimal) ?? .text(Array(value))
+    init(_ value: UnsafeBufferPointer<UInt8>) {
+        self = WireRequest.decimalID(value).map(RequestID.decimal) ?? .text(Array(value))
     }
 
     func append(to output: inout [UInt8]) {

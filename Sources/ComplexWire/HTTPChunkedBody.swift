@@ -44,7 +44,7 @@ package struct HTTPChunkedBody {
             switch state {
             case .size:
                 guard let (line, next) = try HTTPSyntax.line(in: buffer, from: start, what: "a chunk-size line") else { return .needMore }
-                guard let size = HTTPSyntax.chunkSize(line) else {
+                guard let size = line.withUnsafeBufferPointer(HTTPSyntax.chunkSize) else {
                     throw HTTPSyntax.Malformed(description: "a chunk-size line that is not a hexadecimal size and extensions")
                 }
                 start = next
@@ -75,7 +75,7 @@ package struct HTTPChunkedBody {
                 }
                 // A trailer is a field line like a header's: a token, then a colon.
                 guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
-                      HTTPSyntax.isToken(line[..<colon]) else {
+                      line[..<colon].withUnsafeBufferPointer(HTTPSyntax.isToken) else {
                     throw HTTPSyntax.Malformed(description: "a trailer line that is not a field (name: value)")
                 }
             }

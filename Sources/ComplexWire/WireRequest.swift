@@ -103,7 +103,7 @@ package struct WireRequest: Sendable, Equatable {
     package static func decode(
         _ bytes: UnsafeBufferPointer<UInt8>, operation fixed: MathOperation?, id: inout Range<Int>?
     ) throws(WireError) -> WireRequest {
-        if fixed == nil, let request = decodePlain(bytes, id: &id) { return request }
+        if let request = decodePlain(bytes, operation: fixed, id: &id) { return request }
         return try decodeInFull(bytes, operation: fixed, id: &id)
     }
 
@@ -153,20 +153,31 @@ package struct WireRequest: Sendable, Equatable {
     }
 
     /// A request in exactly the shape `encode` writes, `{"op":"add","a":[1,3],"b":2,"id":7}`
+    /// (or, with the operation `fixed` elsewhere, `encodeOperands`' `{"a":[1,3],"b":2}`)
     /// with finite numbers and no space, read straight through; nil for any other text,
     /// which the general decoder then reads, errors and all. Every request a
-    /// complex-repl client pipelines has this shape: the general decoder's key matching,
+    /// complex-repl client sends has this shape: the general decoder's key matching,
     /// duplicate checks and whitespace skipping were a quarter of a socket server's
     /// instructions per request.
-    package static func decodePlain(_ bytes: UnsafeBufferPointer<UInt8>, id: inout Range<Int>?) -> WireRequest? {
+    package static func decodePlain(
+        _ bytes: UnsafeBufferPointer<UInt8>, operation fixed: MathOperation? = nil, id: inout Range<Int>?
+    ) -> WireRequest? {
         var reader = JSONReader(bytes)
-        guard reader.skip(#"{"op":""#) else { return nil }
-        let nameStart = reader.index
-        while reader.index < bytes.count, bytes[reader.index] != UInt8(ascii: "\\"), bytes[reader.index] != UInt8(ascii: "\"") {
-            reader.index += 1
+        let operation: MathOperation
+        if let fixed {
+            guard reader.skip(#"{"a":"#) else { return nil }
+            operation = fixed
+        } else {
+            guard reader.skip(#"{"op":""#) else { return nil }
+            let nameStart = reader.index
+            while reader.index < bytes.count, bytes[reader.index] != UInt8(ascii: "\\"), bytes[reader.index] != UInt8(ascii: "\"") {
+                reader.index += 1
+            }
+            guard let named = Self.operation(bytes: UnsafeBufferPointer(rebasing: bytes[nameStart..<reader.index])),
+                  reader.skip(#"","a":"#) else { return nil }
+            operation = named
         }
-        let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<reader.index])
-        guard let operation = operation(bytes: name), reader.skip(#"","a":"#), let a = reader.readPlainOperand() else { return nil }
+        guard let a = reader.readPlainOperand() else { return nil }
         var b: Value?
         if operation.arity.lowerBound == 2 {
             guard reader.skip(#","b":"#), let operand = reader.readPlainOperand() else { return nil }

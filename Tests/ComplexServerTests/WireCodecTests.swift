@@ -132,6 +132,17 @@ import Testing
             idText.withUnsafeBufferPointer { idBytes in
                 WireResponse.result(request.a).encode(to: &reply, writer: &writer, id: id == nil ? nil : idBytes)
             }
+            // Over HTTP the path names the operation and the body carries the operands.
+            var body: [UInt8] = []
+            request.encodeOperands(to: &body, writer: &writer)
+            body.withUnsafeBufferPointer { bytes in
+                var plainID: Range<Int>?, fullID: Range<Int>?
+                let plain = WireRequest.decodePlain(bytes, operation: operation, id: &plainID)
+                let full = try? WireRequest.decodeInFull(bytes, operation: operation, id: &fullID)
+                #expect(plain != nil && full != nil && plain!.a.isIdentical(to: full!.a)
+                        && (plain!.b.map { b in full!.b.map(b.isIdentical) ?? false } ?? (full!.b == nil)),
+                        "\(String(decoding: body, as: UTF8.self))")
+            }
             var texts = [(text, true)]
             for _ in 0..<8 {
                 var mutant = text
