@@ -174,26 +174,30 @@ package struct HTTPReplyParser {
             }
             let name = UnsafeBufferPointer(rebasing: line[..<colon])
             let value = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: line[(colon + 1)...]))
-            if HTTPSyntax.equalsIgnoringCase(name, "content-length") {
+            // By length first: one comparison per field, not one per name known.
+            switch name.count {
+            case 14 where HTTPSyntax.equalsIgnoringCase(name, "content-length"):
                 guard let count = HTTPSyntax.contentLength(value) else {
                     throw Malformed(description: "a Content-Length that is not a number")
                 }
                 if let length, length != count { throw Malformed(description: "two different Content-Lengths") }
                 length = count
-            } else if HTTPSyntax.equalsIgnoringCase(name, HTTPSyntax.requestIDField) {
+            case HTTPSyntax.requestIDField.utf8CodeUnitCount where HTTPSyntax.equalsIgnoringCase(name, HTTPSyntax.requestIDField):
                 guard requestID == nil else { throw Malformed(description: "two \(HTTPSyntax.requestIDField) fields") }
                 requestID = RequestID(value)
-            } else if HTTPSyntax.equalsIgnoringCase(name, "transfer-encoding") {
+            case 17 where HTTPSyntax.equalsIgnoringCase(name, "transfer-encoding"):
                 guard HTTPSyntax.equalsIgnoringCase(value, "chunked") else {
                     throw Malformed(description: "a transfer coding other than chunked")
                 }
                 chunked = true
-            } else if HTTPSyntax.equalsIgnoringCase(name, "connection") {
+            case 10 where HTTPSyntax.equalsIgnoringCase(name, "connection"):
                 for token in value.split(separator: UInt8(ascii: ",")) {
                     let token = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: token))
                     if HTTPSyntax.equalsIgnoringCase(token, "close") { keepAlive = false }
                     if HTTPSyntax.equalsIgnoringCase(token, "keep-alive") { keepAlive = true }
                 }
+            default:
+                break
             }
         }
         if chunked { return .chunked }

@@ -1,3 +1,4 @@
+import ComplexLanguage
 import ComplexWire
 
 /// Reads HTTP/1.1 requests, in order, from the bytes of one connection as they arrive
@@ -35,6 +36,9 @@ struct HTTPRequestParser {
         var authorization: [UInt8]?
         /// `X-Request-Id`, echoed in the response so the client can match it.
         var requestID: RequestID?
+        /// The operation when the target is exactly `/<op>` (no query, no absolute
+        /// form): the route of nearly every request, found from the bytes.
+        var operation: MathOperation?
     }
 
     enum Event {
@@ -206,7 +210,7 @@ struct HTTPRequestParser {
             let name = UnsafeBufferPointer(rebasing: line[..<colon])
             guard !name.isEmpty, HTTPSyntax.isToken(name) else { throw Malformed(description: "a header name that is not a token") }
             let value = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: line[(colon + 1)...]))
-            for byte in value where byte < 0x20 && byte != 0x09 || byte == 0x7F {
+            guard !HTTPSyntax.hasControlCharacter(value) else {
                 throw Malformed(description: "a control character in a header value")
             }
             switch name.count {
@@ -286,6 +290,7 @@ struct HTTPRequestParser {
         default: current.method = .other
         }
         current.target = String(decoding: target, as: UTF8.self)
+        current.operation = target.first == UInt8(ascii: "/") ? WireRequest.operation(bytes: UnsafeBufferPointer(rebasing: target[1...])) : nil
     }
 
     /// A byte of `host[:port]` (RFC 3986's reg-name, IPv4 and bracketed IPv6 literals,

@@ -122,6 +122,12 @@ package struct HTTPSession: ConnectionSession {
             send(.failure(.unauthorized, message: "missing or wrong Authorization: Bearer token"), head: head, into: &output)
             return
         }
+        if let operation = head.operation, head.method == .post {
+            // POST /<op>, routed by the target's bytes: no String compared, no lookup by
+            // name (the same answer as the `default` route below).
+            answer(operation, body: body, head: head, into: &output)
+            return
+        }
         let path = Self.path(of: head.target)
         let readable = head.method == .get || head.method == .head
         switch path {
@@ -151,11 +157,16 @@ package struct HTTPSession: ConnectionSession {
                 send(.failure(.methodNotAllowed, message: "\(path) answers POST"), head: head, into: &output, allow: "POST")
                 return
             }
-            // The id is the header's: one the body has is read and not echoed.
-            var ignored: Range<Int>?
-            let response = body.withUnsafeBufferPointer { processor.respond(to: $0, operation: operation, id: &ignored) }
-            send(response, head: head, into: &output)
+            answer(operation, body: body, head: head, into: &output)
         }
+    }
+
+    /// Computes `POST /<op>`'s answer and sends it.
+    mutating func answer(_ operation: MathOperation, body: ArraySlice<UInt8>, head: HTTPRequestParser.Head, into output: inout [UInt8]) {
+        // The id is the header's: one the body has is read and not echoed.
+        var ignored: Range<Int>?
+        let response = body.withUnsafeBufferPointer { processor.respond(to: $0, operation: operation, id: &ignored) }
+        send(response, head: head, into: &output)
     }
 
     mutating func send(_ response: WireResponse, head: HTTPRequestParser.Head, into output: inout [UInt8], allow: String? = nil) {

@@ -36,8 +36,8 @@ package struct WireRequest: Sendable, Equatable {
         return key
     }
 
-    /// The operation named by `name`'s bytes.
-    static func operation(bytes name: UnsafeBufferPointer<UInt8>) -> MathOperation? {
+    /// The operation named by `name`'s bytes (a request's `op`, an HTTP path's last part).
+    package static func operation(bytes name: UnsafeBufferPointer<UInt8>) -> MathOperation? {
         guard let key = nameKey(name) else { return nil }
         return operationsByNameKey.withUnsafeBufferPointer { table in
             var low = 0, high = table.count

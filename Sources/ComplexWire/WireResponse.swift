@@ -99,9 +99,10 @@ package enum WireResponse: Sendable, Equatable {
     }
 
     /// A result in exactly the shape `encode` writes it, `{"result":[1,-2],"id":7}` with
-    /// finite numbers and the expected id (or none, when none is expected), read
-    /// straight through; nil for anything else, which the strict decoder then reads,
-    /// errors and all. Nearly every reply a pipelining client reads has this shape.
+    /// finite numbers and the expected id (or none, when none is expected), perhaps with
+    /// an HTTP body's final newline, read straight through; nil for anything else, which
+    /// the strict decoder then reads, errors and all. Nearly every reply a client reads
+    /// has this shape.
     static func decodePlainResult(_ bytes: UnsafeBufferPointer<UInt8>, expectedID: UInt64?) -> WireResponse? {
         var reader = JSONReader(bytes, strict: true)
         guard reader.skip(#"{"result":"#), let value = reader.readPlainOperand() else { return nil }
@@ -111,7 +112,9 @@ package enum WireResponse: Sendable, Equatable {
             while reader.index < bytes.count, bytes[reader.index] &- UInt8(ascii: "0") < 10 { reader.index += 1 }
             guard WireRequest.decimalID(UnsafeBufferPointer(rebasing: bytes[start..<reader.index])) == expectedID else { return nil }
         }
-        guard reader.skip("}"), reader.index == bytes.count else { return nil }
+        guard reader.skip("}") else { return nil }
+        _ = reader.skip("\n")  // an HTTP body's
+        guard reader.index == bytes.count else { return nil }
         return .result(value)
     }
 }

@@ -1,4 +1,5 @@
 @testable import ComplexServer
+import ComplexWire
 import Testing
 
 /// HTTP/1.1 without its I/O (`HTTPSession`, `HTTPRequestParser`): pipelined requests
@@ -112,6 +113,10 @@ import Testing
         "GET /health HTTP/1.1\r\nHost: x\r\nHost : x\r\n\r\n",
         "GET /health HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n",
         "GET /health HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n",
+        // A control character in a field value (RFC 9110 §5.5), early and late in it.
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\u{1}b\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-A: 0123456789abcdef\u{7F}gh\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-A: 01234567\u{0}\r\n\r\n",
         "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
         // RFC 9112: Host, once and well formed, on every HTTP/1.1 request (§3.2).
@@ -214,5 +219,41 @@ import Testing
         #expect(responses[3].headers.contains("Allow: GET, HEAD, POST"))
         #expect(responses[4].body == "{\"result\":-1}\n")
         #expect(responses[5].body.contains(#"{"name":"add","arity":2,"min_arity":2}"#))
+    }
+
+    @Test func aTabInAFieldValueIsAllowed() {
+        let (responses, _) = feed(["GET /health HTTP/1.1\r\nHost: x\r\nX-A: 0123456789\tabcdef\t\r\n\r\n"])
+        #expect(responses.map(\.status) == ["HTTP/1.1 200 OK"])
+    }
+
+    /// The eight-bytes-at-a-time check against the rule a byte at a time, on random
+    /// values of every length up to 40 made of the bytes around its edges.
+    @Test func controlCharactersAreFoundWhereverTheyAre() {
+        let bytes: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x1F, 0x20, 0x41, 0x7E, 0x7F, 0x80, 0x9F, 0xA0, 0xFF]
+        var state: UInt64 = 9
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        var found = 0
+        for _ in 0..<50_000 {
+            // Mostly harmless bytes, now and then one from the edges.
+            let value = (0..<(next() % 41)).map { _ in next() % 12 == 0 ? bytes[next() % bytes.count] : UInt8(0x21 + next() % 0x5E) }
+            let expected = value.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }
+            if expected { found += 1 }
+            #expect(value.withUnsafeBufferPointer(HTTPSyntax.hasControlCharacter) == expected, "\(value)")
+        }
+        #expect(found > 5_000 && found < 45_000)
+    }
+
+    /// `POST /<op>` is routed by the target's bytes; every other target by its name: the
+    /// two must agree.
+    @Test func theRouteByBytesAgreesWithTheRouteByName() {
+        let targets = ["/add", "/add?x=1", "/ADD", "/adds", "/ad", "//add", "/add/", "/complex", "/complexx", "/log10", "http://h/add", "/"]
+        let (responses, _) = feed(targets.map { Self.post($0, #"{"a":1,"b":2}"#) })
+        #expect(responses.map(\.status) == ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 404 Not Found",
+                                            "HTTP/1.1 404 Not Found", "HTTP/1.1 404 Not Found", "HTTP/1.1 404 Not Found",
+                                            "HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 400 Bad Request", "HTTP/1.1 200 OK",
+                                            "HTTP/1.1 404 Not Found"])
     }
 }

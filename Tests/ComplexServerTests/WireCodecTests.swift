@@ -132,6 +132,7 @@ import Testing
             idText.withUnsafeBufferPointer { idBytes in
                 WireResponse.result(request.a).encode(to: &reply, writer: &writer, id: id == nil ? nil : idBytes)
             }
+            if round % 3 == 0 { reply.append(UInt8(ascii: "\n")) }  // as an HTTP body ends
             // Over HTTP the path names the operation and the body carries the operands.
             var body: [UInt8] = []
             request.encodeOperands(to: &body, writer: &writer)
