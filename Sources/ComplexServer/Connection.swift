@@ -128,8 +128,8 @@ final class Connection: Sendable {
                         // The first request began with an earlier read, perhaps; the
                         // others the read completed began with this one.
                         let now = Self.now()
-                        metrics.duration.recordNanoseconds(Int64(now &- begun))
-                        for _ in 1..<answered { metrics.duration.recordNanoseconds(Int64(now &- arrived)) }
+                        metrics.duration.record(nanoseconds: Int64(now &- begun), count: 1)
+                        metrics.duration.record(nanoseconds: Int64(now &- arrived), count: answered - 1)
                     }
                     if !answeredOnce && session.hasBeenServed {
                         answeredOnce = true

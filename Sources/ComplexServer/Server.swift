@@ -78,9 +78,16 @@ package final class Server: Sendable {
         defer { if !listener.isAccepting { listener.stop() } }
         let configuration = self.configuration
         let transport = metrics.http
+        // The executable's exposition (swift-metrics'), then the server's own histograms.
+        let exposition = configuration.metricsExposition.map { base in
+            { @Sendable [metrics] (out: inout [UInt8]) in
+                base(&out)
+                metrics.appendExposition(to: &out)
+            }
+        }
         try serve(listener, transport: .http, metrics: transport, refusal: ConnectionRefusal.httpResponse(limit: activity.maximumConnections)) { _ in
             HTTPSession(maximumBodyLength: configuration.maximumBodyLength, token: configuration.token, metrics: transport,
-                        metricsExposition: configuration.metricsExposition)
+                        metricsExposition: exposition)
         }
         return listener
     }

@@ -6,15 +6,16 @@ import Synchronization
 /// What complex-server counts, through swift-metrics: the executable bootstraps the
 /// Prometheus backend and `GET /metrics` shows it; without a backend every metric is
 /// swift-metrics' no-op. Every metric is made once, when the server starts (an error
-/// code's counter on the code's first occurrence), so a request costs a few increments
-/// and one histogram observation, never a lookup by name.
+/// code's counter on the code's first occurrence), so a request costs a few increments,
+/// never a lookup by name; request durations are a histogram of its own
+/// (`RequestDurationHistogram`), added to once per read.
 final class ServerMetrics: Sendable {
     /// The metrics of one transport (`socket`, `http`, `shm`, `grpc`).
     final class Transport: Sendable {
         let name: String
         /// Requests by operation, indexed by `MathOperation.index`.
         let requests: [Counter]
-        let duration: Timer
+        let duration: RequestDurationHistogram
         let bytesReceived: Counter
         let bytesSent: Counter
         /// Error replies by code, every code the server sends made up front, so counting
@@ -28,7 +29,7 @@ final class ServerMetrics: Sendable {
             requests = MathOperation.allCases.map {
                 Counter(label: "complex_server_requests_total", dimensions: [("operation", $0.rawValue), ("transport", name)])
             }
-            duration = Timer(label: "complex_server_request_duration_seconds", dimensions: [("transport", name)])
+            duration = RequestDurationHistogram(transport: name)
             bytesReceived = Counter(label: "complex_server_received_bytes_total", dimensions: [("transport", name)])
             bytesSent = Counter(label: "complex_server_sent_bytes_total", dimensions: [("transport", name)])
             errors = Dictionary(uniqueKeysWithValues: WireErrorCode.allCases.map { ($0, Self.errorCounter($0, transport: name)) })
@@ -101,6 +102,13 @@ final class ServerMetrics: Sendable {
     let http = Transport("http")
     let shm = Transport("shm")
     let grpc = Transport("grpc")
+
+    /// Appends what swift-metrics does not show: the request-duration histograms of
+    /// the transports that record them (a shm request has no read, and grpc-swift reads
+    /// for a gRPC call).
+    func appendExposition(to out: inout [UInt8]) {
+        RequestDurationHistogram.appendFamily([socket.duration, http.duration], to: &out)
+    }
     let openConnections = Gauge(label: "complex_server_open_connections")
     let refusedConnections = Counter(label: "complex_server_refused_connections_total")
     let evictedConnections = Counter(label: "complex_server_evicted_connections_total")

@@ -146,14 +146,9 @@ struct ComplexServerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "complex-server")
         let registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
-        // A request takes tens of microseconds: the default buckets (5 ms up) would put
-        // every one in the first.
-        factory.defaultDurationHistogramBuckets = [
-            .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250),
-            .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .seconds(1),
-        ]
-        MetricsSystem.bootstrap(factory)
+        // Request durations are the server's own histogram (RequestDurationHistogram),
+        // with its buckets; everything else goes through swift-metrics.
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var environment: [String: String] = [:]
         for name in ["XDG_RUNTIME_DIR", "TMPDIR"] {
             if let value = getenv(name) { environment[name] = String(cString: value) }

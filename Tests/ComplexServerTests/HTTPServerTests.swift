@@ -188,6 +188,14 @@ import TestSupport
         #expect(value("complex_server_errors_total", #"{"code": "bad_json", "transport": "socket"}"#) == 1)
         #expect(value("complex_server_request_duration_seconds_count", #"{"transport": "http"}"#) == 8)
         #expect(value("complex_server_request_duration_seconds_count", #"{"transport": "socket"}"#) == 8)
+        // The histogram's buckets: cumulative, ending with every request, and a sum.
+        for transport in ["http", "socket"] {
+            let bounds = ["0.00001", "0.000025", "0.00005", "0.0001", "0.00025", "0.0005", "0.001", "0.005", "0.025", "0.1", "1.0", "+Inf"]
+            let counts = bounds.map { value("complex_server_request_duration_seconds_bucket", #"{"le": "\#($0)", "transport": "\#(transport)"}"#) }
+            #expect(counts.allSatisfy { $0 != nil } && counts.last == 8, "\(transport): \(counts)")
+            #expect(zip(counts, counts.dropFirst()).allSatisfy { ($0 ?? 0) <= ($1 ?? 0) }, "\(transport): \(counts)")
+            #expect((value("complex_server_request_duration_seconds_sum", #"{"transport": "\#(transport)"}"#) ?? 0) > 0)
+        }
         #expect((value("complex_server_received_bytes_total", #"{"transport": "socket"}"#) ?? 0) > 7 * 20)
         #expect((value("complex_server_sent_bytes_total", #"{"transport": "http"}"#) ?? 0) > 8 * 60)
         #expect(value("complex_server_open_connections", "{}") == 2)
