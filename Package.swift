@@ -171,7 +171,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CPseudoTerminal"], path: "Tests/TestSupport"),
         .testTarget(
             name: "ComplexLanguageTests",
-            dependencies: ["ComplexLanguage"]
+            dependencies: ["ComplexLanguage", "TestSupport"]
         ),
         .testTarget(
             name: "ComplexBackendsTests",

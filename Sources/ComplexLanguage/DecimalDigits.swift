@@ -60,7 +60,8 @@ package struct DecimalDigits: Sendable {
         guard x >= 1e-4, x < 90_071_992.547_409_92 else { return false }
         let scaled = x * 1e8
         guard scaled == scaled.rounded(.towardZero) else { return false }
-        var m = UInt64(scaled)
+        let digits = UInt64(scaled)
+        var m = digits
         var places = 8
         // Trailing zeros off, four, two, then one at a time (at most 7: with 8, x would
         // be an integer, which the check below refuses as m / 10 ≠ x).
@@ -69,28 +70,12 @@ package struct DecimalDigits: Sendable {
         if m % 10 == 0 { m /= 10; places -= 1 }
         let unit = DecimalConversion.powerOfTen(places)
         guard Double(m) / unit == x, x.ulp * unit < 1 else { return false }
-        // m's digits, last first, into 32 bytes on the stack (at most 16 digits, a point
-        // and a leading 0), the point `places` from the right; then one append.
-        var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { raw in
-            var remaining = m
-            var index = 32
-            for _ in 0..<places {
-                let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
-                index -= 1
-                raw[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
-                remaining = quotient
-            }
-            index -= 1
-            raw[index] = UInt8(ascii: ".")
-            repeat {
-                let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
-                index -= 1
-                raw[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
-                remaining = quotient
-            } while remaining > 0
-            out.append(contentsOf: UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + index, count: 32 - index))
-        }
+        // The whole part, the point, the 8 places, less the zeros after the last.
+        let (whole, fraction) = digits.quotientAndRemainder(dividingBy: 100_000_000)
+        out.appendDecimal(whole)
+        out.append(UInt8(ascii: "."))
+        out.appendDecimal(fraction, minimumDigits: 8)
+        out.removeLast(8 - places)
         return true
     }
 

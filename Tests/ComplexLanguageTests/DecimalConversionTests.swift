@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ComplexLanguage
 
 /// Decimal text to double (the lexer's literals, the wire's numbers) against the C
@@ -17,17 +18,8 @@ import Testing
         #expect(got.bitPattern == expected.bitPattern, "\(text): \(got) against strtod's \(expected)", sourceLocation: sourceLocation)
     }
 
-    /// A seeded generator, so a failure can be replayed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return (state >> 33) ^ (state << 31)
-        }
-    }
-
     @Test func theShortestDigitsOfRandomDoublesRoundTrip() {
-        var generator = Generator(state: 2027)
+        var generator = SplitMix(seed: 2027)
         for _ in 0..<200_000 {
             let value = Double(bitPattern: generator.next() & 0x7FEF_FFFF_FFFF_FFFF)
             let text = value.description.replacingOccurrences(of: "e+", with: "e")
@@ -38,7 +30,7 @@ import Testing
     }
 
     @Test func randomDigitStringsMatchStrtod() {
-        var generator = Generator(state: 11)
+        var generator = SplitMix(seed: 11)
         for _ in 0..<200_000 {
             let digits = Int.random(in: 1...21, using: &generator)
             var text = String(Int.random(in: 1...9, using: &generator))

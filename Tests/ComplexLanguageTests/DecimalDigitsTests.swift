@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ComplexLanguage
 
 /// `DecimalDigits`' short-decimal path (`1.5`, `0.61`) against the general shortest
@@ -31,7 +32,7 @@ import Testing
     }
 
     @Test func shortDecimalsAndTheirNeighboursAreWrittenAsTheGeneralAlgorithmWritesThem() {
-        var generator = DecimalConversionTests.Generator(state: 1_000_003)
+        var generator = SplitMix(seed: 1_000_003)
         var taken = 0
         let count = 300_000
         for _ in 0..<count {
@@ -53,7 +54,7 @@ import Testing
     }
 
     @Test func randomDoublesInItsRangeAreWrittenAsTheGeneralAlgorithmWritesThem() {
-        var generator = DecimalConversionTests.Generator(state: 77)
+        var generator = SplitMix(seed: 77)
         for _ in 0..<300_000 {
             // Uniform in the exponents from 2^-14 (below 1e-4) to 2^27 (above 2^53/10^8).
             let exponent = UInt64(1023 - 14) + generator.next() % 42

@@ -1,5 +1,6 @@
 import Testing
 @testable import ComplexLanguage
+import TestSupport
 
 /// Plain arithmetic evaluated as it is read, against the general path (the parser's
 /// tree, walked by the evaluator): on random lines, malformed lines and lines with

@@ -1,5 +1,6 @@
 import Testing
 @testable import ComplexLanguage
+import TestSupport
 
 /// A backend that pipelines: it records each batch it is handed, and answers in process.
 final class Batching: Backend {
@@ -131,18 +132,5 @@ final class Batching: Backend {
         case (.success(.nothing), .success(.nothing)): return true
         default: return false
         }
-    }
-}
-
-/// A small deterministic generator, so a failure can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

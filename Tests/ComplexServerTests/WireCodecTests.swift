@@ -1,6 +1,7 @@
 import ComplexLanguage
 @testable import ComplexWire
 import Testing
+import TestSupport
 
 /// The wire codec on its own: requests and responses survive a round trip bit for bit,
 /// and every malformed request gets its protocol error code.
@@ -109,7 +110,7 @@ import Testing
     /// thousands of texts a byte away from it, whatever they accept must be exactly what
     /// the full decoders read, and they must accept the shape itself.
     @Test func thePlainReadersReadWhatTheFullDecodersRead() {
-        var generator = SplitMix(state: 27)
+        var generator = SplitMix(seed: 27)
         let numbers: [Double] = [0, -0.0, 1, -2, 1.5, 0.61, -7.16, 1e300, -2.5e-300, .leastNonzeroMagnitude, 123_456_789_012, 0.1 + 0.2]
         func operand() -> Value {
             func number() -> Double {
@@ -218,17 +219,6 @@ import Testing
         #expect(read("18446744073709551615") == UInt64.max)
         for refused in ["", "07", "-1", "1.5", "1e3", "18446744073709551616", "99999999999999999999", "123456789012345678901", "12a"] {
             #expect(read(refused) == nil, "\(refused)")
-        }
-    }
-
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }
