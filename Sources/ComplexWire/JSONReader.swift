@@ -25,11 +25,30 @@ struct JSONReader {
         self.strict = strict
     }
 
+    /// `what` was expected here: "… at byte 0, found 'x'". Written as bytes and made a
+    /// String once: through string interpolation it cost an error reply as much as the
+    /// rest of it (callgrind), and garbage is what a flood sends.
     func failure(_ what: String) -> WireError {
-        if index >= bytes.count { return .badJSON("\(what), found the end of the input") }
-        let c = bytes[index]
-        let found = c >= 0x20 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x\(String(c, radix: 16))"
-        return .badJSON("\(what) at byte \(index), found \(found)")
+        var text: [UInt8] = []
+        text.reserveCapacity(what.utf8.count + 40)
+        text.append(contentsOf: what.utf8)
+        if index >= bytes.count {
+            text.appendLiteral(", found the end of the input")
+        } else {
+            text.appendLiteral(" at byte ")
+            text.appendDecimal(UInt64(index))
+            let c = bytes[index]
+            if c >= 0x20 && c < 0x7F {
+                text.appendLiteral(", found '")
+                text.append(c)
+                text.append(UInt8(ascii: "'"))
+            } else {
+                text.appendLiteral(", found byte 0x")
+                text.append(JSONWriter.hexDigits[Int(c >> 4)])
+                text.append(JSONWriter.hexDigits[Int(c & 0xF)])
+            }
+        }
+        return .badJSON(String(decoding: text, as: UTF8.self))
     }
 
     mutating func skipWhitespace() {

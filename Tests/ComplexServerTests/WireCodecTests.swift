@@ -1,3 +1,4 @@
+import Foundation
 import ComplexLanguage
 @testable import ComplexWire
 import Testing
@@ -82,7 +83,7 @@ import TestSupport
     @Test func responsesRoundTrip() throws {
         var writer = JSONWriter()
         for response in Self.operands.map(WireResponse.result) + [
-            .failure(code: .divisionByZero, message: "complex division by zero \"quoted\" \u{1}"),
+            .failure(code: .divisionByZero, message: "complex division by zero \"quoted\" \u{1}\n\\ back\u{1F}slash é"),
             // A code from a newer server survives the round trip as it was spelled.
             .failure(code: .unrecognized("rate_limited"), message: "slow down"),
             WireResponse(.lineTooLong(limit: 10)), WireResponse(.bodyTooLarge(limit: 10)),
@@ -205,6 +206,50 @@ import TestSupport
         #expect(acceptedCanonical == 3_000)
         // Some mutants are still the shape (a digit changed): the comparison is not idle.
         #expect(acceptedMutants > 1_000)
+    }
+
+    /// A malformed request's message says where and what was found, and travels
+    /// escaped as JSON.
+    @Test func malformedRequestsSayWhereAndWhat() throws {
+        func message(_ text: String) -> String {
+            guard case .failure(let error) = Self.decodeRequest(text) else { return "decoded" }
+            return error.message
+        }
+        #expect(message("x").hasSuffix(" at byte 0, found 'x'"))
+        #expect(message("{\"op\":\"add\",\u{1}").hasSuffix(" at byte 12, found byte 0x01"))
+        #expect(message("{\"op\":\"add\",\"a\":\u{7F}").hasSuffix(" at byte 16, found byte 0x7f"))
+        #expect(message("{\"op\":\"add\",").hasSuffix(", found the end of the input"))
+        var out: [UInt8] = []
+        var writer = JSONWriter()
+        WireResponse(.badJSON("a \"b\" \\ \u{1}\n")).encode(to: &out, writer: &writer)
+        #expect(String(decoding: out, as: UTF8.self) == #"{"error":{"code":"bad_json","message":"bad JSON: a \"b\" \\ \u0001\n"}}"#)
+    }
+
+    /// Strings escaped eight bytes at a time against the rule a character at a time, on
+    /// random strings of every length up to 40 made of the characters at its edges.
+    @Test func stringsAreEscapedAsJSONWantsThem() {
+        let pieces: [String] = ["a", "Z", " ", "\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "∠", "~", "!", "#"]
+        var generator = SplitMix(seed: 5)
+        let writer = JSONWriter()
+        for _ in 0..<20_000 {
+            let text = (0..<Int(generator.next() % 41)).map { _ in
+                generator.next() % 4 == 0 ? pieces[Int(generator.next() % UInt64(pieces.count))] : "x"
+            }.joined()
+            var bytes = Array("\"".utf8)
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes += Array("\\\"".utf8)
+                case UInt8(ascii: "\\"): bytes += Array("\\\\".utf8)
+                case UInt8(ascii: "\n"): bytes += Array("\\n".utf8)
+                case 0..<0x20: bytes += Array(String(format: "\\u%04x", byte).utf8)
+                default: bytes.append(byte)
+                }
+            }
+            let expected = String(decoding: bytes, as: UTF8.self) + "\""
+            var out: [UInt8] = Array("prefix".utf8)
+            writer.appendString(text, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == "prefix" + expected, "\(text.debugDescription)")
+        }
     }
 
     /// The one reading of a request id as a number: decimal digits, no leading zero,
