@@ -123,6 +123,19 @@ import TestSupport
         let alphabet = Array(#" {}[],:"-0123456789.eE+abdinopsuIN\"#.utf8)
         var writer = JSONWriter()
         var acceptedCanonical = 0, acceptedMutants = 0
+        /// Eight copies of `text`, each a byte away from it: one changed, added or taken out.
+        func mutants(of text: [UInt8]) -> [[UInt8]] {
+            (0..<8).map { _ in
+                var mutant = text
+                let at = Int(generator.next() % UInt64(mutant.count))
+                switch generator.next() % 3 {
+                case 0: mutant[at] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: mutant.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: at)
+                default: mutant.remove(at: at)
+                }
+                return mutant
+            }
+        }
         for round in 0..<3_000 {
             let operation = MathOperation.allCases[Int(generator.next() % UInt64(MathOperation.allCases.count))]
             let request = WireRequest(operation, operand(), operation.arity.lowerBound == 2 ? operand() : nil)
@@ -146,17 +159,7 @@ import TestSupport
                         && (plain!.b.map { b in full!.b.map(b.isIdentical) ?? false } ?? (full!.b == nil)),
                         "\(String(decoding: body, as: UTF8.self))")
             }
-            var texts = [(text, true)]
-            for _ in 0..<8 {
-                var mutant = text
-                let at = Int(generator.next() % UInt64(mutant.count))
-                switch generator.next() % 3 {
-                case 0: mutant[at] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
-                case 1: mutant.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: at)
-                default: mutant.remove(at: at)
-                }
-                texts.append((mutant, false))
-            }
+            let texts = [(text, true)] + mutants(of: text).map { ($0, false) }
             for (candidate, canonical) in texts {
                 candidate.withUnsafeBufferPointer { bytes in
                     var plainID: Range<Int>?
@@ -177,17 +180,7 @@ import TestSupport
                 }
             }
             // The reply, and the same mutations of it.
-            var replies = [(reply, true)]
-            for _ in 0..<8 {
-                var mutant = reply
-                let at = Int(generator.next() % UInt64(mutant.count))
-                switch generator.next() % 3 {
-                case 0: mutant[at] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
-                case 1: mutant.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: at)
-                default: mutant.remove(at: at)
-                }
-                replies.append((mutant, false))
-            }
+            let replies = [(reply, true)] + mutants(of: reply).map { ($0, false) }
             for (candidate, canonical) in replies {
                 candidate.withUnsafeBufferPointer { bytes in
                     guard let plain = WireResponse.decodePlainResult(bytes, expectedID: id) else {
