@@ -31,14 +31,49 @@ package enum DecimalConversion {
         }
 
         /// Takes the run of digits at `index` as digits after the point; returns the
-        /// index after it.
+        /// index after it. Zeros before the first significant digit are skipped, then
+        /// digits are taken eight at a time while the mantissa has room, then the rest
+        /// one at a time: most numbers the wire reads have 15 or 16 places.
         package mutating func fractionDigits(_ text: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
             var index = index
+            if significant == 0 {
+                while index < text.count, text[index] == UInt8(ascii: "0") {
+                    scale -= 1
+                    index += 1
+                }
+            }
+            while significant <= 11, let eight = Self.eightDigits(text, at: index) {
+                mantissa = mantissa &* 100_000_000 &+ eight
+                // All eight count: the first is not a leading zero (skipped above, or
+                // digits came before it).
+                significant += 8
+                scale -= 8
+                index += 8
+            }
             while index < text.count, text[index] &- 0x30 < 10 {
                 fractionDigit(text[index] &- 0x30)
                 index += 1
             }
             return index
+        }
+
+        /// The value of the eight bytes at `index` when all are digits, else nil: a
+        /// 17-digit number's digits in three steps rather than seventeen (the wire
+        /// reads one or more in most replies). Lemire's tests and arithmetic, as in
+        /// simdjson and fast_float.
+        @inline(__always)
+        static func eightDigits(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt64? {
+            guard index &+ 8 <= text.count else { return nil }
+            let word = UInt64(littleEndian: UnsafeRawPointer(text.baseAddress! + index).loadUnaligned(as: UInt64.self))
+            // Each byte is 0x30…0x39: its high nibble is 3, and stays 3 with 6 added.
+            let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+            guard (word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4) == 0x3333_3333_3333_3333 else {
+                return nil
+            }
+            // Pairs of digits, then fours, then the eight (the first byte is the first digit).
+            var value = ((word & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+            value = ((value & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+            return ((value & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
         }
 
         /// A digit before the decimal point.

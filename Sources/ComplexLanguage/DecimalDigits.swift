@@ -6,18 +6,14 @@ import Glibc
 ///
 /// The wire writes its numbers with `appendShortest` (`JSONWriter`), and the REPL's
 /// display with either (`ValueFormatter`): how results are shown cannot change the
-/// protocol. Swift's `description` already yields the shortest round-trip digits, the
-/// same digits as Python's repr; only the layout differs (Swift switches to exponent
-/// form above 2^53, Python above 1e16), so the digits are re-laid out here.
+/// protocol. Shortest digits are Schubfach's (`DecimalDigits+Shortest.swift`), with
+/// faster paths for integers and short decimals; rounded ones are the C library's.
 package struct DecimalDigits: Sendable {
-    /// Scratch for the digits of one number.
+    /// Scratch for the digits of one rounded number.
     var digits: [UInt8] = []
-    /// Scratch for Swift's text of one number.
-    var scratch: [UInt8] = []
 
     package init() {
         digits.reserveCapacity(40)
-        scratch.reserveCapacity(40)
     }
 
     /// `repr`'s digits of `magnitude` (> 0, finite).
@@ -25,18 +21,13 @@ package struct DecimalDigits: Sendable {
         if magnitude < 9_007_199_254_740_992 {
             if magnitude == magnitude.rounded(.towardZero) {
                 // Integers below 2^53 print as their exact digits; they are most of what
-                // people type, and the wire formats every operand, so they skip the
-                // digit scratch buffer.
+                // people type, and the wire formats every operand.
                 out.appendDecimal(UInt64(magnitude))
-            } else if !Self.appendShortDecimal(magnitude, to: &out) {
-                // Below 2^53 Swift lays out a non-integer exactly as Python's repr does
-                // (fixed from 1e-4 up, exponent below with at least two digits).
-                ASCIISink.write(magnitude, to: &out)
+                return
             }
-            return
+            if Self.appendShortDecimal(magnitude, to: &out) { return }
         }
-        let decimalPoint = shortestDigits(magnitude)
-        layOut(decimalPoint: decimalPoint, useExponent: decimalPoint <= -4 || decimalPoint > 16, to: &out)
+        Self.appendShortestDecimal(magnitude, to: &out)
     }
 
     /// Writes `x` (a non-integer, 1e-4 ≤ x < 2^53) when its shortest round-trip text has
@@ -60,8 +51,7 @@ package struct DecimalDigits: Sendable {
         guard x >= 1e-4, x < 90_071_992.547_409_92 else { return false }
         let scaled = x * 1e8
         guard scaled == scaled.rounded(.towardZero) else { return false }
-        let digits = UInt64(scaled)
-        var m = digits
+        var m = UInt64(scaled)
         var places = 8
         // Trailing zeros off, four, two, then one at a time (at most 7: with 8, x would
         // be an integer, which the check below refuses as m / 10 ≠ x).
@@ -70,13 +60,57 @@ package struct DecimalDigits: Sendable {
         if m % 10 == 0 { m /= 10; places -= 1 }
         let unit = DecimalConversion.powerOfTen(places)
         guard Double(m) / unit == x, x.ulp * unit < 1 else { return false }
-        // The whole part, the point, the 8 places, less the zeros after the last.
-        let (whole, fraction) = digits.quotientAndRemainder(dividingBy: 100_000_000)
-        out.appendDecimal(whole)
-        out.append(UInt8(ascii: "."))
-        out.appendDecimal(fraction, minimumDigits: 8)
-        out.removeLast(8 - places)
+        // The whole part, the point and the k places, in one write.
+        let (whole, fraction) = m.quotientAndRemainder(dividingBy: powersOfTen[places])
+        let wholeDigits = digitCount(whole)
+        out.appendBytes(maximumCount: wholeDigits + 1 + places) { start in
+            write(whole, digits: wholeDigits, at: start)
+            start[wholeDigits] = UInt8(ascii: ".")
+            write(fraction, digits: places, at: start + wholeDigits + 1)
+            return wholeDigits + 1 + places
+        }
         return true
+    }
+
+    /// How many decimal digits `value` has (1 for 0).
+    @inline(__always)
+    static func digitCount(_ value: UInt64) -> Int {
+        if value < 10 { return 1 }
+        // log10(2) ≈ 1233 / 4096 turns the bit length into the count or one less.
+        let estimate = ((64 &- value.leadingZeroBitCount) &* 1233) >> 12
+        return estimate &+ (value >= powersOfTen[estimate] ? 1 : 0)
+    }
+
+    /// 10^0 … 10^19, and the largest UInt64 standing for 10^20: `digitCount` compares
+    /// with one entry past its estimate, which never exceeds 19.
+    static let powersOfTen: [UInt64] = [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+        10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000,
+        1_000_000_000_000_000, 10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
+        10_000_000_000_000_000_000, .max,
+    ]
+
+    /// Writes the last `digits` decimal digits of `value` at `start`, zeros leading, two
+    /// digits per division.
+    @inline(__always)
+    static func write(_ value: UInt64, digits: Int, at start: UnsafeMutablePointer<UInt8>) {
+        var remaining = value
+        var end = start + digits
+        let pairs = digitPairs.utf8Start
+        while end - start >= 2 {
+            let (quotient, pair) = remaining.quotientAndRemainder(dividingBy: 100)
+            end -= 2
+            end.initialize(from: pairs + 2 &* Int(truncatingIfNeeded: pair), count: 2)
+            remaining = quotient
+        }
+        if end > start {
+            start.initialize(to: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10))
+        }
+    }
+
+    /// "00", "01", … "99" in a row.
+    static var digitPairs: StaticString {
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
     }
 
     /// `format(magnitude, '.Ng')`'s digits, N = `significantDigits` (magnitude > 0, finite).
@@ -112,17 +146,6 @@ package struct DecimalDigits: Sendable {
             out.append(UInt8(ascii: "."))
             out.append(contentsOf: digits[decimalPoint...])
         }
-    }
-
-    /// Fills `digits` with the shortest round-trip digits of `x` (> 0) and returns the
-    /// decimal point position k such that x = 0.DIGITS × 10^k.
-    mutating func shortestDigits(_ x: Double) -> Int {
-        var text: [UInt8] = []
-        swap(&text, &scratch)
-        text.removeAll(keepingCapacity: true)
-        ASCIISink.write(x, to: &text)
-        defer { swap(&text, &scratch) }
-        return text.withUnsafeBufferPointer { parseDigits($0) }
     }
 
     /// Fills `digits` with `x` (> 0) rounded to `precision` significant digits (C's
@@ -175,29 +198,5 @@ package struct DecimalDigits: Sendable {
         }
         while digits.last == UInt8(ascii: "0") { digits.removeLast() }
         return decimalPoint
-    }
-}
-
-/// Swift's shortest round-trip text of a double (`description`'s), written straight into
-/// a byte array: `Double.write(to:)` hands a `TextOutputStream` the ASCII bytes it
-/// formatted (`_writeASCII`), where `description` makes a String of them first, on the
-/// heap for the 17-digit numbers most results have (34% of the cost, measured).
-struct ASCIISink: TextOutputStream {
-    var bytes: [UInt8]
-
-    /// Appends `x`'s text to `out`.
-    static func write(_ x: Double, to out: inout [UInt8]) {
-        var sink = ASCIISink(bytes: [])
-        swap(&sink.bytes, &out)
-        x.write(to: &sink)
-        swap(&sink.bytes, &out)
-    }
-
-    mutating func write(_ string: String) {
-        bytes.append(contentsOf: string.utf8)
-    }
-
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-        bytes.append(contentsOf: buffer)
     }
 }

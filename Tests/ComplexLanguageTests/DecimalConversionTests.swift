@@ -32,12 +32,20 @@ import TestSupport
     @Test func randomDigitStringsMatchStrtod() {
         var generator = SplitMix(seed: 11)
         for _ in 0..<200_000 {
-            let digits = Int.random(in: 1...21, using: &generator)
+            // Up to 40 digits: runs of eight are read at once while the mantissa has
+            // room, so every length and offset around 8, 16 and 19 is covered.
+            let digits = Int.random(in: 1...40, using: &generator)
             var text = String(Int.random(in: 1...9, using: &generator))
             for _ in 1..<digits { text += String(Int.random(in: 0...9, using: &generator)) }
-            if Bool.random(using: &generator) {
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0, 1:
                 let point = Int.random(in: 1...text.count, using: &generator)
                 text.insert(".", at: text.index(text.startIndex, offsetBy: point))
+            case 2:
+                // Zeros after the point before the first significant digit.
+                text = "0." + String(repeating: "0", count: Int.random(in: 0...12, using: &generator)) + text
+            default:
+                break
             }
             text += "e\(Int.random(in: -345...330, using: &generator))"
             let expected = strtod(text, nil)

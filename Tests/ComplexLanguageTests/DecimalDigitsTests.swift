@@ -2,15 +2,18 @@ import Testing
 import TestSupport
 @testable import ComplexLanguage
 
-/// `DecimalDigits`' short-decimal path (`1.5`, `0.61`) against the general shortest
-/// round-trip algorithm it stands in for (Swift's, laid out as Python's repr, which
-/// the oracle tests hold to CPython): the same bytes for every double it takes, and
-/// nothing written for every double it refuses.
+/// `DecimalDigits`' shortest digits (Schubfach, and the short-decimal path for `1.5`,
+/// `0.61`) against an independent algorithm: Swift's own shortest round-trip digits
+/// (`description`), laid out as Python's repr, which the oracle tests hold to CPython.
+/// The same bytes for every double; and the short path writes nothing for every double
+/// it refuses.
 @Suite struct DecimalDigitsTests {
-    /// What the general algorithm writes for `x`.
+    /// What the reference algorithm writes for `x` (> 0, finite).
     func general(_ x: Double) -> [UInt8] {
+        var digits = DecimalDigits()
+        let point = Array(x.description.utf8).withUnsafeBufferPointer { digits.parseDigits($0) }
         var out: [UInt8] = []
-        ASCIISink.write(x, to: &out)
+        digits.layOut(decimalPoint: point, useExponent: point <= -4 || point > 16, to: &out)
         return out
     }
 
@@ -77,5 +80,45 @@ import TestSupport
             var out: [UInt8] = []
             #expect(DecimalDigits.appendShortDecimal(x, to: &out), "\(x)")
         }
+    }
+
+    /// Schubfach across the whole range: random bit patterns (every exponent), and
+    /// what its branches turn on: powers of two (the narrower interval below), the
+    /// subnormals (the smallest scaled by 10), the ends of the range, and numbers whose
+    /// shortest digits are few (where a digit fewer is tried).
+    @Test func shortestDigitsMatchSwiftsAcrossTheRange() {
+        var generator = SplitMix(seed: 4_409)
+        var cases: [Double] = [.leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude,
+                               .leastNormalMagnitude.nextDown, .leastNormalMagnitude.nextUp, 1e16, 1e16.nextDown,
+                               9_007_199_254_740_994, 1e-4.nextDown, 1e23, 5e-324, 1e-323, 1.5e-323, 2e-323, 1.7e308]
+        for exponent in 0..<2047 {
+            let power = Double(bitPattern: UInt64(exponent) << 52)
+            cases += [power, power.nextUp, power.nextDown]
+        }
+        for fraction in UInt64(1)...5_000 { cases.append(Double(bitPattern: fraction)) }
+        for _ in 0..<20_000 { cases.append(Double(bitPattern: generator.next() & 0x000F_FFFF_FFFF_FFFF)) }
+        // Decimals of 1 to 17 digits at every scale: their shortest text is their own.
+        for _ in 0..<100_000 {
+            let digits = generator.next() % DecimalDigits.powersOfTen[Int(generator.next() % 17) + 1]
+            if let x = Double("\(digits)e\(Int(generator.next() % 650) - 340)") { cases.append(x) }
+        }
+        for power in -325...308 {
+            if let x = Double("1e\(power)") { cases += [x, x.nextUp, x.nextDown] }
+            if let x = Double("1.2345e\(power)") { cases.append(x) }
+        }
+        for _ in 0..<400_000 { cases.append(Double(bitPattern: generator.next() & 0x7FEF_FFFF_FFFF_FFFF)) }
+        var mismatches = 0
+        for x in cases where x > 0 && x.isFinite {
+            var digits = DecimalDigits()
+            var out: [UInt8] = []
+            digits.appendShortest(x, to: &out)
+            if out != general(x) {
+                mismatches += 1
+                if mismatches <= 5 {
+                    Issue.record("\(x.bitPattern): \(String(decoding: out, as: UTF8.self)), Swift's \(String(decoding: general(x), as: UTF8.self))")
+                }
+            }
+        }
+        #expect(mismatches == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ComplexLanguage
 
 @Suite struct FormatterTests {
@@ -38,6 +39,27 @@ import Testing
         var out = Array("x=".utf8)
         out.appendDecimal(value)
         #expect(String(decoding: out, as: UTF8.self) == "x=" + expected)
+    }
+
+    /// Every power of ten and its neighbours (where the digit count changes), random
+    /// values of every length, and leading zeros, against String's digits.
+    @Test func decimalDigitsAtEveryLength() {
+        var values: [UInt64] = [0, .max, .max - 1]
+        var power: UInt64 = 1
+        for _ in 0...19 {
+            values += [power - 1, power, power + 1]
+            if power <= UInt64.max / 10 { power *= 10 }
+        }
+        var generator = SplitMix(seed: 64)
+        for _ in 0..<20_000 { values.append(generator.next() >> (generator.next() % 64)) }
+        for value in values {
+            let minimum = Int(value % 23)
+            var out = Array("x".utf8)
+            out.appendDecimal(value, minimumDigits: minimum)
+            let digits = String(value)
+            let expected = "x" + String(repeating: "0", count: max(0, min(minimum, 20) - digits.count)) + digits
+            #expect(String(decoding: out, as: UTF8.self) == expected)
+        }
     }
 
     @Test func significantDigitsFollowPythonsG() {
