@@ -184,35 +184,42 @@ struct HTTPRequestParser {
 
     /// Reads the request line and the fields that matter into `current`: by index over
     /// the head's bytes, with no array per line (`split` was an eighth of a request's
-    /// instructions under callgrind).
+    /// instructions under callgrind), and each field line in one pass: its name's
+    /// token check finds the colon, and its value's control-character check finds the
+    /// line's end (a search for each, and a check for each, were a third of the
+    /// server's instructions for a pipelined HTTP request).
     mutating func readHead(_ head: UnsafeBufferPointer<UInt8>) throws(Malformed) -> Framing {
         current = Head()
         var length: Int?
         var chunked = false
         var connectionClose = false, connectionKeepAlive = false
         var hosts = 0
-        var position = 0
-        var first = true
+        let firstNewline = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: head, from: 0) ?? head.count
+        try readRequestLine(HTTPSyntax.trimmingCR(UnsafeBufferPointer(rebasing: head[..<firstNewline])))
+        var position = firstNewline + 1
         while position < head.count {
-            let newline = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: head, from: position) ?? head.count
-            let line = HTTPSyntax.trimmingCR(UnsafeBufferPointer(rebasing: head[position..<newline]))
-            position = newline + 1
-            if first {
-                first = false
-                try readRequestLine(line)
+            // An empty line (LF, or CR LF; a final lone CR counts as one).
+            let first = head[position]
+            if first == UInt8(ascii: "\n") {
+                position += 1
                 continue
             }
-            if line.isEmpty { continue }
-            guard !HTTPSyntax.isSpace(line.first!) else { throw Malformed(description: "a folded header line (obsolete line folding)") }
-            guard let colon = HTTPSyntax.firstIndex(of: UInt8(ascii: ":"), in: line, from: 0) else {
-                throw Malformed(description: "a header line without a colon")
+            if first == UInt8(ascii: "\r") && (position + 1 == head.count || head[position + 1] == UInt8(ascii: "\n")) {
+                position += 2
+                continue
             }
-            let name = UnsafeBufferPointer(rebasing: line[..<colon])
-            guard !name.isEmpty, HTTPSyntax.isToken(name) else { throw Malformed(description: "a header name that is not a token") }
-            let value = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: line[(colon + 1)...]))
-            guard !HTTPSyntax.hasControlCharacter(value) else {
-                throw Malformed(description: "a control character in a header value")
+            guard !HTTPSyntax.isSpace(first) else { throw Malformed(description: "a folded header line (obsolete line folding)") }
+            let colon = HTTPSyntax.tokenEnd(in: head, from: position)
+            guard colon > position, colon < head.count, head[colon] == UInt8(ascii: ":") else {
+                // A colon further on in the line makes the name the fault.
+                let lineEnd = HTTPSyntax.firstIndex(of: UInt8(ascii: "\n"), in: head, from: position) ?? head.count
+                let hasColon = HTTPSyntax.firstIndex(of: UInt8(ascii: ":"), in: UnsafeBufferPointer(rebasing: head[..<lineEnd]), from: position) != nil
+                throw Malformed(description: hasColon ? "a header name that is not a token" : "a header line without a colon")
             }
+            let name = UnsafeBufferPointer(rebasing: head[position..<colon])
+            let (lineEnd, next) = try HTTPSyntax.fieldValueEnd(in: head, from: colon + 1)
+            position = next
+            let value = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: head[(colon + 1)..<lineEnd]))
             switch name.count {
             case 14 where HTTPSyntax.equalsIgnoringCase(name, "content-length"):
                 guard let count = HTTPSyntax.contentLength(value), length == nil || length == count else {

@@ -34,15 +34,10 @@ package enum HTTPSyntax {
     /// time, it was a quarter of the server's head parsing under perf.
     package static func hasControlCharacter(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = value.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var index = 0
         while index + 8 <= value.count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            // Some byte below 0x20, or equal to 0x7F (a zero byte in word ^ 0x7F…): then
-            // the eight are looked at one by one, as a tab is allowed.
-            let below = (word &- ones &* 0x20) & ~word & highs
-            let delete = word ^ (ones &* 0x7F)
-            if below | ((delete &- ones) & ~delete & highs) != 0 { break }
+            // Then the eight are looked at one by one, as a tab is allowed.
+            if hasControlByte(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) { break }
             index += 8
         }
         while index < value.count {
@@ -53,39 +48,138 @@ package enum HTTPSyntax {
         return false
     }
 
+    /// True when a byte of `word` is below 0x20 (a tab among them), or DEL.
+    @inline(__always)
+    static func hasControlByte(_ word: UInt64) -> Bool { controlBytes(word) != 0 }
+
+    /// Nonzero when a byte of `word` is below 0x20 or DEL (a zero byte in word ^ 0x7F…);
+    /// its lowest set bit is the top bit of the first such byte in memory. (Bits above
+    /// it may be set by a borrow, so only the first is exact.)
+    @inline(__always)
+    static func controlBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let below = (word &- ones &* 0x20) & ~word & highs
+        let delete = word ^ (ones &* 0x7F)
+        return below | ((delete &- ones) & ~delete & highs)
+    }
+
+    /// Where the field value from `start` ends (before its line's CR LF or LF) and
+    /// where the next line begins; malformed at a control character other than tab
+    /// (RFC 9110 §5.5). Eight bytes at a time while none is below 0x20 or DEL: one pass
+    /// finds the line's end and checks the value.
+    package static func fieldValueEnd(in head: UnsafeBufferPointer<UInt8>, from start: Int) throws(Malformed) -> (end: Int, next: Int) {
+        var index = start
+        while true {
+            if index + 8 <= head.count {
+                let found = controlBytes(UnsafeRawPointer(head.baseAddress! + index).loadUnaligned(as: UInt64.self))
+                if found == 0 {
+                    index += 8
+                    continue
+                }
+                index += found.trailingZeroBitCount >> 3
+            }
+            guard index < head.count else { return (head.count, head.count) }
+            let byte = head[index]
+            if (byte >= 0x20 && byte != 0x7F) || byte == 0x09 {
+                index += 1
+                continue
+            }
+            if byte == UInt8(ascii: "\n") { return (index, index + 1) }
+            if byte == UInt8(ascii: "\r") && (index + 1 == head.count || head[index + 1] == UInt8(ascii: "\n")) {
+                return (index, index + 2)
+            }
+            throw Malformed(description: "a control character in a header value")
+        }
+    }
+
+    /// The index of the first byte from `start` on that is not a token character (a
+    /// field name's end: its colon, if the line is well formed).
+    package static func tokenEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        // Names are mostly letters and `-`: eight bytes at a time, to the first other.
+        while index + 8 <= bytes.count {
+            let others = notLettersOrDashes(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+            if others == 0 {
+                index += 8
+                continue
+            }
+            index += others.trailingZeroBitCount >> 3
+            guard isTokenByte(bytes[index]) else { return index }
+            index += 1
+        }
+        while index < bytes.count, isTokenByte(bytes[index]) { index += 1 }
+        return index
+    }
+
+    /// The top bit of each byte of `word` that is not an ASCII letter or `-` (the first
+    /// byte in memory is the lowest). A byte is a letter when its top bit is clear and,
+    /// with 0x20 set, it lies in `a`…`z` (only `A`–`Z` and `a`–`z` do); it is `-` when
+    /// it XORs with `-` to zero. No carry crosses a byte, so each bit is exact.
+    @inline(__always)
+    static func notLettersOrDashes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080, lows = ~highs
+        let folded = word & lows | ones &* 0x20
+        let fromA = folded &+ ones &* (0x80 - 0x61), pastZ = folded &+ ones &* (0x80 - 0x7B)
+        let letters = fromA & ~pastZ & ~word
+        let dashes = word ^ (ones &* 0x2D)
+        let isDash = ~(((dashes & lows) &+ lows) | dashes) & highs
+        return ~(letters | isDash) & highs
+    }
+
     /// True when every byte is a character of a token (a method, a field name): RFC 9110
     /// §5.6.2's tchar.
     package static func isToken(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        tokenCharacters.withUnsafeBufferPointer { table in
-            for byte in bytes where !table[Int(byte)] { return false }
-            return true
-        }
+        for byte in bytes where !isTokenByte(byte) { return false }
+        return true
     }
 
-    static let tokenCharacters: [Bool] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
-        }
+    /// A tchar: a letter, a digit, or one of ``!#$%&'*+-.^_`|~``; a bit each in two
+    /// words (bytes 0–63, 64–127), no table to load or to initialise.
+    @inline(__always)
+    package static func isTokenByte(_ byte: UInt8) -> Bool {
+        let low: UInt64 = 0x03FF_6CFA_0000_0000, high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+        return byte < 64 ? (low >> byte) & 1 != 0 : byte < 128 && (high >> (byte & 63)) & 1 != 0
     }
 
-    /// Compares with an ASCII name, letters in any case.
+    /// Compares with an ASCII name, letters in any case: eight bytes at a time, each
+    /// word put in lower case at once (a byte at a time through a table, this was a
+    /// twentieth of an HTTP request's instructions on either side under callgrind).
     package static func equalsIgnoringCase(_ given: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        guard given.count == name.utf8CodeUnitCount else { return false }
-        // Both sides through one table of lower case, by index: a load each and one
-        // comparison a byte (the arithmetic it replaced was a sixteenth of an HTTP
-        // request's instructions on either side under callgrind).
-        let expected = name.utf8Start
-        return lowerCase.withUnsafeBufferPointer { lower in
-            for index in 0..<given.count where lower[Int(given[index])] != lower[Int(expected[index])] { return false }
-            return true
+        let count = given.count
+        guard count == name.utf8CodeUnitCount else { return false }
+        guard count > 0 else { return true }
+        let left = UnsafeRawPointer(given.baseAddress!), right = UnsafeRawPointer(name.utf8Start)
+        if count < 8 {
+            var a: UInt64 = 0, b: UInt64 = 0
+            for index in 0..<count {
+                a = a << 8 | UInt64(left.load(fromByteOffset: index, as: UInt8.self))
+                b = b << 8 | UInt64(right.load(fromByteOffset: index, as: UInt8.self))
+            }
+            return lowerCased(a) == lowerCased(b)
         }
+        var index = 0
+        while index + 8 < count {
+            guard lowerCased(left.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    == lowerCased(right.loadUnaligned(fromByteOffset: index, as: UInt64.self)) else { return false }
+            index += 8
+        }
+        // The last eight, which may overlap the eight before.
+        return lowerCased(left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            == lowerCased(right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
     }
 
-    /// Each byte in ASCII lower case: `A`–`Z` to `a`–`z`, every other byte as it is.
-    static let lowerCase: [UInt8] = (0...255).map { UInt8($0) &- UInt8(ascii: "A") < 26 ? UInt8($0) | 0x20 : UInt8($0) }
+    /// Each byte of `word` in ASCII lower case: `A`–`Z` to `a`–`z`, every other byte as
+    /// it is. A byte is upper case when its low seven bits reach `A` and not `[` and its
+    /// top bit is clear; those gain 0x20.
+    @inline(__always)
+    static func lowerCased(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let heptets = word & (ones &* 0x7F)
+        let fromA = heptets &+ ones &* (0x80 - 0x41)
+        let pastZ = heptets &+ ones &* (0x80 - 0x5B)
+        let upper = fromA & ~pastZ & ~word & (ones &* 0x80)
+        return word | upper >> 2
+    }
 
     /// Compares with `literal`, byte for byte (memcmp).
     package static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {

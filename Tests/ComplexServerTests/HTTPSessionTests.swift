@@ -1,6 +1,7 @@
 @testable import ComplexServer
 import ComplexWire
 import Testing
+import TestSupport
 
 /// HTTP/1.1 without its I/O (`HTTPSession`, `HTTPRequestParser`): pipelined requests
 /// answered in order in one output, requests cut anywhere, chunked bodies, statuses
@@ -255,5 +256,54 @@ import Testing
                                             "HTTP/1.1 404 Not Found", "HTTP/1.1 404 Not Found", "HTTP/1.1 404 Not Found",
                                             "HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 400 Bad Request", "HTTP/1.1 200 OK",
                                             "HTTP/1.1 404 Not Found"])
+    }
+
+    /// The bitmap of token characters against RFC 9110's list, every byte.
+    @Test func tokenBytesAreRFC9110s() {
+        let others = Array("!#$%&'*+-.^_`|~".utf8)
+        for byte in UInt8.min...UInt8.max {
+            let expected = (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || others.contains(byte)
+            #expect(HTTPSyntax.isTokenByte(byte) == expected, "byte \(byte)")
+        }
+    }
+
+    /// A name's end found eight bytes at a time against the rule a byte at a time, on
+    /// random runs of letters and `-` with now and then any byte at all.
+    @Test func tokenEndsAreFoundWhereverTheyAre() {
+        var generator = SplitMix(seed: 3_986)
+        let common = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-".utf8)
+        for _ in 0..<50_000 {
+            let bytes = (0..<Int(generator.next() % 40)).map { _ in
+                generator.next() % 16 == 0 ? UInt8(truncatingIfNeeded: generator.next()) : common[Int(generator.next() % UInt64(common.count))]
+            }
+            let start = bytes.isEmpty ? 0 : Int(generator.next() % UInt64(bytes.count))
+            let expected = bytes[start...].firstIndex { !HTTPSyntax.isTokenByte($0) } ?? bytes.count
+            #expect(bytes.withUnsafeBufferPointer { HTTPSyntax.tokenEnd(in: $0, from: start) } == expected, "\(bytes) from \(start)")
+        }
+    }
+
+    /// Case-blind comparison eight bytes at a time against the rule a byte at a time:
+    /// every byte value in every position of names of every length the parsers use,
+    /// and each name's case flipped a letter at a time.
+    @Test func caseBlindComparisonIsExact() {
+        let names: [StaticString] = ["host", "expect", "chunked", "content-length", "transfer-encoding", "connection",
+                                     "authorization", "X-Request-Id", "close", "keep-alive", "100-continue", "a"]
+        func lower(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
+        for name in names {
+            let expected = Array(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            for position in expected.indices {
+                for byte in UInt8.min...UInt8.max {
+                    var given = expected
+                    given[position] = byte
+                    let same = lower(byte) == lower(expected[position])
+                    #expect(given.withUnsafeBufferPointer { HTTPSyntax.equalsIgnoringCase($0, name) } == same, "\(given) against \(name)")
+                }
+                var flipped = expected
+                if (flipped[position] | 0x20) &- UInt8(ascii: "a") < 26 { flipped[position] ^= 0x20 }
+                #expect(flipped.withUnsafeBufferPointer { HTTPSyntax.equalsIgnoringCase($0, name) })
+            }
+            #expect(!(expected + [0x20]).withUnsafeBufferPointer { HTTPSyntax.equalsIgnoringCase($0, name) })
+            #expect(!Array(expected.dropLast()).withUnsafeBufferPointer { HTTPSyntax.equalsIgnoringCase($0, name) })
+        }
     }
 }
