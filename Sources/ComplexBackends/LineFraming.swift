@@ -23,9 +23,8 @@ package struct LineFraming: WireFraming {
     }
 
     package mutating func appendRequest(_ call: OperationCall, to buffer: inout [UInt8]) {
-        WireRequest(call.operation, call.a, call.b).encode(to: &buffer, writer: &writer, id: nextRequestID)
+        WireRequest(call.operation, call.a, call.b).encode(to: &buffer, writer: &writer, id: nextRequestID, asLine: true)
         nextRequestID += 1
-        buffer.append(UInt8(ascii: "\n"))
     }
 
     package mutating func takeReplies(

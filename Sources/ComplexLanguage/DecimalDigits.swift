@@ -18,23 +18,39 @@ package struct DecimalDigits: Sendable {
 
     /// `repr`'s digits of `magnitude` (> 0, finite).
     package mutating func appendShortest(_ magnitude: Double, to out: inout [UInt8]) {
+        out.appendBytes(maximumCount: Self.maximumShortestLength) { Self.writeShortest(magnitude, at: $0) }
+    }
+
+    /// The most bytes `writeShortest` writes: 17 digits, a point and `e-308`.
+    package static var maximumShortestLength: Int { 24 }
+
+    /// Writes `repr`'s digits of `magnitude` (> 0, finite) at `start`, which has room
+    /// for `maximumShortestLength`; returns how many it wrote.
+    package static func writeShortest(_ magnitude: Double, at start: UnsafeMutablePointer<UInt8>) -> Int {
         if magnitude < 9_007_199_254_740_992 {
             if magnitude == magnitude.rounded(.towardZero) {
                 // Integers below 2^53 print as their exact digits; they are most of what
                 // people type, and the wire formats every operand.
-                out.appendDecimal(UInt64(magnitude))
-                return
+                return writeDecimal(UInt64(magnitude), at: start)
             }
-            if Self.appendShortDecimal(magnitude, to: &out) { return }
+            if let count = writeShortDecimal(magnitude, at: start) { return count }
         }
-        Self.appendShortestDecimal(magnitude, to: &out)
+        return writeShortestDecimal(magnitude, at: start)
+    }
+
+    /// Writes `value`'s decimal digits at `start` (room for 20); returns how many.
+    package static func writeDecimal(_ value: UInt64, at start: UnsafeMutablePointer<UInt8>) -> Int {
+        let count = digitCount(value)
+        write(value, digits: count, at: start)
+        return count
     }
 
     /// Writes `x` (a non-integer, 1e-4 ≤ x < 2^53) when its shortest round-trip text has
     /// at most 8 digits after the point, as `1.5`, `0.61` or `12.16`: what people type
     /// and what sums of it often are, and what the wire writes for every such operand.
-    /// False, having written nothing, for any other x (most results of a multiplication
-    /// have 17 digits), which then takes the general algorithm.
+    /// Returns how many bytes it wrote; nil, having written nothing, for any other x
+    /// (most results of a multiplication have 17 digits), which then takes the general
+    /// algorithm.
     ///
     /// Why what it writes is the shortest text, as `repr` picks it: M = x × 10^8, if that
     /// is an integer, less its trailing zeros, is a candidate m × 10^-k. It is written
@@ -46,11 +62,11 @@ package struct DecimalDigits: Sendable {
     /// not end in 0. Fixed notation is Python's from 1e-4 up (x ≥ 1e-4 and x rounds from
     /// it, so its shortest text is at least 1e-4).
     @inline(__always)
-    static func appendShortDecimal(_ x: Double, to out: inout [UInt8]) -> Bool {
+    static func writeShortDecimal(_ x: Double, at start: UnsafeMutablePointer<UInt8>) -> Int? {
         // x < 2^53 / 10^8 keeps M below 2^53, where every integer is a double.
-        guard x >= 1e-4, x < 90_071_992.547_409_92 else { return false }
+        guard x >= 1e-4, x < 90_071_992.547_409_92 else { return nil }
         let scaled = x * 1e8
-        guard scaled == scaled.rounded(.towardZero) else { return false }
+        guard scaled == scaled.rounded(.towardZero) else { return nil }
         var m = UInt64(scaled)
         var places = 8
         // Trailing zeros off, four, two, then one at a time (at most 7: with 8, x would
@@ -59,17 +75,14 @@ package struct DecimalDigits: Sendable {
         if m % 100 == 0 { m /= 100; places -= 2 }
         if m % 10 == 0 { m /= 10; places -= 1 }
         let unit = DecimalConversion.powerOfTen(places)
-        guard Double(m) / unit == x, x.ulp * unit < 1 else { return false }
-        // The whole part, the point and the k places, in one write.
+        guard Double(m) / unit == x, x.ulp * unit < 1 else { return nil }
+        // The whole part, the point and the k places.
         let (whole, fraction) = m.quotientAndRemainder(dividingBy: powersOfTen[places])
         let wholeDigits = digitCount(whole)
-        out.appendBytes(maximumCount: wholeDigits + 1 + places) { start in
-            write(whole, digits: wholeDigits, at: start)
-            start[wholeDigits] = UInt8(ascii: ".")
-            write(fraction, digits: places, at: start + wholeDigits + 1)
-            return wholeDigits + 1 + places
-        }
-        return true
+        write(whole, digits: wholeDigits, at: start)
+        start[wholeDigits] = UInt8(ascii: ".")
+        write(fraction, digits: places, at: start + wholeDigits + 1)
+        return wholeDigits + 1 + places
     }
 
     /// How many decimal digits `value` has (1 for 0).

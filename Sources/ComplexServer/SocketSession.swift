@@ -150,8 +150,7 @@ package struct SocketSession: ConnectionSession {
 
     mutating func send(_ response: WireResponse, into output: inout [UInt8], id: UnsafeBufferPointer<UInt8>? = nil) {
         let start = output.count
-        response.encode(to: &output, writer: &writer, id: id)
-        output.append(UInt8(ascii: "\n"))
+        response.encode(to: &output, writer: &writer, id: id, asLine: true)
         processor.sent(response, bytes: output.count - start)
         answered += 1
         if !served { served = response.answersTheRequest }

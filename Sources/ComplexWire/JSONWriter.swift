@@ -3,36 +3,24 @@ import ComplexLanguage
 /// Appends the wire's JSON to a byte buffer: numbers in their shortest round-trip form
 /// (`DecimalDigits`, never the REPL's display settings), non-finite numbers as the
 /// strings "inf", "-inf", "nan", and negative zero as `-0.0`: JSON readers such as
-/// Python's read `-0` as the integer 0 and lose the sign.
+/// Python's read `-0` as the integer 0 and lose the sign (`ByteCursor.writeNumber`).
 package struct JSONWriter: Sendable {
-    var digits = DecimalDigits()
-
     package init() {}
 
-    package mutating func appendNumber(_ x: Double, to out: inout [UInt8]) {
-        if x.isNaN {
-            out.appendLiteral(#""nan""#)
-        } else if x.isInfinite {
-            out.append(contentsOf: (x < 0 ? #""-inf""# : #""inf""#).utf8)
-        } else if x == 0 {
-            out.append(contentsOf: (x.sign == .minus ? "-0.0" : "0").utf8)
-        } else {
-            if x < 0 { out.append(UInt8(ascii: "-")) }
-            digits.appendShortest(Swift.abs(x), to: &out)
+    package func appendNumber(_ x: Double, to out: inout [UInt8]) {
+        out.appendBytes(maximumCount: ByteCursor.maximumNumberLength) { start in
+            var cursor = ByteCursor(start)
+            cursor.writeNumber(x)
+            return cursor.count
         }
     }
 
     /// A real as a number, a complex as `[re, im]`.
-    package mutating func appendValue(_ value: Value, to out: inout [UInt8]) {
-        switch value {
-        case .real(let x):
-            appendNumber(x, to: &out)
-        case .complex(let z):
-            out.append(UInt8(ascii: "["))
-            appendNumber(z.re, to: &out)
-            out.append(UInt8(ascii: ","))
-            appendNumber(z.im, to: &out)
-            out.append(UInt8(ascii: "]"))
+    package func appendValue(_ value: Value, to out: inout [UInt8]) {
+        out.appendBytes(maximumCount: ByteCursor.maximumValueLength) { start in
+            var cursor = ByteCursor(start)
+            cursor.writeValue(value)
+            return cursor.count
         }
     }
 

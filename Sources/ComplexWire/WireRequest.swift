@@ -217,31 +217,47 @@ package struct WireRequest: Sendable, Equatable {
         return WireRequest(operation, a, b)
     }
 
-    /// Appends the request as one JSON object (no newline): `{"op":"add","a":…,"b":…}`,
-    /// with `"id":N` last when `id` is given.
-    package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UInt64? = nil) {
-        out.append(contentsOf: Self.requestPrefixes[operation.index])
-        appendOperands(to: &out, writer: &writer, id: id)
+    /// Appends the request as one JSON object: `{"op":"add","a":…,"b":…}`, with `"id":N`
+    /// last when `id` is given, and a newline after it `asLine` (the socket protocol's
+    /// framing). One write into room made once.
+    package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UInt64? = nil, asLine: Bool = false) {
+        Self.requestPrefixes[operation.index].withUnsafeBufferPointer { prefix in
+            out.appendBytes(maximumCount: prefix.count + Self.maximumOperandsLength) { start in
+                var cursor = ByteCursor(start)
+                cursor.write(prefix)
+                writeOperands(to: &cursor, id: id)
+                if asLine { cursor.write(UInt8(ascii: "\n")) }
+                return cursor.count
+            }
+        }
     }
 
     /// Appends the operands alone as one JSON object, `{"a":…,"b":…}`: the request for
     /// a transport that names the operation elsewhere (HTTP, in its path).
     package func encodeOperands(to out: inout [UInt8], writer: inout JSONWriter) {
-        out.appendLiteral(#"{"a":"#)
-        appendOperands(to: &out, writer: &writer)
+        out.appendBytes(maximumCount: 5 + Self.maximumOperandsLength) { start in
+            var cursor = ByteCursor(start)
+            cursor.write(#"{"a":"#)
+            writeOperands(to: &cursor, id: nil)
+            return cursor.count
+        }
     }
 
+    /// The most bytes after `"a":` : two values, `,"b":`, `,"id":` and its digits, `}`
+    /// and a newline.
+    static var maximumOperandsLength: Int { 2 * ByteCursor.maximumValueLength + 5 + 6 + ByteCursor.maximumDecimalLength + 2 }
+
     /// `…,"b":…}` after `"a":`: what both objects end with.
-    func appendOperands(to out: inout [UInt8], writer: inout JSONWriter, id: UInt64? = nil) {
-        writer.appendValue(a, to: &out)
+    func writeOperands(to cursor: inout ByteCursor, id: UInt64?) {
+        cursor.writeValue(a)
         if let b {
-            out.appendLiteral(#","b":"#)
-            writer.appendValue(b, to: &out)
+            cursor.write(#","b":"#)
+            cursor.writeValue(b)
         }
         if let id {
-            out.appendLiteral(#","id":"#)
-            out.appendDecimal(id)
+            cursor.write(#","id":"#)
+            cursor.writeDecimal(id)
         }
-        out.append(UInt8(ascii: "}"))
+        cursor.write(UInt8(ascii: "}"))
     }
 }

@@ -19,13 +19,26 @@ package enum WireResponse: Sendable, Equatable {
         }
     }
 
-    /// Appends the response as one JSON object (no newline); `id`, the request's id as
-    /// it was written, is echoed after the rest: `{"result":[1,-2],"id":7}`.
-    package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UnsafeBufferPointer<UInt8>? = nil) {
+    /// Appends the response as one JSON object, and a newline after it `asLine` (the
+    /// socket protocol's framing); `id`, the request's id as it was written, is echoed
+    /// after the rest: `{"result":[1,-2],"id":7}`.
+    package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UnsafeBufferPointer<UInt8>? = nil, asLine: Bool = false) {
         switch self {
         case .result(let value):
-            out.appendLiteral(#"{"result":"#)
-            writer.appendValue(value, to: &out)
+            // `{"result":`, the value, `,"id":`, the id, `}` and a newline: one write.
+            out.appendBytes(maximumCount: 10 + ByteCursor.maximumValueLength + 6 + (id?.count ?? 0) + 2) { start in
+                var cursor = ByteCursor(start)
+                cursor.write(#"{"result":"#)
+                cursor.writeValue(value)
+                if let id {
+                    cursor.write(#","id":"#)
+                    cursor.write(id)
+                }
+                cursor.write(UInt8(ascii: "}"))
+                if asLine { cursor.write(UInt8(ascii: "\n")) }
+                return cursor.count
+            }
+            return
         case .failure(let code, let message):
             out.appendLiteral(#"{"error":{"code":"#)
             writer.appendString(code.spelling, to: &out)
@@ -38,6 +51,7 @@ package enum WireResponse: Sendable, Equatable {
             out.append(contentsOf: id)
         }
         out.append(UInt8(ascii: "}"))
+        if asLine { out.append(UInt8(ascii: "\n")) }
     }
 
     /// Decodes a reply as a client must read it: strictly (numbers only as the server
