@@ -34,18 +34,26 @@ package struct HTTPFraming: WireFraming {
         nextReplyID = nextRequestID
     }
 
-    /// Lays the request out here: a fixed shape, no encoder.
+    /// Lays the request out here: a fixed shape, no encoder; the body first, then the
+    /// whole request in one write into room made once.
     package mutating func appendRequest(_ call: OperationCall, to buffer: inout [UInt8]) {
         body.removeAll(keepingCapacity: true)
         WireRequest(call.operation, call.a, call.b).encodeOperands(to: &body, writer: &writer)
-        buffer.append(contentsOf: requestLines[call.operation.index])
-        buffer.append(contentsOf: requestHeaders)
-        buffer.appendDecimal(nextRequestID)
+        let line = requestLines[call.operation.index]
+        let id = nextRequestID
         nextRequestID += 1
-        buffer.append(contentsOf: Self.contentLengthPrefix)
-        buffer.appendDecimal(UInt64(body.count))
-        buffer.appendLiteral("\r\n\r\n")
-        buffer.append(contentsOf: body)
+        buffer.appendBytes(maximumCount: line.count + requestHeaders.count + Self.contentLengthPrefix.count
+                            + 2 * ByteCursor.maximumDecimalLength + 4 + body.count) { room in
+            var cursor = ByteCursor(room)
+            cursor.write(line)
+            cursor.write(requestHeaders)
+            cursor.writeDecimal(id)
+            cursor.write(Self.contentLengthPrefix)
+            cursor.writeDecimal(UInt64(body.count))
+            cursor.write("\r\n\r\n")
+            cursor.write(body)
+            return cursor.count
+        }
     }
 
     package mutating func takeReplies(

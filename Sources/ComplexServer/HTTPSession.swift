@@ -186,6 +186,35 @@ package struct HTTPSession: ConnectionSession {
     mutating func write(status: Int, head: HTTPRequestParser.Head, body: [UInt8], into output: inout [UInt8], allow: String? = nil,
                         contentHeaders: [UInt8]? = nil, reporting response: WireResponse? = nil) {
         let start = output.count
+        if status == 200 && head.minorVersion == 1 && head.keepAlive && head.method != .head && contentHeaders == nil && allow == nil {
+            // Nearly every response: one write into room made once (piece by piece, the
+            // appends were a twentieth of a pipelined request's instructions).
+            output.appendBytes(maximumCount: Self.okPrefix.count + ByteCursor.maximumDecimalLength + Self.requestIDPrefix.count
+                                + RequestID.maximumLength + Self.headEnd.count + body.count + 1) { room in
+                var cursor = ByteCursor(room)
+                cursor.write(Self.okPrefix)
+                cursor.writeDecimal(UInt64(body.count + 1))
+                if let id = head.requestID {
+                    cursor.write(Self.requestIDPrefix)
+                    id.write(to: &cursor)
+                }
+                cursor.write(Self.headEnd)
+                cursor.write(body)
+                cursor.write(UInt8(ascii: "\n"))
+                return cursor.count
+            }
+        } else {
+            writeInPieces(status: status, head: head, body: body, into: &output, allow: allow, contentHeaders: contentHeaders)
+        }
+        processor.sent(response, bytes: output.count - start)
+        answered += 1
+        if !served { served = (200..<300).contains(status) || response?.answersTheRequest == true }
+    }
+
+    /// Any other response: another status or version, `Allow`, `Connection`, other
+    /// content headers, or a HEAD request's (the headers of GET's and no body).
+    mutating func writeInPieces(status: Int, head: HTTPRequestParser.Head, body: [UInt8], into output: inout [UInt8], allow: String?,
+                                contentHeaders: [UInt8]?) {
         if status == 200 && head.minorVersion == 1 && contentHeaders == nil {
             output.append(contentsOf: Self.okPrefix)
         } else {
@@ -208,13 +237,10 @@ package struct HTTPSession: ConnectionSession {
             output.appendLiteral("\r\nConnection: keep-alive")
         }
         output.append(contentsOf: Self.headEnd)
-        if head.method != .head {  // a HEAD response has the headers of GET's and no body
+        if head.method != .head {
             output.append(contentsOf: body)
             output.append(UInt8(ascii: "\n"))
         }
-        processor.sent(response, bytes: output.count - start)
-        answered += 1
-        if !served { served = (200..<300).contains(status) || response?.answersTheRequest == true }
     }
 
     /// `GET /ops`: every operation's name and operand counts, written once with the

@@ -12,6 +12,16 @@ enum RequestID: Equatable {
         self = WireRequest.decimalID(value).map(RequestID.decimal) ?? .text(Array(value))
     }
 
+    /// The most bytes `write(to:)` writes.
+    static var maximumLength: Int { Swift.max(WireRequest.maximumIDLength, ByteCursor.maximumDecimalLength) }
+
+    func write(to cursor: inout ByteCursor) {
+        switch self {
+        case .decimal(let number): cursor.writeDecimal(number)
+        case .text(let bytes): cursor.write(bytes)
+        }
+    }
+
     func append(to output: inout [UInt8]) {
         switch self {
         case .decimal(let number): output.appendDecimal(number)

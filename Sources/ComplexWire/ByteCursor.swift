@@ -6,56 +6,61 @@ import ComplexLanguage
 /// instructions a piece, a tenth of a pipelined client's (callgrind).
 ///
 /// The caller makes room for the most the message can take: the `maximum…Length`s here.
-struct ByteCursor {
+package struct ByteCursor {
     let start: UnsafeMutablePointer<UInt8>
     var position: UnsafeMutablePointer<UInt8>
 
-    init(_ start: UnsafeMutablePointer<UInt8>) {
+    package init(_ start: UnsafeMutablePointer<UInt8>) {
         self.start = start
         position = start
     }
 
     /// How many bytes have been written.
-    var count: Int { start.distance(to: position) }
+    package var count: Int { start.distance(to: position) }
 
     /// The most bytes `writeNumber` writes: a sign and the longest shortest digits (and
     /// more than `"-inf"` or `-0.0`).
-    static var maximumNumberLength: Int { 1 + DecimalDigits.maximumShortestLength }
+    package static var maximumNumberLength: Int { 1 + DecimalDigits.maximumShortestLength }
 
     /// The most bytes `writeValue` writes: `[re,im]`.
-    static var maximumValueLength: Int { 3 + 2 * maximumNumberLength }
+    package static var maximumValueLength: Int { 3 + 2 * maximumNumberLength }
 
     /// The most bytes `writeDecimal` writes.
-    static var maximumDecimalLength: Int { 20 }
+    package static var maximumDecimalLength: Int { 20 }
 
     @inline(__always)
-    mutating func write(_ byte: UInt8) {
+    package mutating func write(_ byte: UInt8) {
         position.initialize(to: byte)
         position += 1
     }
 
     @inline(__always)
-    mutating func write(_ literal: StaticString) {
+    package mutating func write(_ literal: StaticString) {
         position.initialize(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
         position += literal.utf8CodeUnitCount
     }
 
     @inline(__always)
-    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
         position.initialize(from: base, count: bytes.count)
         position += bytes.count
     }
 
+    @inline(__always)
+    package mutating func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write($0) }
+    }
+
     /// `value` in decimal digits.
     @inline(__always)
-    mutating func writeDecimal(_ value: UInt64) {
+    package mutating func writeDecimal(_ value: UInt64) {
         position += DecimalDigits.writeDecimal(value, at: position)
     }
 
     /// A number as the wire writes it (`JSONWriter`): its shortest round-trip digits;
     /// non-finite numbers as the strings "inf", "-inf", "nan"; negative zero as `-0.0`.
-    mutating func writeNumber(_ x: Double) {
+    package mutating func writeNumber(_ x: Double) {
         if x.isNaN {
             write(#""nan""#)
         } else if x.isInfinite {
@@ -69,7 +74,7 @@ struct ByteCursor {
     }
 
     /// A real as a number, a complex as `[re,im]`.
-    mutating func writeValue(_ value: Value) {
+    package mutating func writeValue(_ value: Value) {
         switch value {
         case .real(let x):
             writeNumber(x)

@@ -282,6 +282,26 @@ import TestSupport
         }
     }
 
+    /// The usual response, written in one piece, is byte for byte what the general
+    /// writer lays out piece by piece: with no id, a number, the longest text id, and
+    /// bodies of every size that matters.
+    @Test func theOnePieceResponseIsThePieceByPieceOne() {
+        let ids: [RequestID?] = [nil, .decimal(0), .decimal(.max), .text(Array(String(repeating: "z", count: WireRequest.maximumIDLength).utf8))]
+        for id in ids {
+            for bodyLength in [0, 1, 30, 5_000] {
+                var head = HTTPRequestParser.Head()
+                head.method = .post
+                head.requestID = id
+                let body = [UInt8](repeating: UInt8(ascii: "7"), count: bodyLength)
+                var session = HTTPSession(maximumBodyLength: 1024, token: nil)
+                var fast: [UInt8] = Array("before".utf8), pieces: [UInt8] = Array("before".utf8)
+                session.write(status: 200, head: head, body: body, into: &fast)
+                session.writeInPieces(status: 200, head: head, body: body, into: &pieces, allow: nil, contentHeaders: nil)
+                #expect(fast == pieces, "\(String(describing: id)), \(bodyLength)")
+            }
+        }
+    }
+
     /// Case-blind comparison eight bytes at a time against the rule a byte at a time:
     /// every byte value in every position of names of every length the parsers use,
     /// and each name's case flipped a letter at a time.
