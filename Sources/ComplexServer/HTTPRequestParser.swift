@@ -217,7 +217,9 @@ struct HTTPRequestParser {
                 throw Malformed(description: hasColon ? "a header name that is not a token" : "a header line without a colon")
             }
             let name = UnsafeBufferPointer(rebasing: head[position..<colon])
-            let (lineEnd, next) = try HTTPSyntax.fieldValueEnd(in: head, from: colon + 1)
+            guard let (lineEnd, next) = HTTPSyntax.fieldValueEnd(in: head, from: colon + 1) else {
+                throw Malformed(description: "a control character in a header value")
+            }
             position = next
             let value = HTTPSyntax.trimmingSpaces(UnsafeBufferPointer(rebasing: head[(colon + 1)..<lineEnd]))
             switch name.count {

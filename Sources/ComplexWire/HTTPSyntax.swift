@@ -64,10 +64,10 @@ package enum HTTPSyntax {
     }
 
     /// Where the field value from `start` ends (before its line's CR LF or LF) and
-    /// where the next line begins; malformed at a control character other than tab
-    /// (RFC 9110 §5.5). Eight bytes at a time while none is below 0x20 or DEL: one pass
-    /// finds the line's end and checks the value.
-    package static func fieldValueEnd(in head: UnsafeBufferPointer<UInt8>, from start: Int) throws(Malformed) -> (end: Int, next: Int) {
+    /// where the next line begins; nil at a control character other than tab, which a
+    /// field value may not hold (RFC 9110 §5.5). Eight bytes at a time while none is
+    /// below 0x20 or DEL: one pass finds the line's end and checks the value.
+    package static func fieldValueEnd(in head: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, next: Int)? {
         var index = start
         while true {
             if index + 8 <= head.count {
@@ -88,7 +88,7 @@ package enum HTTPSyntax {
             if byte == UInt8(ascii: "\r") && (index + 1 == head.count || head[index + 1] == UInt8(ascii: "\n")) {
                 return (index, index + 2)
             }
-            throw Malformed(description: "a control character in a header value")
+            return nil
         }
     }
 

@@ -1,5 +1,6 @@
 @testable import ComplexBackends
 import Testing
+import TestSupport
 
 /// The `http` backend's reply parser on what servers and proxies send: pipelined
 /// responses cut anywhere, chunked bodies, interim responses, and what is not HTTP.
@@ -75,5 +76,101 @@ import Testing
             do { _ = try parser.next() } catch { refused = true }
         }
         #expect(refused)
+    }
+
+    /// What the line-by-line rule makes of a reply's field lines (split at LF, one CR
+    /// dropped, the first colon, the value's spaces trimmed): its Content-Length,
+    /// X-Request-Id and Connection, or the error; the parser reads well-formed lines
+    /// in one pass and must agree on random heads built from where the rules turn.
+    static func reference(_ lines: [UInt8]) -> String {
+        var length: Int?, requestID: String?, keepAlive = true
+        var rest = lines[...]
+        while !rest.isEmpty {
+            let newline = rest.firstIndex(of: UInt8(ascii: "\n")) ?? rest.endIndex
+            var line = rest[..<newline]
+            rest = newline < rest.endIndex ? rest[(newline + 1)...] : []
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.isEmpty { break }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return "a header line without a colon" }
+            var value = line[(colon + 1)...]
+            while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+            while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
+            switch String(decoding: line[..<colon], as: UTF8.self).lowercased() {
+            case "content-length":
+                guard !value.isEmpty, value.count <= 15, value.allSatisfy({ $0 &- 0x30 < 10 }), let number = Int(String(decoding: value, as: UTF8.self)) else {
+                    return "a Content-Length that is not a number"
+                }
+                if let length, length != number { return "two different Content-Lengths" }
+                length = number
+            case "x-request-id":
+                guard requestID == nil else { return "two X-Request-Id fields" }
+                requestID = String(decoding: value.prefix(64), as: UTF8.self)
+            case "connection":
+                for token in value.split(separator: UInt8(ascii: ",")) {
+                    let token = String(decoding: token, as: UTF8.self).trimmingCharacters(in: [" ", "\t"]).lowercased()
+                    if token == "close" { keepAlive = false }
+                    if token == "keep-alive" { keepAlive = true }
+                }
+            default:
+                break
+            }
+        }
+        guard let length else { return "a response without Content-Length, which only the end of the connection could frame" }
+        return "length \(length), id \(requestID ?? "-"), keep-alive \(keepAlive)"
+    }
+
+    static func parsed(_ lines: [UInt8]) -> String {
+        var parser = HTTPReplyParser()
+        parser.feed((Array("HTTP/1.1 200 OK\r\n".utf8) + lines + Array("\r\n\r\n".utf8))[...])
+        do throws(HTTPReplyParser.Malformed) {
+            let response = try parser.next()
+            let length: Int
+            if let response {
+                length = response.body.count
+            } else if case .body(let expected) = parser.state {
+                length = expected
+            } else {
+                return "incomplete"
+            }
+            let id: String
+            switch parser.requestID {
+            case nil: id = "-"
+            case .decimal(let number)?: id = String(number)
+            case .other(let text)?: id = text
+            }
+            return "length \(length), id \(id), keep-alive \(parser.keepAlive)"
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func fieldLinesAreReadAsTheLineByLineRuleReadsThem() {
+        let pieces: [[UInt8]] = [
+            Array("Content-Length".utf8), Array("content-LENGTH".utf8), Array("X-Request-Id".utf8), Array("Connection".utf8),
+            Array("Server".utf8), Array(":".utf8), Array(": ".utf8), Array(":\t".utf8), Array("12".utf8), Array("7".utf8),
+            Array("close".utf8), Array("keep-alive".utf8), Array(", ".utf8), Array("abc def".utf8), [0x20], [0x09], [0x0D], [0x0A],
+            Array("\r\n".utf8), [0x00], [0x01], [0x7F], [0x80], [0xFF], Array("(".utf8), Array("0123456789abcdef".utf8),
+        ]
+        var generator = SplitMix(seed: 9_110)
+        var verdicts: [String: Int] = [:]
+        for _ in 0..<30_000 {
+            var lines: [UInt8] = []
+            for _ in 0..<Int(generator.next() % 4) + 1 {
+                if generator.next() % 3 == 0 {
+                    lines += [Array("Content-Length: 3".utf8), Array("X-Request-Id: 42".utf8), Array("Connection:\tclose ".utf8),
+                              Array("Content-Type: application/json".utf8), Array("content-length:12".utf8)][Int(generator.next() % 5)]
+                } else {
+                    for _ in 0..<Int(generator.next() % 6) + 1 { lines += pieces[Int(generator.next() % UInt64(pieces.count))] }
+                }
+                lines += Array("\r\n".utf8)
+            }
+            let expected = Self.reference(lines), got = Self.parsed(lines)
+            #expect(got == expected, "\(lines)")
+            if got != expected { return }
+            verdicts[String(expected.prefix(12)), default: 0] += 1
+        }
+        for verdict in ["a header lin", "a Content-Le", "two X-Reques", "two differen", "a response w", "length 3, id"] {
+            #expect(verdicts[verdict, default: 0] > 20, "\(verdict): \(verdicts)")
+        }
     }
 }
