@@ -23,14 +23,14 @@ extension DecimalDigits {
         let point = exponent + count
         if point <= -4 || point > 16 {
             let rest = count - 1
-            let (first, others) = significand.quotientAndRemainder(dividingBy: powersOfTen[rest])
-            start[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first)
             var at = 1
+            var first = significand
             if rest > 0 {
+                first = write(significand, digits: rest, at: start + 2)
                 start[1] = UInt8(ascii: ".")
-                write(others, digits: rest, at: start + 2)
                 at = rest + 2
             }
+            start[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first)
             let power = point - 1
             start[at] = UInt8(ascii: "e")
             start[at + 1] = power < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
@@ -52,10 +52,9 @@ extension DecimalDigits {
             (start + count).initialize(repeating: UInt8(ascii: "0"), count: point - count)
             return point
         }
-        let (whole, fraction) = significand.quotientAndRemainder(dividingBy: powersOfTen[count - point])
-        write(whole, digits: point, at: start)
+        let whole = write(significand, digits: count - point, at: start + point + 1)
         start[point] = UInt8(ascii: ".")
-        write(fraction, digits: count - point, at: start + point + 1)
+        write(whole, digits: point, at: start)
         return count + 1
     }
 

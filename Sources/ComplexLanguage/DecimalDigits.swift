@@ -76,12 +76,11 @@ package struct DecimalDigits: Sendable {
         if m % 10 == 0 { m /= 10; places -= 1 }
         let unit = DecimalConversion.powerOfTen(places)
         guard Double(m) / unit == x, x.ulp * unit < 1 else { return nil }
-        // The whole part, the point and the k places.
-        let (whole, fraction) = m.quotientAndRemainder(dividingBy: powersOfTen[places])
-        let wholeDigits = digitCount(whole)
-        write(whole, digits: wholeDigits, at: start)
+        // The whole part (0 below 1), the point and the k places, the places first.
+        let wholeDigits = x < 1 ? 1 : digitCount(m) - places
+        let whole = write(m, digits: places, at: start + wholeDigits + 1)
         start[wholeDigits] = UInt8(ascii: ".")
-        write(fraction, digits: places, at: start + wholeDigits + 1)
+        write(whole, digits: wholeDigits, at: start)
         return wholeDigits + 1 + places
     }
 
@@ -104,9 +103,11 @@ package struct DecimalDigits: Sendable {
     ]
 
     /// Writes the last `digits` decimal digits of `value` at `start`, zeros leading, two
-    /// digits per division.
-    @inline(__always)
-    static func write(_ value: UInt64, digits: Int, at start: UnsafeMutablePointer<UInt8>) {
+    /// digits per division (by a constant: a multiplication); returns the digits above
+    /// them, value / 10^digits, which a layout with a point writes next, so that it
+    /// needs no division by a power of ten it knows only at run time.
+    @inline(__always) @discardableResult
+    static func write(_ value: UInt64, digits: Int, at start: UnsafeMutablePointer<UInt8>) -> UInt64 {
         var remaining = value
         var end = start + digits
         let pairs = digitPairs.utf8Start
@@ -117,8 +118,11 @@ package struct DecimalDigits: Sendable {
             remaining = quotient
         }
         if end > start {
-            start.initialize(to: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10))
+            let (quotient, digit) = remaining.quotientAndRemainder(dividingBy: 10)
+            start.initialize(to: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit))
+            remaining = quotient
         }
+        return remaining
     }
 
     /// "00", "01", … "99" in a row.
