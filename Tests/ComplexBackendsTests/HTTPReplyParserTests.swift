@@ -151,26 +151,10 @@ import TestSupport
             Array("close".utf8), Array("keep-alive".utf8), Array(", ".utf8), Array("abc def".utf8), [0x20], [0x09], [0x0D], [0x0A],
             Array("\r\n".utf8), [0x00], [0x01], [0x7F], [0x80], [0xFF], Array("(".utf8), Array("0123456789abcdef".utf8),
         ]
-        var generator = SplitMix(seed: 9_110)
-        var verdicts: [String: Int] = [:]
-        for _ in 0..<30_000 {
-            var lines: [UInt8] = []
-            for _ in 0..<Int(generator.next() % 4) + 1 {
-                if generator.next() % 3 == 0 {
-                    lines += [Array("Content-Length: 3".utf8), Array("X-Request-Id: 42".utf8), Array("Connection:\tclose ".utf8),
-                              Array("Content-Type: application/json".utf8), Array("content-length:12".utf8)][Int(generator.next() % 5)]
-                } else {
-                    for _ in 0..<Int(generator.next() % 6) + 1 { lines += pieces[Int(generator.next() % UInt64(pieces.count))] }
-                }
-                lines += Array("\r\n".utf8)
-            }
-            let expected = Self.reference(lines), got = Self.parsed(lines)
-            #expect(got == expected, "\(lines)")
-            if got != expected { return }
-            verdicts[String(expected.prefix(12)), default: 0] += 1
-        }
-        for verdict in ["a header lin", "a Content-Le", "two X-Reques", "two differen", "a response w", "length 3, id"] {
-            #expect(verdicts[verdict, default: 0] > 20, "\(verdict): \(verdicts)")
-        }
+        let wellFormed = [Array("Content-Length: 3".utf8), Array("X-Request-Id: 42".utf8), Array("Connection:\tclose ".utf8),
+                          Array("Content-Type: application/json".utf8), Array("content-length:12".utf8)]
+        let verdicts = ["a header line", "a Content-Length", "two X-Request-Id", "two different", "a response without", "length 3,"]
+        RandomFieldLines(pieces: pieces, wellFormed: wellFormed)
+            .expectAgreement(seed: 9_110, verdicts: verdicts, reference: Self.reference, parsed: Self.parsed)
     }
 }

@@ -96,28 +96,10 @@ import TestSupport
             Array("h.example:80".utf8), [0x20], [0x09], [0x0D], [0x0A], Array("\r\n".utf8), [0x00], [0x01], [0x1F], [0x7F],
             [0x80], [0xFF], Array("(".utf8), Array("@".utf8), Array("~".utf8), Array("0123456789abcdef".utf8),
         ]
-        var generator = SplitMix(seed: 9_112)
-        var verdicts: [String: Int] = [:]
-        for _ in 0..<30_000 {
-            var lines: [UInt8] = []
-            for _ in 0..<Int(generator.next() % 4) + 1 {
-                // A well-formed field now and then, so that the happy path is covered too.
-                if generator.next() % 3 == 0 {
-                    lines += [Array("Host: h:1".utf8), Array("Content-Length: 3".utf8), Array("X-Request-Id: 42".utf8),
-                              Array("X-B:\tx\ty ".utf8)][Int(generator.next() % 4)]
-                } else {
-                    for _ in 0..<Int(generator.next() % 6) + 1 { lines += pieces[Int(generator.next() % UInt64(pieces.count))] }
-                }
-                lines += Array("\r\n".utf8)
-            }
-            let expected = Self.reference(lines), got = Self.parsed(lines)
-            #expect(got == expected, "\(lines)")
-            if got != expected { return }
-            verdicts[String(expected.prefix(12)), default: 0] += 1
-        }
-        // Every verdict reached, many times (else the test would check little).
-        for verdict in ["a folded hea", "a header lin", "a header nam", "a control ch", "two Host fie", "a Content-Le", "a Host that ", "length 0, id", "length 3, id"] {
-            #expect(verdicts[verdict, default: 0] > 20, "\(verdict): \(verdicts)")
-        }
+        let wellFormed = [Array("Host: h:1".utf8), Array("Content-Length: 3".utf8), Array("X-Request-Id: 42".utf8), Array("X-B:\tx\ty ".utf8)]
+        let verdicts = ["a folded header", "a header line", "a header name", "a control character", "two Host fields", "a Content-Length",
+                        "a Host that", "length 0,", "length 3,"]
+        RandomFieldLines(pieces: pieces, wellFormed: wellFormed)
+            .expectAgreement(seed: 9_112, verdicts: verdicts, reference: Self.reference, parsed: Self.parsed)
     }
 }
