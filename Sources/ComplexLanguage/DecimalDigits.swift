@@ -4,9 +4,9 @@ import Glibc
 /// shortest round-trip digits, or `format(x, '.Ng')`'s rounded ones. Without a sign and
 /// without a trailing `.0` (`6`, `3.5`, `1e+16`, `1.5e-05`).
 ///
-/// The wire writes its numbers with `appendShortest` (`JSONWriter`), and the REPL's
-/// display with either (`ValueFormatter`): how results are shown cannot change the
-/// protocol. Shortest digits are Schubfach's (`DecimalDigits+Shortest.swift`), with
+/// The wire writes its numbers with `writeShortest` (`ByteCursor`), and the REPL's
+/// display with `appendShortest` or `appendRounded` (`ValueFormatter`): how results are
+/// shown cannot change the protocol. Shortest digits are Schubfach's (`DecimalDigits+Shortest.swift`), with
 /// faster paths for integers and short decimals; rounded ones are the C library's.
 package struct DecimalDigits: Sendable {
     /// Scratch for the digits of one rounded number.
