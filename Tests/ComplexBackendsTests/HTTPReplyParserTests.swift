@@ -154,7 +154,9 @@ import TestSupport
         let wellFormed = [Array("Content-Length: 3".utf8), Array("X-Request-Id: 42".utf8), Array("Connection:\tclose ".utf8),
                           Array("Content-Type: application/json".utf8), Array("content-length:12".utf8)]
         let verdicts = ["a header line", "a Content-Length", "two X-Request-Id", "two different", "a response without", "length 3,"]
-        RandomFieldLines(pieces: pieces, wellFormed: wellFormed)
-            .expectAgreement(seed: 9_110, verdicts: verdicts, reference: Self.reference, parsed: Self.parsed)
+        let comparison = RandomFieldLines(pieces: pieces, wellFormed: wellFormed)
+            .compare(seed: 9_110, verdicts: verdicts, reference: Self.reference, parsed: Self.parsed)
+        #expect(comparison.disagreement == nil, "\(comparison.disagreement ?? "")")
+        #expect(comparison.rare.isEmpty, "verdicts met 20 times or fewer: \(comparison.rare)")
     }
 }

@@ -99,7 +99,9 @@ import TestSupport
         let wellFormed = [Array("Host: h:1".utf8), Array("Content-Length: 3".utf8), Array("X-Request-Id: 42".utf8), Array("X-B:\tx\ty ".utf8)]
         let verdicts = ["a folded header", "a header line", "a header name", "a control character", "two Host fields", "a Content-Length",
                         "a Host that", "length 0,", "length 3,"]
-        RandomFieldLines(pieces: pieces, wellFormed: wellFormed)
-            .expectAgreement(seed: 9_112, verdicts: verdicts, reference: Self.reference, parsed: Self.parsed)
+        let comparison = RandomFieldLines(pieces: pieces, wellFormed: wellFormed)
+            .compare(seed: 9_112, verdicts: verdicts, reference: Self.reference, parsed: Self.parsed)
+        #expect(comparison.disagreement == nil, "\(comparison.disagreement ?? "")")
+        #expect(comparison.rare.isEmpty, "verdicts met 20 times or fewer: \(comparison.rare)")
     }
 }
