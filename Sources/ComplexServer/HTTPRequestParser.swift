@@ -186,7 +186,7 @@ struct HTTPRequestParser {
     /// the head's bytes, with no array per line (`split` was an eighth of a request's
     /// instructions under callgrind), and each field line in one pass: its name's
     /// token check finds the colon, and its value's control-character check finds the
-    /// line's end (a search for each, and a check for each, were a third of the
+    /// line's end (a search for each, and a check for each, were a quarter of the
     /// server's instructions for a pipelined HTTP request).
     mutating func readHead(_ head: UnsafeBufferPointer<UInt8>) throws(Malformed) -> Framing {
         current = Head()
