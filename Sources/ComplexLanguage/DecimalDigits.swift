@@ -6,8 +6,9 @@ import Glibc
 ///
 /// The wire writes its numbers with `writeShortest` (`ByteCursor`), and the REPL's
 /// display with `appendShortest` or `appendRounded` (`ValueFormatter`): how results are
-/// shown cannot change the protocol. Shortest digits are Schubfach's (`DecimalDigits+Shortest.swift`), with
-/// faster paths for integers and short decimals; rounded ones are the C library's.
+/// shown cannot change the protocol. Shortest digits are Schubfach's
+/// (`DecimalDigits+Shortest.swift`), with faster paths for integers and short
+/// decimals; rounded ones are the C library's.
 package struct DecimalDigits: Sendable {
     /// Scratch for the digits of one rounded number.
     var digits: [UInt8] = []

@@ -58,8 +58,10 @@ package struct ByteCursor {
         position += DecimalDigits.writeDecimal(value, at: position)
     }
 
-    /// A number as the wire writes it (`JSONWriter`): its shortest round-trip digits;
-    /// non-finite numbers as the strings "inf", "-inf", "nan"; negative zero as `-0.0`.
+    /// A number as the wire writes it: its shortest round-trip digits (`DecimalDigits`,
+    /// never the REPL's display settings); non-finite numbers as the strings "inf",
+    /// "-inf", "nan"; negative zero as `-0.0`, since JSON readers such as Python's read
+    /// `-0` as the integer 0 and lose the sign.
     package mutating func writeNumber(_ x: Double) {
         if x.isNaN {
             write(#""nan""#)

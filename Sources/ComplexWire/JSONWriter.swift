@@ -1,28 +1,10 @@
 import ComplexLanguage
 
-/// Appends the wire's JSON to a byte buffer: numbers in their shortest round-trip form
-/// (`DecimalDigits`, never the REPL's display settings), non-finite numbers as the
-/// strings "inf", "-inf", "nan", and negative zero as `-0.0`: JSON readers such as
-/// Python's read `-0` as the integer 0 and lose the sign (`ByteCursor.writeNumber`).
+/// Appends the wire's JSON strings to a byte buffer, escaped (an error's code and
+/// message). Numbers and values are written by `ByteCursor`, into room made once for
+/// a whole message.
 package struct JSONWriter: Sendable {
     package init() {}
-
-    package func appendNumber(_ x: Double, to out: inout [UInt8]) {
-        out.appendBytes(maximumCount: ByteCursor.maximumNumberLength) { start in
-            var cursor = ByteCursor(start)
-            cursor.writeNumber(x)
-            return cursor.count
-        }
-    }
-
-    /// A real as a number, a complex as `[re, im]`.
-    package func appendValue(_ value: Value, to out: inout [UInt8]) {
-        out.appendBytes(maximumCount: ByteCursor.maximumValueLength) { start in
-            var cursor = ByteCursor(start)
-            cursor.writeValue(value)
-            return cursor.count
-        }
-    }
 
     package func appendString(_ text: String, to out: inout [UInt8]) {
         var text = text
