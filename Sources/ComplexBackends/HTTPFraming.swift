@@ -7,8 +7,10 @@ import ComplexWire
 package struct HTTPFraming: WireFraming {
     /// `POST /<op>` for each operation, by `MathOperation.index`.
     let requestLines: [[UInt8]]
-    /// Everything between the path and the request id's value.
+    /// Everything between the path and the body's length.
     let requestHeaders: [UInt8]
+    /// Between the body's length and the request id's value.
+    let requestIDPrefix: [UInt8]
     /// The id of the next request, and of the reply expected next: every request
     /// carries one in `X-Request-Id`, and a reply must echo its request's.
     var nextRequestID: UInt64 = 1
@@ -16,6 +18,9 @@ package struct HTTPFraming: WireFraming {
     var replies: HTTPReplyParser
     var body: [UInt8] = []
     var writer = JSONWriter()
+    /// The results' texts, sent back as they came.
+    let textStorage = NumberTextCache.Storage()
+    var texts: NumberTextCache { textStorage.cache }
     /// The longest reply body.
     let maximumReplyLength: Int
 
@@ -23,10 +28,10 @@ package struct HTTPFraming: WireFraming {
         self.maximumReplyLength = maximumReplyLength
         replies = HTTPReplyParser(maximumBodyLength: maximumReplyLength)
         requestLines = MathOperation.allCases.map { Array("POST /\($0.rawValue)".utf8) }
-        var headers = " HTTP/1.1\r\nHost: \(address)\r\nContent-Type: application/json\r\n"
-        if let authorization { headers += "Authorization: \(authorization)\r\n" }
-        headers += "\(HTTPSyntax.requestIDField): "
-        requestHeaders = Array(headers.utf8)
+        var headers = "\(HTTPSyntax.usualRequestHost)\(address)"
+        if let authorization { headers += "\r\nAuthorization: \(authorization)" }
+        requestHeaders = Array((headers + "\(HTTPSyntax.jsonContentHeaders)").utf8)
+        requestIDPrefix = Array("\r\n\(HTTPSyntax.requestIDField): ".utf8)
     }
 
     package mutating func reset() {
@@ -38,19 +43,19 @@ package struct HTTPFraming: WireFraming {
     /// whole request in one write into room made once.
     package mutating func appendRequest(_ call: OperationCall, to buffer: inout [UInt8]) {
         body.removeAll(keepingCapacity: true)
-        WireRequest(call.operation, call.a, call.b).encodeOperands(to: &body, writer: &writer)
+        WireRequest(call.operation, call.a, call.b).encodeOperands(to: &body, writer: &writer, texts: texts)
         let line = requestLines[call.operation.index]
         let id = nextRequestID
         nextRequestID += 1
-        buffer.appendBytes(maximumCount: line.count + requestHeaders.count + Self.contentLengthPrefix.count
-                            + 2 * ByteCursor.maximumDecimalLength + 4 + body.count) { room in
+        buffer.appendBytes(maximumCount: line.count + requestHeaders.count + requestIDPrefix.count
+                            + 2 * ByteCursor.maximumDecimalLength + HTTPSyntax.blankLine.utf8CodeUnitCount + body.count) { room in
             var cursor = ByteCursor(room)
             cursor.write(line)
             cursor.write(requestHeaders)
-            cursor.writeDecimal(id)
-            cursor.write(Self.contentLengthPrefix)
             cursor.writeDecimal(UInt64(body.count))
-            cursor.write("\r\n\r\n")
+            cursor.write(requestIDPrefix)
+            cursor.writeDecimal(id)
+            cursor.write(HTTPSyntax.blankLine)
             cursor.write(body)
             return cursor.count
         }
@@ -72,7 +77,7 @@ package struct HTTPFraming: WireFraming {
             guard let response = next else { return }
             let decoded: Result<WireResponse, WireError>
             do throws(WireError) {
-                decoded = .success(try Self.check(response, expectedID: nextReplyID))
+                decoded = .success(try Self.check(response, expectedID: nextReplyID, remembering: texts))
             } catch {
                 decoded = .failure(.notTheProtocol("a \(response.status) reply: \(error.message)"))
             }
@@ -81,12 +86,10 @@ package struct HTTPFraming: WireFraming {
         }
     }
 
-    static let contentLengthPrefix = Array("\r\nContent-Length: ".utf8)
-
     /// The protocol's response in `response`, if it answers request `expectedID`: it
     /// echoes the id, its body is a response, and its status is the one the body's
     /// result or error code is sent with (docs/PROTOCOL.md, "Errors").
-    static func check(_ response: HTTPReplyParser.Response, expectedID: UInt64) throws(WireError) -> WireResponse {
+    static func check(_ response: HTTPReplyParser.Response, expectedID: UInt64, remembering texts: NumberTextCache? = nil) throws(WireError) -> WireResponse {
         switch response.requestID {
         case .decimal(expectedID)?:
             break
@@ -97,7 +100,7 @@ package struct HTTPFraming: WireFraming {
         case .other(let text)?:
             throw .notTheProtocol("\(HTTPSyntax.requestIDField) \(text), where \(expectedID) was expected: the replies are out of step with the requests")
         }
-        let decoded = try response.body.withUnsafeBufferPointer { (bytes) throws(WireError) in try WireResponse.decode(bytes) }
+        let decoded = try response.body.withUnsafeBufferPointer { (bytes) throws(WireError) in try WireResponse.decode(bytes, remembering: texts) }
         let expectedStatus: ClosedRange<Int>, says: String
         switch decoded {
         case .result:

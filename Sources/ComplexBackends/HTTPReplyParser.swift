@@ -1,3 +1,4 @@
+import Glibc
 import ComplexWire
 
 /// Reads the `http` backend's replies: HTTP/1.1 responses, in order, from the bytes of
@@ -79,6 +80,17 @@ package struct HTTPReplyParser {
         while true {
             switch state {
             case .head:
+                if let usual = buffer.withUnsafeBufferPointer({ Self.usualHead(UnsafeBufferPointer(rebasing: $0[start...])) }),
+                   usual.length <= maximumBodyLength {
+                    // What `readHead` would have set from these bytes.
+                    status = 200
+                    keepAlive = true
+                    requestID = usual.requestID.map(RequestID.decimal)
+                    interimBytes = 0
+                    start += usual.headLength
+                    state = .body(length: usual.length)
+                    continue
+                }
                 guard let end = try headEnd() else { return nil }
                 // A second reference for the call, so that reading the head can set
                 // the parser's fields while the bytes are borrowed.
@@ -131,6 +143,29 @@ package struct HTTPReplyParser {
             throw Malformed(description: "a response head over \(Self.maximumHeadLength >> 10) KiB")
         }
         return nil
+    }
+
+    /// The server's usual reply head (`HTTPSyntax.usualReplyStatus`, the JSON content
+    /// headers, the length's digits, the id's field with decimal digits or no id field,
+    /// the blank line) at the start of `bytes`, read by comparison: its body's length,
+    /// its request id and its own length. Nil for any other head, or one not all in;
+    /// `readHead` reads those. Where this reads a head, `readHead` reads the same from
+    /// it. Reading every head line by line was a fifth of the client's instructions per
+    /// reply.
+    static func usualHead(_ bytes: UnsafeBufferPointer<UInt8>) -> (length: Int, requestID: UInt64?, headLength: Int)? {
+        let lengthStart = HTTPSyntax.usualReplyStatus.utf8CodeUnitCount + HTTPSyntax.jsonContentHeaders.utf8CodeUnitCount
+        guard HTTPSyntax.matches(HTTPSyntax.usualReplyStatus, in: bytes, at: 0),
+              HTTPSyntax.matches(HTTPSyntax.jsonContentHeaders, in: bytes, at: HTTPSyntax.usualReplyStatus.utf8CodeUnitCount) else { return nil }
+        var position = HTTPSyntax.digitsEnd(in: bytes, from: lengthStart)
+        guard let length = HTTPSyntax.contentLength(UnsafeBufferPointer(rebasing: bytes[lengthStart..<position])) else { return nil }
+        var requestID: UInt64?
+        if let idStart = HTTPSyntax.requestIDFieldEnd(in: bytes, at: position) {
+            position = HTTPSyntax.digitsEnd(in: bytes, from: idStart)
+            guard let id = WireRequest.decimalID(UnsafeBufferPointer(rebasing: bytes[idStart..<position])) else { return nil }
+            requestID = id
+        }
+        guard HTTPSyntax.matches(HTTPSyntax.blankLine, in: bytes, at: position) else { return nil }
+        return (length, requestID, position + HTTPSyntax.blankLine.utf8CodeUnitCount)
     }
 
     enum BodyLength {

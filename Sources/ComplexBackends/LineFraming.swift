@@ -6,6 +6,9 @@ import ComplexWire
 /// in order (docs/PROTOCOL.md).
 package struct LineFraming: WireFraming {
     var writer = JSONWriter()
+    /// The results' texts, sent back as they came.
+    let textStorage = NumberTextCache.Storage()
+    var texts: NumberTextCache { textStorage.cache }
     /// The longest reply line.
     let maximumReplyLength: Int
 
@@ -23,7 +26,7 @@ package struct LineFraming: WireFraming {
     }
 
     package mutating func appendRequest(_ call: OperationCall, to buffer: inout [UInt8]) {
-        WireRequest(call.operation, call.a, call.b).encode(to: &buffer, writer: &writer, id: nextRequestID, asLine: true)
+        WireRequest(call.operation, call.a, call.b).encode(to: &buffer, writer: &writer, id: nextRequestID, asLine: true, texts: texts)
         nextRequestID += 1
     }
 
@@ -46,7 +49,7 @@ package struct LineFraming: WireFraming {
                 start = newline + 1
                 let decoded: Result<WireResponse, WireError>
                 do throws(WireError) {
-                    decoded = .success(try WireResponse.decode(line, expectedID: nextReplyID))
+                    decoded = .success(try WireResponse.decode(line, expectedID: nextReplyID, remembering: texts))
                 } catch {
                     decoded = .failure(error)
                 }

@@ -189,16 +189,18 @@ package struct HTTPSession: ConnectionSession {
         if status == 200 && head.minorVersion == 1 && head.keepAlive && head.method != .head && contentHeaders == nil && allow == nil {
             // Nearly every response: one write into room made once (piece by piece, the
             // appends were a twentieth of a pipelined request's instructions).
-            output.appendBytes(maximumCount: Self.okPrefix.count + ByteCursor.maximumDecimalLength + Self.requestIDPrefix.count
-                                + RequestID.maximumLength + Self.headEnd.count + body.count + 1) { room in
+            output.appendBytes(maximumCount: HTTPSyntax.usualReplyStatus.utf8CodeUnitCount + HTTPSyntax.jsonContentHeaders.utf8CodeUnitCount
+                                + ByteCursor.maximumDecimalLength + Self.requestIDPrefix.count
+                                + RequestID.maximumLength + HTTPSyntax.blankLine.utf8CodeUnitCount + body.count + 1) { room in
                 var cursor = ByteCursor(room)
-                cursor.write(Self.okPrefix)
+                cursor.write(HTTPSyntax.usualReplyStatus)
+                cursor.write(HTTPSyntax.jsonContentHeaders)
                 cursor.writeDecimal(UInt64(body.count + 1))
                 if let id = head.requestID {
                     cursor.write(Self.requestIDPrefix)
                     id.write(to: &cursor)
                 }
-                cursor.write(Self.headEnd)
+                cursor.write(HTTPSyntax.blankLine)
                 cursor.write(body)
                 cursor.write(UInt8(ascii: "\n"))
                 return cursor.count
@@ -216,13 +218,18 @@ package struct HTTPSession: ConnectionSession {
     mutating func writeInPieces(status: Int, head: HTTPRequestParser.Head, body: [UInt8], into output: inout [UInt8], allow: String?,
                                 contentHeaders: [UInt8]?) {
         if status == 200 && head.minorVersion == 1 && contentHeaders == nil {
-            output.append(contentsOf: Self.okPrefix)
+            output.appendLiteral(HTTPSyntax.usualReplyStatus)
+            output.appendLiteral(HTTPSyntax.jsonContentHeaders)
         } else {
             output.append(contentsOf: (head.minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ").utf8)
             output.appendDecimal(UInt64(status))
             output.append(UInt8(ascii: " "))
             output.append(contentsOf: HTTPStatusMapping.reasonPhrase(status).utf8)
-            output.append(contentsOf: contentHeaders ?? Self.contentHeaders)
+            if let contentHeaders {
+                output.append(contentsOf: contentHeaders)
+            } else {
+                output.appendLiteral(HTTPSyntax.jsonContentHeaders)
+            }
         }
         output.appendDecimal(UInt64(body.count + 1))
         if let id = head.requestID {
@@ -236,7 +243,7 @@ package struct HTTPSession: ConnectionSession {
         } else if head.minorVersion == 0 {
             output.appendLiteral("\r\nConnection: keep-alive")
         }
-        output.append(contentsOf: Self.headEnd)
+        output.appendLiteral(HTTPSyntax.blankLine)
         if head.method != .head {
             output.append(contentsOf: body)
             output.append(UInt8(ascii: "\n"))
@@ -266,11 +273,8 @@ package struct HTTPSession: ConnectionSession {
     /// every operation's name.
     static let operations = Dictionary(uniqueKeysWithValues: MathOperation.allCases.map { ("/" + $0.rawValue, $0) })
     static let openAPIDocument = Array(OpenAPIDocument.yaml.utf8)
-    static let contentHeaders = Array("\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
     static let yamlContentHeaders = Array("\r\nContent-Type: application/yaml\r\nContent-Length: ".utf8)
     static let prometheusContentHeaders = Array("\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ".utf8)
-    static let okPrefix = Array("HTTP/1.1 200 OK".utf8) + contentHeaders
-    static let headEnd = Array("\r\n\r\n".utf8)
     static let requestIDPrefix = Array("\r\n\(HTTPSyntax.requestIDField): ".utf8)
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 

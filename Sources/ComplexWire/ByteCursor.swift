@@ -59,11 +59,13 @@ package struct ByteCursor {
     }
 
     /// A number as the wire writes it: its shortest round-trip digits (`DecimalDigits`,
-    /// never the REPL's display settings); non-finite numbers as the strings "inf",
-    /// "-inf", "nan"; negative zero as `-0.0`, since JSON readers such as Python's read
-    /// `-0` as the integer 0 and lose the sign.
-    package mutating func writeNumber(_ x: Double) {
-        if x.isNaN {
+    /// never the REPL's display settings), or the text `texts` kept for it; non-finite
+    /// numbers as the strings "inf", "-inf", "nan"; negative zero as `-0.0`, since JSON
+    /// readers such as Python's read `-0` as the integer 0 and lose the sign.
+    package mutating func writeNumber(_ x: Double, texts: NumberTextCache? = nil) {
+        if let texts, let count = texts.write(x, at: position) {
+            position += count
+        } else if x.isNaN {
             write(#""nan""#)
         } else if x.isInfinite {
             write(x < 0 ? #""-inf""# : #""inf""#)
@@ -76,15 +78,15 @@ package struct ByteCursor {
     }
 
     /// A real as a number, a complex as `[re,im]`.
-    package mutating func writeValue(_ value: Value) {
+    package mutating func writeValue(_ value: Value, texts: NumberTextCache? = nil) {
         switch value {
         case .real(let x):
-            writeNumber(x)
+            writeNumber(x, texts: texts)
         case .complex(let z):
             write(UInt8(ascii: "["))
-            writeNumber(z.re)
+            writeNumber(z.re, texts: texts)
             write(UInt8(ascii: ","))
-            writeNumber(z.im)
+            writeNumber(z.im, texts: texts)
             write(UInt8(ascii: "]"))
         }
     }

@@ -197,6 +197,42 @@ package enum HTTPSyntax {
 
     /// The field that carries a request's id, echoed in its response (docs/PROTOCOL.md).
     package static let requestIDField: StaticString = "X-Request-Id"
+    /// A JSON body's fields, from the first line's end to the length's digits.
+    package static let jsonContentHeaders: StaticString = "\r\nContent-Type: application/json\r\nContent-Length: "
+    /// The status line of the server's usual reply (a result, HTTP/1.1, kept alive).
+    /// Then come `jsonContentHeaders`, the length's digits, the id's field (CR LF,
+    /// `requestIDField`, `: `, the id) if the request had one, and `blankLine`. The
+    /// server writes it in one piece and the client reads it by comparison.
+    package static let usualReplyStatus: StaticString = "HTTP/1.1 200 OK"
+    /// After `POST /<op>` in the client's usual request: then the address,
+    /// `jsonContentHeaders`, the body's length, the id's field and `blankLine`. (An
+    /// `Authorization` field, when there is a token, comes before the content headers.)
+    /// The server reads a request of exactly this shape by comparison.
+    package static let usualRequestHost: StaticString = " HTTP/1.1\r\nHost: "
+    /// The end of a head: the last field line's end and the blank line.
+    package static let blankLine: StaticString = "\r\n\r\n"
+
+    /// Whether `bytes` holds `expected` at `position`: how the usual heads are read.
+    package static func matches(_ expected: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
+        bytes.count - position >= expected.utf8CodeUnitCount
+            && memcmp(bytes.baseAddress! + position, expected.utf8Start, expected.utf8CodeUnitCount) == 0
+    }
+
+    /// Where the id's field (CR LF, `requestIDField`, `: `) at `position` ends, if it is there.
+    package static func requestIDFieldEnd(in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
+        let name = position + 2
+        guard matches("\r\n", in: bytes, at: position), matches(requestIDField, in: bytes, at: name),
+              matches(": ", in: bytes, at: name + requestIDField.utf8CodeUnitCount) else { return nil }
+        return name + requestIDField.utf8CodeUnitCount + 2
+    }
+
+    /// Where the decimal digits from `start` end.
+    @inline(__always)
+    package static func digitsEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var end = start
+        while end < bytes.count, bytes[end] &- UInt8(ascii: "0") < 10 { end += 1 }
+        return end
+    }
 
     /// A request id a server echoes: 1 to `WireRequest.maximumIDLength` visible ASCII
     /// characters.

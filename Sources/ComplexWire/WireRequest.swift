@@ -220,12 +220,13 @@ package struct WireRequest: Sendable, Equatable {
     /// Appends the request as one JSON object: `{"op":"add","a":…,"b":…}`, with `"id":N`
     /// last when `id` is given, and a newline after it `asLine` (the socket protocol's
     /// framing). One write into room made once.
-    package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UInt64? = nil, asLine: Bool = false) {
+    /// Numbers kept in `texts` are copied from it.
+    package func encode(to out: inout [UInt8], writer: inout JSONWriter, id: UInt64? = nil, asLine: Bool = false, texts: NumberTextCache? = nil) {
         Self.requestPrefixes[operation.index].withUnsafeBufferPointer { prefix in
             out.appendBytes(maximumCount: prefix.count + Self.maximumOperandsLength) { start in
                 var cursor = ByteCursor(start)
                 cursor.write(prefix)
-                writeOperands(to: &cursor, id: id)
+                writeOperands(to: &cursor, id: id, texts: texts)
                 if asLine { cursor.write(UInt8(ascii: "\n")) }
                 return cursor.count
             }
@@ -234,11 +235,11 @@ package struct WireRequest: Sendable, Equatable {
 
     /// Appends the operands alone as one JSON object, `{"a":…,"b":…}`: the request for
     /// a transport that names the operation elsewhere (HTTP, in its path).
-    package func encodeOperands(to out: inout [UInt8], writer: inout JSONWriter) {
+    package func encodeOperands(to out: inout [UInt8], writer: inout JSONWriter, texts: NumberTextCache? = nil) {
         out.appendBytes(maximumCount: 5 + Self.maximumOperandsLength) { start in
             var cursor = ByteCursor(start)
             cursor.write(#"{"a":"#)
-            writeOperands(to: &cursor, id: nil)
+            writeOperands(to: &cursor, id: nil, texts: texts)
             return cursor.count
         }
     }
@@ -248,11 +249,11 @@ package struct WireRequest: Sendable, Equatable {
     static var maximumOperandsLength: Int { 2 * ByteCursor.maximumValueLength + 5 + 6 + ByteCursor.maximumDecimalLength + 2 }
 
     /// `…,"b":…}` after `"a":`: what both objects end with.
-    func writeOperands(to cursor: inout ByteCursor, id: UInt64?) {
-        cursor.writeValue(a)
+    func writeOperands(to cursor: inout ByteCursor, id: UInt64?, texts: NumberTextCache?) {
+        cursor.writeValue(a, texts: texts)
         if let b {
             cursor.write(#","b":"#)
-            cursor.writeValue(b)
+            cursor.writeValue(b, texts: texts)
         }
         if let id {
             cursor.write(#","id":"#)

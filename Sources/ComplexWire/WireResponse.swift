@@ -57,9 +57,12 @@ package enum WireResponse: Sendable, Equatable {
     /// Decodes a reply as a client must read it: strictly (numbers only as the server
     /// writes them, no key twice, exactly one of `result` and `error`), and, when
     /// `expectedID` is given, with that `id`, so that a reply can only answer the request
-    /// it belongs to.
-    package static func decode(_ bytes: UnsafeBufferPointer<UInt8>, expectedID: UInt64? = nil) throws(WireError) -> WireResponse {
-        if let response = decodePlainResult(bytes, expectedID: expectedID) { return response }
+    /// it belongs to. A plain result's numbers are kept in `texts`, when given, to be
+    /// sent back as they came.
+    package static func decode(
+        _ bytes: UnsafeBufferPointer<UInt8>, expectedID: UInt64? = nil, remembering texts: NumberTextCache? = nil
+    ) throws(WireError) -> WireResponse {
+        if let response = decodePlainResult(bytes, expectedID: expectedID, remembering: texts) { return response }
         return try decodeInFull(bytes, expectedID: expectedID)
     }
 
@@ -117,9 +120,12 @@ package enum WireResponse: Sendable, Equatable {
     /// an HTTP body's final newline, read straight through; nil for anything else, which
     /// the strict decoder then reads, errors and all. Nearly every reply a client reads
     /// has this shape.
-    static func decodePlainResult(_ bytes: UnsafeBufferPointer<UInt8>, expectedID: UInt64?) -> WireResponse? {
+    static func decodePlainResult(_ bytes: UnsafeBufferPointer<UInt8>, expectedID: UInt64?, remembering texts: NumberTextCache? = nil) -> WireResponse? {
         var reader = JSONReader(bytes, strict: true)
-        guard reader.skip(#"{"result":"#), let value = reader.readPlainOperand() else { return nil }
+        guard reader.skip(#"{"result":"#) else { return nil }
+        let operandStart = reader.index
+        guard let value = reader.readPlainOperand() else { return nil }
+        let operand = UnsafeBufferPointer(rebasing: bytes[operandStart..<reader.index])
         if let expectedID {
             guard reader.skip(#","id":"#) else { return nil }
             let start = reader.index
@@ -129,6 +135,7 @@ package enum WireResponse: Sendable, Equatable {
         guard reader.skip("}") else { return nil }
         _ = reader.skip("\n")  // an HTTP body's
         guard reader.index == bytes.count else { return nil }
+        texts?.remember(value, written: operand)
         return .result(value)
     }
 }

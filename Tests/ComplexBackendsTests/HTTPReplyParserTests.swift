@@ -1,4 +1,5 @@
 @testable import ComplexBackends
+import ComplexWire
 import Testing
 import TestSupport
 
@@ -158,5 +159,66 @@ import TestSupport
             .compare(seed: 9_110, verdicts: verdicts, reference: Self.reference, parsed: Self.parsed)
         #expect(comparison.disagreement == nil, "\(comparison.disagreement ?? "")")
         #expect(comparison.rare.isEmpty, "verdicts met 20 times or fewer: \(comparison.rare)")
+    }
+
+    /// A head near the server's usual reply: its pieces with their digits varied, then
+    /// perhaps a byte changed, taken out or put in, or the whole cut short, with a body
+    /// after it.
+    static func nearlyUsualHead(_ random: inout SplitMix) -> [UInt8] {
+        let lengths = ["20", "0", "007", "", "1048576", "123456789012345", "1234567890123456", "2x", "-1"]
+        let ids = ["1", "42", "18446744073709551615", "18446744073709551616", "0", "00", "07", "", "abc", "9 "]
+        func either(_ usual: String, _ odd: [String]) -> [UInt8] {
+            Array((random.next() % 2 == 0 ? usual : odd.randomElement(using: &random)!).utf8)
+        }
+        var head = Array("\(HTTPSyntax.usualReplyStatus)\(HTTPSyntax.jsonContentHeaders)".utf8) + either(String(random.next() % 3_000), lengths)
+        if random.next() % 4 != 0 { head += Array("\r\n\(HTTPSyntax.requestIDField): ".utf8) + either(String(random.next() >> (random.next() % 64)), ids) }
+        if random.next() % 8 == 0 { head += Array("\r\nServer: x".utf8) }
+        head += Array("\r\n\r\n{\"result\":3}\n".utf8)
+        let bytes: [UInt8] = Array("aA0 9:\r\n-xX".utf8) + [0x00, 0x7F, 0x80, 0xFF]
+        for _ in 0..<max(0, Int(random.next() % 4) - 1) {
+            let at = Int(random.next() % UInt64(head.count))
+            switch random.next() % 4 {
+            case 0: head[at] = bytes.randomElement(using: &random)!
+            case 1: head[at] ^= 0x20  // the other case, for a letter
+            case 2: head.remove(at: at)
+            default: head.insert(bytes.randomElement(using: &random)!, at: at)
+            }
+        }
+        if random.next() % 8 == 0 { head.removeLast(Int(random.next() % UInt64(head.count))) }
+        return head
+    }
+
+    /// Wherever the comparison reads a head, the general reading reads the same head
+    /// from the same bytes: its end, a 200, kept alive, the body's length, the id.
+    @Test func theUsualHeadIsReadAsReadHeadReadsIt() throws {
+        var random = SplitMix(seed: 2_612)
+        var read = 0, declined = 0
+        for _ in 0..<20_000 {
+            let bytes = Self.nearlyUsualHead(&random)
+            guard let usual = bytes.withUnsafeBufferPointer({ HTTPReplyParser.usualHead($0) }) else {
+                declined += 1
+                continue
+            }
+            let end = try #require(HTTPSyntax.headEnd(in: bytes, from: 0), "\(bytes)")
+            #expect(end == usual.headLength, "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            var parser = HTTPReplyParser()
+            guard usual.length <= parser.maximumBodyLength else {
+                // `next` declines it too, for `readHead` to refuse.
+                declined += 1
+                #expect(throws: HTTPReplyParser.Malformed.self) {
+                    try bytes.withUnsafeBufferPointer { _ = try parser.readHead(UnsafeBufferPointer(rebasing: $0[..<end])) }
+                }
+                continue
+            }
+            read += 1
+            let length = try bytes.withUnsafeBufferPointer { try parser.readHead(UnsafeBufferPointer(rebasing: $0[..<end])) }
+            guard case .fixed(usual.length) = length, parser.status == 200, parser.keepAlive,
+                  parser.requestID == usual.requestID.map(HTTPReplyParser.RequestID.decimal) else {
+                Issue.record("read differently: \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+                continue
+            }
+        }
+        // Both ways are taken often, so the comparison has something to compare.
+        #expect(read > 3_000 && declined > 3_000, "read \(read), declined \(declined)")
     }
 }

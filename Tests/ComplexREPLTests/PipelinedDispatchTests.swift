@@ -21,7 +21,8 @@ import TestSupport
         reply = lambda i: b'{"result":2,"id":' + i + b'}\n'
     else:
         s = socket.socket(); s.bind(("127.0.0.1", 0))
-        ids = re.compile(rb'X-Request-Id: (\d+)\r\n.*?\r\n\r\n', re.S)
+        # A whole head: the id's field, then any other field lines, then the blank line.
+        ids = re.compile(rb'X-Request-Id: (\d+)\r\n(?:[^\r]+\r\n)*?\r\n')
         reply = lambda i: b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-Id: ' + i + b'\r\nContent-Length: 13\r\n\r\n{"result":2}\n'
     s.listen(4)
     print(s.getsockname()[1] if kind == "tcp" else where_, flush=True)
