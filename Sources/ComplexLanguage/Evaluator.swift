@@ -72,9 +72,7 @@ public struct Evaluator {
         _ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction]? = nil, evaluatingWith backend: (any Backend)? = nil
     ) -> UserFunction? {
         if let backend, !hasUnfinishedLine, !backend.pipelines, let result = PlainArithmetic.evaluate(line, backend: backend) {
-            var finished = Line(nodes: nodes.count..<nodes.count, root: 0, statement: .expression, cursor: nodes.count)
-            finished.result = result
-            lines.append(finished)
+            lines.append(Line(nodes: nodes.count..<nodes.count, root: 0, statement: .expression, cursor: nodes.count, result: result))
             return nil
         }
         let base = nodes.count

@@ -29,7 +29,10 @@ package struct PipeRunner {
     let window: Int
     /// The queued lines' text, for the columns of their errors.
     var windowText: [UInt8] = []
-    var windowLines: [(end: Int, name: String, number: Int)] = []
+    var windowLines: [(end: Int, number: Int)] = []
+    /// The file the queued lines come from: a window is of one file (a name kept per
+    /// line cost a retain and a release a line).
+    var windowName = ""
     /// True once any line has failed.
     package private(set) var failed = false
     var quitRequested = false
@@ -151,9 +154,15 @@ package struct PipeRunner {
             runMetaCommand(String(decoding: line, as: UTF8.self), name: name, line: number)
             return
         }
+        if windowLines.isEmpty {
+            windowName = name
+        } else if name != windowName {
+            runWindow()
+            windowName = name
+        }
         session.interpreter.enqueue(line)
         windowText.append(contentsOf: line)
-        windowLines.append((windowText.count, name, number))
+        windowLines.append((windowText.count, number))
         if windowLines.count >= window || windowText.count >= Self.windowBytesLimit { runWindow() }
     }
 
@@ -174,7 +183,7 @@ package struct PipeRunner {
                 let start = index == 0 ? 0 : self.windowLines[index - 1].end
                 let column = error.column(in: self.windowText[start..<line.end])
                 self.failed = true
-                self.report("\(line.name):\(line.number):\(column): error: \(error.message)")
+                self.report("\(self.windowName):\(line.number):\(column): error: \(error.message)")
             }
         }
         windowText.removeAll(keepingCapacity: true)
