@@ -37,6 +37,73 @@ public struct ValueFormatter: Sendable {
 
     /// Appends the value's text (no newline) to `out`.
     public mutating func append(_ value: Value, to out: inout [UInt8]) {
+        if significantDigits == nil && (style == .rectangular || value.isReal) {
+            // Nearly every value: repr's digits, in one piece into room made once (piece
+            // by piece, the appends were a fifth of printing a complex value).
+            out.appendBytes(maximumCount: Self.maximumReprLength) { Self.writeRepr(value, at: $0) }
+            return
+        }
+        appendInPieces(value, to: &out)
+    }
+
+    /// The most bytes `writeRepr` writes: `(`, two components, `j)`.
+    static var maximumReprLength: Int { 3 + 2 * maximumComponentLength }
+    /// The most bytes `writeComponent` writes: a sign and the longest shortest digits.
+    static var maximumComponentLength: Int { 1 + DecimalDigits.maximumShortestLength }
+
+    /// `value` as `repr` lays it out, at `start`; returns how many bytes. The layout is
+    /// `appendInPieces`' for shortest digits (`FormatterTests` holds the two to the same
+    /// bytes).
+    static func writeRepr(_ value: Value, at start: UnsafeMutablePointer<UInt8>) -> Int {
+        switch value {
+        case .real(let x):
+            return writeComponent(x, sign: false, at: start)
+        case .complex(let z):
+            var position = start
+            if z.re == 0 && z.re.sign == .plus {
+                position += writeComponent(z.im, sign: false, at: position)
+                position.initialize(to: UInt8(ascii: "j"))
+                return start.distance(to: position) + 1
+            }
+            position.initialize(to: UInt8(ascii: "("))
+            position += 1
+            position += writeComponent(z.re, sign: false, at: position)
+            position += writeComponent(z.im, sign: true, at: position)
+            position.initialize(to: UInt8(ascii: "j"))
+            (position + 1).initialize(to: UInt8(ascii: ")"))
+            return start.distance(to: position) + 2
+        }
+    }
+
+    /// One double as `repr` lays it out, at `start`: `appendComponent`'s layout for
+    /// shortest digits.
+    static func writeComponent(_ x: Double, sign: Bool, at start: UnsafeMutablePointer<UInt8>) -> Int {
+        var position = start
+        func write(_ literal: StaticString) {
+            position.initialize(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
+            position += literal.utf8CodeUnitCount
+        }
+        if x.isNaN {
+            write(sign ? "+nan" : "nan")
+        } else {
+            if x.sign == .minus {
+                write("-")
+            } else if sign {
+                write("+")
+            }
+            if x.isInfinite {
+                write("inf")
+            } else if x == 0 {
+                write("0")
+            } else {
+                position += DecimalDigits.writeShortest(Swift.abs(x), at: position)
+            }
+        }
+        return start.distance(to: position)
+    }
+
+    /// `append`, a piece at a time: for significant digits and the polar form.
+    mutating func appendInPieces(_ value: Value, to out: inout [UInt8]) {
         switch value {
         case .real(let x):
             appendComponent(x, sign: false, to: &out)

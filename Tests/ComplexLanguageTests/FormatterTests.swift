@@ -72,4 +72,27 @@ import TestSupport
         #expect(f.string(.complex(ComplexNumber(3, 4))) == "5∠0.9272952180016122")
         #expect(f.string(.real(-2)) == "-2")
     }
+
+    /// The one-piece path and the piece-by-piece one lay every value out alike: the
+    /// special values, zeros of both signs in either part, and random bit patterns.
+    @Test func theOnePieceReprIsThePieceByPieceOne() {
+        var random = SplitMix(seed: 2_615)
+        let special: [Double] = [0, -0.0, 1, -1, .nan, -.nan, .infinity, -.infinity, 5e-324, -1e16, 1e-5, 0.1, 123456789.123]
+        var values: [Value] = []
+        for re in special {
+            values.append(.real(re))
+            for im in special { values.append(.complex(ComplexNumber(re, im))) }
+        }
+        for _ in 0..<20_000 {
+            let re = Double(bitPattern: random.next()), im = Double(bitPattern: random.next())
+            values += [.real(re), .complex(ComplexNumber(re, im)), .complex(ComplexNumber(0, im)), .complex(ComplexNumber(-0.0, im))]
+        }
+        var formatter = ValueFormatter()
+        for value in values {
+            var fast: [UInt8] = [], pieces: [UInt8] = []
+            formatter.append(value, to: &fast)
+            formatter.appendInPieces(value, to: &pieces)
+            #expect(fast == pieces, "\(value): \(String(decoding: fast, as: UTF8.self)) against \(String(decoding: pieces, as: UTF8.self))")
+        }
+    }
 }
