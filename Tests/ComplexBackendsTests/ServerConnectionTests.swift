@@ -102,6 +102,28 @@ import Testing
         #expect(fixture.peers[0].mostInFlight > 1)  // more than one went at once
     }
 
+    /// A result used again goes back as the text it came in (`NumberTextCache`), in
+    /// another spelling than the client's own; a zero is the client's to spell.
+    @Test func aResultGoesBackAsTheTextItCameIn() throws {
+        let requests = Requests()
+        let fixture = Fixture { _, _, line in
+            requests.append(line)
+            return #"{"result":[1E5,-0],"id":\#(Self.field("id", of: line))}"#
+        }
+        let connection = fixture.connection(depth: 4)
+        let first = try connection.call(OperationCall(.neg, .real(1), nil))
+        #expect(first == .complex(ComplexNumber(100_000, -0.0)))
+        _ = try connection.call(OperationCall(.neg, first, nil))
+        #expect(requests.lines.last?.contains(#""a":[1E5,-0.0]"#) == true, "\(requests.lines)")
+    }
+
+    final class Requests: @unchecked Sendable {
+        let lock = NSLock()
+        var lines: [String] { lock.withLock { stored } }
+        var stored: [String] = []
+        func append(_ line: String) { lock.withLock { stored.append(line) } }
+    }
+
     @Test func aKeptConnectionClosedByTheServerIsReplacedWithoutAWord() throws {
         // The first connection answers one request, then closes (an idle timeout).
         let fixture = Fixture { connection, request, line in connection == 1 && request > 1 ? nil : Self.negate(line) }
