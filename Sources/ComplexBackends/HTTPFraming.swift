@@ -31,7 +31,7 @@ package struct HTTPFraming: WireFraming {
         var headers = "\(HTTPSyntax.usualRequestHost)\(address)"
         if let authorization { headers += "\r\nAuthorization: \(authorization)" }
         requestHeaders = Array((headers + "\(HTTPSyntax.jsonContentHeaders)").utf8)
-        requestIDPrefix = Array("\r\n\(HTTPSyntax.requestIDField): ".utf8)
+        requestIDPrefix = HTTPSyntax.requestIDPrefix
     }
 
     package mutating func reset() {

@@ -275,7 +275,7 @@ package struct HTTPSession: ConnectionSession {
     static let openAPIDocument = Array(OpenAPIDocument.yaml.utf8)
     static let yamlContentHeaders = Array("\r\nContent-Type: application/yaml\r\nContent-Length: ".utf8)
     static let prometheusContentHeaders = Array("\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ".utf8)
-    static let requestIDPrefix = Array("\r\n\(HTTPSyntax.requestIDField): ".utf8)
+    static let requestIDPrefix = HTTPSyntax.requestIDPrefix
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     /// The request target's path: origin-form (`/add?x`) without its query, and

@@ -218,7 +218,10 @@ package enum HTTPSyntax {
             && memcmp(bytes.baseAddress! + position, expected.utf8Start, expected.utf8CodeUnitCount) == 0
     }
 
-    /// Where the id's field (CR LF, `requestIDField`, `: `) at `position` ends, if it is there.
+    /// The id's field from the line end before it to its value, as both sides write it.
+    package static let requestIDPrefix = Array("\r\n\(requestIDField): ".utf8)
+
+    /// Where the id's field (`requestIDPrefix`) at `position` ends, if it is there.
     package static func requestIDFieldEnd(in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
         let name = position + 2
         guard matches("\r\n", in: bytes, at: position), matches(requestIDField, in: bytes, at: name),
