@@ -80,10 +80,12 @@ package struct NumberTextCache {
 
     /// Writes the text kept for `x` at `destination`, if there is one, and returns its
     /// length. It writes `maximumTextLength + 1` bytes, the ones past the text being
-    /// the caller's to overwrite: `destination` must have room for them.
+    /// the caller's to overwrite: `destination` must have room for them (a number's
+    /// room in `ByteCursor`, `maximumNumberLength`, is one more).
     @inline(__always)
     package func write(_ x: Double, at destination: UnsafeMutablePointer<UInt8>) -> Int? {
         let slot = slot(x.bitPattern)
+        // Zero is never kept, and an empty slot (all zero bytes) holds +0.0's pattern.
         guard x != 0, slot.loadUnaligned(as: UInt64.self) == x.bitPattern else { return nil }
         let to = UnsafeMutableRawPointer(destination)
         // Three words, whatever the length: no loop and no call.
