@@ -12,6 +12,11 @@
 ///   a known failure is sent.
 /// A backend that does not pipeline (in-process) gets no rounds: each line is
 /// evaluated in one pass, in order. The scratch storage is kept from window to window.
+///
+/// A line of literals and operations only, as most of pipe mode's are, is not walked:
+/// each of its operations goes in the round its depth says (`schedule`), which comes
+/// to the same batches as the walk, found in one pass over its nodes where the walk
+/// looks at every node again each round.
 public struct Evaluator {
     /// A line of the window: its nodes, and how far evaluation has got.
     struct Line {
@@ -27,6 +32,23 @@ public struct Evaluator {
         var failure: Diagnostic?
         /// Set once the line is finished: its value, or its first error.
         var result: Result<Value, Diagnostic>?
+        /// True while its operations go in the rounds `schedule` gave them, not by
+        /// the walk; a failure hands the line to the walk, which finishes it.
+        var isScheduled = false
+        /// A scheduled line's operations not yet answered: it finishes at zero.
+        var unanswered = 0
+    }
+
+    /// An operation of a scheduled line: one round after the later of its operands
+    /// (a literal is there from the start), as the walk would send it.
+    struct ScheduledCall {
+        var node: Int32
+        var line: Int32
+        var lhs: Int32
+        /// -1 for a unary operation.
+        var rhs: Int32
+        var round: Int32
+        var operation: MathOperation
     }
 
     enum NodeState: UInt8 {
@@ -44,6 +66,13 @@ public struct Evaluator {
     var callNodes: [Int] = []
     var callLines: [Int] = []
     var results: [Result<Value, OperationError>] = []
+    /// Each node's round (`schedule`'s scratch: a literal's is 0).
+    var rounds: [Int32] = []
+    /// The scheduled operations in node order, then sorted by round into `byRound`,
+    /// whose round `r` is `byRound[roundStarts[r]..<roundStarts[r + 1]]`.
+    var scheduledCalls: [ScheduledCall] = []
+    var byRound: [ScheduledCall] = []
+    var roundStarts: [Int] = []
 
     public init() {}
 
@@ -56,6 +85,7 @@ public struct Evaluator {
         nodes.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         states.removeAll(keepingCapacity: true)
+        rounds.removeAll(keepingCapacity: true)
         hasUnfinishedLine = false
     }
 
@@ -150,6 +180,8 @@ public struct Evaluator {
             return
         }
         states.append(contentsOf: repeatElement(.waiting, count: nodes.count - states.count))
+        let lastRound = schedule()
+        var round = 1
         var firstOpen = 0
         while true {
             while firstOpen < lines.count && lines[firstOpen].result != nil { firstOpen += 1 }
@@ -157,8 +189,26 @@ public struct Evaluator {
             calls.removeAll(keepingCapacity: true)
             callNodes.removeAll(keepingCapacity: true)
             callLines.removeAll(keepingCapacity: true)
+            // The round's scheduled calls, merged in line order with the walk's: the
+            // batch is the one the walk alone would make.
+            var next = round <= lastRound ? roundStarts[round] : 0
+            let end = round <= lastRound ? roundStarts[round + 1] : 0
+            round += 1
             for index in firstOpen..<lines.count where lines[index].result == nil {
-                advance(line: index, lookup: lookup)
+                guard lines[index].isScheduled else {
+                    advance(line: index, lookup: lookup)
+                    continue
+                }
+                // Skips the calls of lines that failed, and so are walked now.
+                while next < end && Int(byRound[next].line) < index { next += 1 }
+                while next < end && Int(byRound[next].line) == index {
+                    let call = byRound[next]
+                    calls.append(OperationCall(call.operation, values[Int(call.lhs)], call.rhs < 0 ? nil : values[Int(call.rhs)]))
+                    callNodes.append(Int(call.node))
+                    callLines.append(index)
+                    states[Int(call.node)] = .inFlight
+                    next += 1
+                }
             }
             if calls.isEmpty {
                 // Unreachable: the first open line waits on no earlier line, so it either
@@ -182,18 +232,76 @@ public struct Evaluator {
             for (index, node) in callNodes.enumerated() {
                 let answer = index < results.count
                     ? results[index] : .failure(.backendFailure("\(backend.name): no answer for this operation"))
+                let line = callLines[index]
                 switch answer {
                 case .success(let value):
                     values[node] = value
                     states[node] = .done
+                    if lines[line].isScheduled {
+                        lines[line].unanswered -= 1
+                        if lines[line].unanswered == 0 { lines[line].result = .success(values[lines[line].root]) }
+                    }
                 case .failure(let error):
                     states[node] = .failed
+                    lines[line].isScheduled = false
                     guard case .operation(_, _, _, let offset) = nodes[node] else { continue }
-                    fail(line: callLines[index], node: node, Diagnostic(error.message, at: offset))
+                    fail(line: line, node: node, Diagnostic(error.message, at: offset))
                 }
             }
-            // Lines whose last operations came back finish on the next walk.
+            // Walked lines whose last operations came back finish on the next walk.
         }
+    }
+
+    /// Schedules the open lines made only of literals and operations, and puts their
+    /// literals in place; returns the last round. Every other line is left to the walk.
+    ///
+    /// An operation goes in the round after the later of its operands, which is when
+    /// the walk would send it: it sends what is ready, and every operation of a round
+    /// is answered before the next. Each of a line's rounds up to its last has an
+    /// operation of it (a round-r operation has an operand of round r - 1), so an
+    /// unfinished scheduled line always has something in flight. A line finishes when
+    /// all of its operations are answered, not at its root: an argument a user function
+    /// ignores is still computed, and may fail the line, as one line at a time would.
+    mutating func schedule() -> Int {
+        rounds.append(contentsOf: repeatElement(0, count: nodes.count - rounds.count))
+        scheduledCalls.removeAll(keepingCapacity: true)
+        var lastRound: Int32 = 0
+        lines: for index in lines.indices where lines[index].result == nil {
+            let first = scheduledCalls.count
+            for node in lines[index].nodes {
+                switch nodes[node] {
+                case .literal(let value):
+                    values[node] = value
+                    states[node] = .done
+                    rounds[node] = 0
+                case .operation(let op, let lhs, let rhs, _):
+                    let round = max(rounds[lhs], rhs.map { rounds[$0] } ?? 0) + 1
+                    rounds[node] = round
+                    lastRound = max(lastRound, round)
+                    scheduledCalls.append(ScheduledCall(
+                        node: Int32(node), line: Int32(index), lhs: Int32(lhs), rhs: rhs.map { Int32($0) } ?? -1, round: round, operation: op))
+                default:
+                    scheduledCalls.removeSubrange(first...)
+                    continue lines
+                }
+            }
+            lines[index].isScheduled = true
+            lines[index].unanswered = scheduledCalls.count - first
+            if scheduledCalls.count == first { lines[index].result = .success(values[lines[index].root]) }
+        }
+        // Sorted by round, keeping node order within one (a counting sort).
+        roundStarts.removeAll(keepingCapacity: true)
+        roundStarts.append(contentsOf: repeatElement(0, count: Int(lastRound) + 2))
+        for call in scheduledCalls { roundStarts[Int(call.round) + 1] += 1 }
+        for round in 1..<roundStarts.count { roundStarts[round] += roundStarts[round - 1] }
+        byRound.removeAll(keepingCapacity: true)
+        byRound.append(contentsOf: scheduledCalls)  // every place is written below
+        var next = roundStarts
+        for call in scheduledCalls {
+            byRound[next[Int(call.round)]] = call
+            next[Int(call.round)] += 1
+        }
+        return Int(lastRound)
     }
 
     mutating func fail(line index: Int, node: Int, _ diagnostic: Diagnostic) {

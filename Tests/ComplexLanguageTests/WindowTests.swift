@@ -62,6 +62,25 @@ final class Batching: Backend {
         #expect(backend.batches == [[.add]])
     }
 
+    /// A line of literals and operations only is scheduled, not walked: it finishes
+    /// when every operation of it is answered, not when its root is. An argument that
+    /// a function ignores is still computed, and its error is the line's, as one line
+    /// at a time has it.
+    @Test func aScheduledLineWaitsForEveryOperation() throws {
+        let backend = Batching()
+        let interpreter = Interpreter(backend: backend)
+        _ = try interpreter.execute("f(z) = 2*3")
+        backend.batches.removeAll()
+        #expect(throws: Diagnostic("math domain error", at: 2)) { try interpreter.execute("f(log(0*1))") }
+        #expect(backend.batches == [[.mul, .mul], [.log]])
+        backend.batches.removeAll()
+        #expect(try interpreter.execute("f(sqrt(sqrt(16)))") == .value(.real(6)))
+        #expect(backend.batches == [[.sqrt, .mul], [.sqrt]])
+        backend.batches.removeAll()
+        #expect(try interpreter.execute("7") == .value(.real(7)))
+        #expect(backend.batches.isEmpty)
+    }
+
     /// Random programs of assignments, reads of `ans`, `_` and variables, undefined
     /// names, domain errors and lost operations, run as windows of every size: each
     /// line's outcome and the final state must be those of one line at a time.
