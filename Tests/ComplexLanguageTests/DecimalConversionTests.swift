@@ -55,6 +55,39 @@ import TestSupport
         }
     }
 
+    /// Numbers with more of a line after them, as literals and a reply's numbers
+    /// have: their fractions are then read eight digits at a time where eight are
+    /// there (`eightDigits`), cut at every offset by the exponent or what follows.
+    /// Read by the lexer, each must be strtod's double and end where its text does.
+    @Test func numbersInsideALineMatchStrtod() throws {
+        var generator = SplitMix(seed: 12)
+        for _ in 0..<200_000 {
+            let digits = Int.random(in: 1...30, using: &generator)
+            var text = String(Int.random(in: 1...9, using: &generator))
+            for _ in 1..<digits { text += String(Int.random(in: 0...9, using: &generator)) }
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0:
+                let point = Int.random(in: 1...text.count, using: &generator)
+                text.insert(".", at: text.index(text.startIndex, offsetBy: point))
+            case 1:
+                text = "0." + String(repeating: "0", count: Int.random(in: 0...12, using: &generator)) + text
+            default:
+                break
+            }
+            if Bool.random(using: &generator) { text += "e\(Int.random(in: -30...30, using: &generator))" }
+            let after = [")", " + 1", "j", "*2)", "/(3"].randomElement(using: &generator)!
+            let line = text + after + String(repeating: " ", count: Int.random(in: 0...9, using: &generator))
+            let token = try line.withUTF8Bytes { (bytes) throws(Diagnostic) in
+                var lexer = Lexer(bytes)
+                return try lexer.next()
+            }
+            let expected = strtod(text, nil)
+            #expect(token.number.bitPattern == expected.bitPattern, "\(line): \(token.number) against strtod's \(expected)")
+            #expect(token.end == text.utf8.count + (after == "j" ? 1 : 0), "\(line)")
+            if token.number.bitPattern != expected.bitPattern { return }
+        }
+    }
+
     /// Halfway cases, the ends of the range, subnormals, and numbers just past the
     /// fast paths' limits.
     @Test func edgesMatchStrtod() {
