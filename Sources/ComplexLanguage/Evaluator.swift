@@ -37,6 +37,15 @@ public struct Evaluator {
         var isScheduled = false
         /// A scheduled line's operations not yet answered: it finishes at zero.
         var unanswered = 0
+
+        /// Keeps `diagnostic` as the line's error when `node` comes before the failures
+        /// known so far: the first in evaluation order is the one reported.
+        mutating func fail(node: Int, _ diagnostic: Diagnostic) {
+            if node < failedNode {
+                failedNode = node
+                failure = diagnostic
+            }
+        }
     }
 
     /// An operation of a scheduled line: one round after the later of its operands
@@ -194,22 +203,11 @@ public struct Evaluator {
             var next = round <= lastRound ? roundStarts[round] : 0
             let end = round <= lastRound ? roundStarts[round + 1] : 0
             round += 1
-            for index in firstOpen..<lines.count where lines[index].result == nil {
-                guard lines[index].isScheduled else {
-                    advance(line: index, lookup: lookup)
-                    continue
-                }
-                // Skips the calls of lines that failed, and so are walked now.
-                while next < end && Int(byRound[next].line) < index { next += 1 }
-                while next < end && Int(byRound[next].line) == index {
-                    let call = byRound[next]
-                    calls.append(OperationCall(call.operation, values[Int(call.lhs)], call.rhs < 0 ? nil : values[Int(call.rhs)]))
-                    callNodes.append(Int(call.node))
-                    callLines.append(index)
-                    states[Int(call.node)] = .inFlight
-                    next += 1
-                }
+            for index in firstOpen..<lines.count where lines[index].result == nil && !lines[index].isScheduled {
+                sendScheduled(from: &next, to: end, before: index)
+                advance(line: index, lookup: lookup)
             }
+            sendScheduled(from: &next, to: end, before: lines.count)
             if calls.isEmpty {
                 // Unreachable: the first open line waits on no earlier line, so it either
                 // finished or sent something. Said rather than looped on.
@@ -229,25 +227,7 @@ public struct Evaluator {
             } else {
                 backend.apply(calls, into: &results)
             }
-            for (index, node) in callNodes.enumerated() {
-                let answer = index < results.count
-                    ? results[index] : .failure(.backendFailure("\(backend.name): no answer for this operation"))
-                let line = callLines[index]
-                switch answer {
-                case .success(let value):
-                    values[node] = value
-                    states[node] = .done
-                    if lines[line].isScheduled {
-                        lines[line].unanswered -= 1
-                        if lines[line].unanswered == 0 { lines[line].result = .success(values[lines[line].root]) }
-                    }
-                case .failure(let error):
-                    states[node] = .failed
-                    lines[line].isScheduled = false
-                    guard case .operation(_, _, _, let offset) = nodes[node] else { continue }
-                    fail(line: line, node: node, Diagnostic(error.message, at: offset))
-                }
-            }
+            Self.take(results, backend: backend, for: callNodes, of: callLines, nodes: nodes, values: &values, states: &states, lines: &lines)
             // Walked lines whose last operations came back finish on the next walk.
         }
     }
@@ -265,49 +245,130 @@ public struct Evaluator {
     mutating func schedule() -> Int {
         rounds.append(contentsOf: repeatElement(0, count: nodes.count - rounds.count))
         scheduledCalls.removeAll(keepingCapacity: true)
-        var lastRound: Int32 = 0
-        lines: for index in lines.indices where lines[index].result == nil {
-            let first = scheduledCalls.count
-            for node in lines[index].nodes {
-                switch nodes[node] {
-                case .literal(let value):
-                    values[node] = value
-                    states[node] = .done
-                    rounds[node] = 0
-                case .operation(let op, let lhs, let rhs, _):
-                    let round = max(rounds[lhs], rhs.map { rounds[$0] } ?? 0) + 1
-                    rounds[node] = round
-                    lastRound = max(lastRound, round)
-                    scheduledCalls.append(ScheduledCall(
-                        node: Int32(node), line: Int32(index), lhs: Int32(lhs), rhs: rhs.map { Int32($0) } ?? -1, round: round, operation: op))
-                default:
-                    scheduledCalls.removeSubrange(first...)
-                    continue lines
-                }
-            }
-            lines[index].isScheduled = true
-            lines[index].unanswered = scheduledCalls.count - first
-            if scheduledCalls.count == first { lines[index].result = .success(values[lines[index].root]) }
-        }
+        let lastRound = Int(Self.schedule(
+            lines: &lines, nodes: nodes, values: &values, states: &states, rounds: &rounds, into: &scheduledCalls))
         // Sorted by round, keeping node order within one (a counting sort).
         roundStarts.removeAll(keepingCapacity: true)
-        roundStarts.append(contentsOf: repeatElement(0, count: Int(lastRound) + 2))
+        roundStarts.append(contentsOf: repeatElement(0, count: lastRound + 2))
         for call in scheduledCalls { roundStarts[Int(call.round) + 1] += 1 }
         for round in 1..<roundStarts.count { roundStarts[round] += roundStarts[round - 1] }
         byRound.removeAll(keepingCapacity: true)
         byRound.append(contentsOf: scheduledCalls)  // every place is written below
         var next = roundStarts
-        for call in scheduledCalls {
-            byRound[next[Int(call.round)]] = call
-            next[Int(call.round)] += 1
+        byRound.withUnsafeMutableBufferPointer { byRound in
+            for call in scheduledCalls {
+                byRound[next[Int(call.round)]] = call
+                next[Int(call.round)] += 1
+            }
         }
-        return Int(lastRound)
+        return lastRound
     }
 
-    mutating func fail(line index: Int, node: Int, _ diagnostic: Diagnostic) {
-        if node < lines[index].failedNode {
-            lines[index].failedNode = node
-            lines[index].failure = diagnostic
+    /// `schedule`'s pass over the open lines' nodes, on the arrays' memory: a write to
+    /// an array that is a property costs a uniqueness check each, and the pass writes
+    /// three a node.
+    static func schedule(
+        lines: inout [Line], nodes: [SyntaxTree.Node], values: inout [Value], states: inout [NodeState], rounds: inout [Int32],
+        into calls: inout [ScheduledCall]
+    ) -> Int32 {
+        var lastRound: Int32 = 0
+        nodes.withUnsafeBufferPointer { nodes in
+            values.withUnsafeMutableBufferPointer { values in
+                states.withUnsafeMutableBufferPointer { states in
+                    rounds.withUnsafeMutableBufferPointer { rounds in
+                        lines: for index in lines.indices where lines[index].result == nil {
+                            let first = calls.count
+                            for node in lines[index].nodes {
+                                switch nodes[node] {
+                                case .literal(let value):
+                                    values[node] = value
+                                    states[node] = .done
+                                    rounds[node] = 0
+                                case .operation(let op, let lhs, let rhs, _):
+                                    let round = max(rounds[lhs], rhs.map { rounds[$0] } ?? 0) + 1
+                                    rounds[node] = round
+                                    lastRound = max(lastRound, round)
+                                    calls.append(ScheduledCall(
+                                        node: Int32(node), line: Int32(index), lhs: Int32(lhs), rhs: rhs.map { Int32($0) } ?? -1,
+                                        round: round, operation: op))
+                                default:
+                                    calls.removeSubrange(first...)
+                                    continue lines
+                                }
+                            }
+                            lines[index].isScheduled = true
+                            lines[index].unanswered = calls.count - first
+                            if calls.count == first { lines[index].result = .success(values[lines[index].root]) }
+                        }
+                    }
+                }
+            }
+        }
+        return lastRound
+    }
+
+    /// Queues the calls `byRound[next..<end]` of the scheduled lines before line
+    /// `limit`; those of a line that failed, and is walked now, are skipped.
+    mutating func sendScheduled(from next: inout Int, to end: Int, before limit: Int) {
+        guard next < end, Int(byRound[next].line) < limit else { return }
+        Self.send(
+            byRound, from: &next, to: end, before: limit, lines: lines, values: values, states: &states,
+            calls: &calls, callNodes: &callNodes, callLines: &callLines)
+    }
+
+    /// `sendScheduled` on the arrays' memory (see `schedule`).
+    static func send(
+        _ byRound: [ScheduledCall], from next: inout Int, to end: Int, before limit: Int, lines: [Line], values: [Value],
+        states: inout [NodeState], calls: inout [OperationCall], callNodes: inout [Int], callLines: inout [Int]
+    ) {
+        byRound.withUnsafeBufferPointer { byRound in
+            values.withUnsafeBufferPointer { values in
+                states.withUnsafeMutableBufferPointer { states in
+                    while next < end, Int(byRound[next].line) < limit {
+                        let call = byRound[next]
+                        next += 1
+                        let line = Int(call.line)
+                        guard lines[line].isScheduled else { continue }
+                        calls.append(OperationCall(call.operation, values[Int(call.lhs)], call.rhs < 0 ? nil : values[Int(call.rhs)]))
+                        callNodes.append(Int(call.node))
+                        callLines.append(line)
+                        states[Int(call.node)] = .inFlight
+                    }
+                }
+            }
+        }
+    }
+
+    /// Puts a round's answers in place: a scheduled line finishes with its last one,
+    /// and a failure hands its line to the walk. (On the arrays' memory, as `schedule`.)
+    static func take(
+        _ results: [Result<Value, OperationError>], backend: any Backend, for callNodes: [Int], of callLines: [Int],
+        nodes: [SyntaxTree.Node], values: inout [Value], states: inout [NodeState], lines: inout [Line]
+    ) {
+        values.withUnsafeMutableBufferPointer { values in
+            states.withUnsafeMutableBufferPointer { states in
+                lines.withUnsafeMutableBufferPointer { lines in
+                    for (index, node) in callNodes.enumerated() {
+                        let answer = index < results.count
+                            ? results[index] : .failure(.backendFailure("\(backend.name): no answer for this operation"))
+                        let line = callLines[index]
+                        switch answer {
+                        case .success(let value):
+                            values[node] = value
+                            states[node] = .done
+                            if lines[line].isScheduled {
+                                lines[line].unanswered -= 1
+                                if lines[line].unanswered == 0 { lines[line].result = .success(values[lines[line].root]) }
+                            }
+                        case .failure(let error):
+                            states[node] = .failed
+                            lines[line].isScheduled = false
+                            guard case .operation(_, _, _, let offset) = nodes[node] else { continue }
+                            lines[line].fail(node: node, Diagnostic(error.message, at: offset))
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -381,7 +442,7 @@ public struct Evaluator {
                         allDone = false
                     case .undefined:
                         states[node] = .failed
-                        fail(line: index, node: node, Self.undefined(name, at: offset))
+                        lines[index].fail(node: node, Self.undefined(name, at: offset))
                     }
                 case .operation(let op, let lhs, let rhs, _):
                     if states[lhs] == .done, rhs.map({ states[$0] == .done }) ?? true {
@@ -393,10 +454,10 @@ public struct Evaluator {
                     allDone = false
                 case .failure(let message, let offset):
                     states[node] = .failed
-                    fail(line: index, node: node, Diagnostic(message, at: offset))
+                    lines[index].fail(node: node, Diagnostic(message, at: offset))
                 case .parameter, .lookup, .call:
                     states[node] = .failed
-                    fail(line: index, node: node, Self.unexpanded)
+                    lines[index].fail(node: node, Self.unexpanded)
                 }
             }
             node += 1
