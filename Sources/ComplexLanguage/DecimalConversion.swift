@@ -158,6 +158,19 @@ package enum DecimalConversion {
         return digits.value(exponent: exponent, text: text)
     }
 
+    /// The double nearest `mantissa` × 10^`power`, for a mantissa read exactly (at
+    /// most 19 digits); nil in the rare case that needs the C library (then the caller
+    /// reads the text its own way). For readers that gather the digits themselves.
+    package static func value(mantissa: UInt64, power: Int) -> Double? {
+        if mantissa == 0 { return 0 }
+        // Clinger's fast path, as `Accumulator.value`: both factors exact, one rounding.
+        if mantissa <= 1 << 53, power >= -22, power <= 22 {
+            let m = Double(mantissa)
+            return power >= 0 ? m * powerOfTen(power) : m / powerOfTen(-power)
+        }
+        return eiselLemire(mantissa, power)
+    }
+
     /// `exponent` with one more decimal digit, held at 100,000 once past it: far beyond
     /// any double's range, and no overflow however many digits an exponent has.
     @inline(__always) package static func exponentStep(_ exponent: Int, _ digit: UInt8) -> Int {

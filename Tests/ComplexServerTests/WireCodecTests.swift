@@ -247,6 +247,64 @@ import TestSupport
 
     /// The one reading of a request id as a number: decimal digits, no leading zero,
     /// up to UInt64's largest.
+    /// Numbers read eight bytes at a time (`readDigitsByRuns`) against a byte at a time
+    /// (`readDigitsByByte`, which says what is wrong with a malformed one): on random
+    /// texts near the wire's numbers, valid and not, followed by what follows a number on
+    /// the wire, the runs must read the same double to the same byte, or decline, and
+    /// decline every text the bytes refuse; they must take nearly all valid ones of at
+    /// most 19 digits (not the rare few Eisel and Lemire's method leaves to strtod).
+    @Test func numbersReadByRunsAreReadAsByteByByte() {
+        var generator = SplitMix(seed: 2028)
+        func digits(_ count: Int) -> String {
+            String((0..<count).map { _ in Character(String(generator.next() % 10)) })
+        }
+        var taken = 0, valid = 0
+        for _ in 0..<100_000 {
+            var text = generator.next() % 5 == 0 ? "0" : String(1 + generator.next() % 9) + digits(Int(generator.next() % 12))
+            if generator.next() % 4 != 0 { text += "." + digits(Int(generator.next() % 19)) }
+            if generator.next() % 3 == 0 {
+                text += ["e", "E", "e+", "e-", "E-"][Int(generator.next() % 5)] + digits(Int(generator.next() % 6))
+            }
+            switch generator.next() % 12 {
+            case 0: text = "0" + text  // a leading zero
+            case 1: text += "." + digits(Int(generator.next() % 3))  // a second point
+            case 2: text = String(text.dropLast())
+            default: break
+            }
+            // Mostly what follows a number on the wire; sometimes the end of the text.
+            let after = [",\"id\":12}", "],\"b\":[1,2],\"id\":3}\n", ",-2.5],\"id\":77}", ",", "]", "x"][Int(generator.next() % 6)]
+            let bytes = Array((text + after).utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                var byRuns = JSONReader(buffer, strict: true)
+                var byByte = JSONReader(buffer, strict: true)
+                let expected = Result { () throws(WireError) in try byByte.readDigitsByByte() }
+                // What the runs are for: the whole text read byte by byte, at most 19
+                // digits and an exponent of at most 3, a normal double or a zero written
+                // as one (not one that underflows).
+                var isForRuns = false
+                if case .success(let value) = expected, byByte.index == text.utf8.count {
+                    let parts = text.utf8.split(whereSeparator: { $0 | 0x20 == UInt8(ascii: "e") })
+                    let written = parts[0].filter { $0 &- 0x30 < 10 }
+                    isForRuns = written.count <= 19 && (parts.count == 1 || parts[1].filter({ $0 &- 0x30 < 10 }).count <= 3)
+                        && (value.isNormal || written.allSatisfy { $0 == UInt8(ascii: "0") })
+                }
+                if isForRuns { valid += 1 }
+                guard let got = byRuns.readDigitsByRuns() else {
+                    #expect(byRuns.index == 0, "\(text + after)")
+                    return
+                }
+                if isForRuns { taken += 1 }
+                guard case .success(let value) = expected else {
+                    Issue.record("\(text + after): read as \(got) by runs, refused byte by byte")
+                    return
+                }
+                #expect(got.bitPattern == value.bitPattern && byRuns.index == byByte.index,
+                        "\(text + after): \(got) to byte \(byRuns.index), byte by byte \(value) to byte \(byByte.index)")
+            }
+        }
+        #expect(taken >= valid * 99 / 100, "taken \(taken) of \(valid) valid")
+    }
+
     @Test func decimalIDsAreReadExactly() {
         func read(_ text: String) -> UInt64? {
             var text = text
