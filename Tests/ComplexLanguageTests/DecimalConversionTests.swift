@@ -29,24 +29,30 @@ import TestSupport
         }
     }
 
+    /// 1 to `maximumDigits` random digits, the first not 0: with a point among them,
+    /// after `0.` and up to 12 zeros (before the first significant digit), or neither.
+    static func randomDecimal(_ generator: inout SplitMix, maximumDigits: Int) -> String {
+        let digits = Int.random(in: 1...maximumDigits, using: &generator)
+        var text = String(Int.random(in: 1...9, using: &generator))
+        for _ in 1..<digits { text += String(Int.random(in: 0...9, using: &generator)) }
+        switch Int.random(in: 0..<3, using: &generator) {
+        case 0:
+            let point = Int.random(in: 1...text.count, using: &generator)
+            text.insert(".", at: text.index(text.startIndex, offsetBy: point))
+        case 1:
+            text = "0." + String(repeating: "0", count: Int.random(in: 0...12, using: &generator)) + text
+        default:
+            break
+        }
+        return text
+    }
+
     @Test func randomDigitStringsMatchStrtod() {
         var generator = SplitMix(seed: 11)
         for _ in 0..<200_000 {
             // Up to 40 digits: runs of eight are read at once while the mantissa has
             // room, so every length and offset around 8, 16 and 19 is covered.
-            let digits = Int.random(in: 1...40, using: &generator)
-            var text = String(Int.random(in: 1...9, using: &generator))
-            for _ in 1..<digits { text += String(Int.random(in: 0...9, using: &generator)) }
-            switch Int.random(in: 0..<4, using: &generator) {
-            case 0, 1:
-                let point = Int.random(in: 1...text.count, using: &generator)
-                text.insert(".", at: text.index(text.startIndex, offsetBy: point))
-            case 2:
-                // Zeros after the point before the first significant digit.
-                text = "0." + String(repeating: "0", count: Int.random(in: 0...12, using: &generator)) + text
-            default:
-                break
-            }
+            var text = Self.randomDecimal(&generator, maximumDigits: 40)
             text += "e\(Int.random(in: -345...330, using: &generator))"
             let expected = strtod(text, nil)
             let got = converted(text)
@@ -62,18 +68,7 @@ import TestSupport
     @Test func numbersInsideALineMatchStrtod() throws {
         var generator = SplitMix(seed: 12)
         for _ in 0..<200_000 {
-            let digits = Int.random(in: 1...30, using: &generator)
-            var text = String(Int.random(in: 1...9, using: &generator))
-            for _ in 1..<digits { text += String(Int.random(in: 0...9, using: &generator)) }
-            switch Int.random(in: 0..<3, using: &generator) {
-            case 0:
-                let point = Int.random(in: 1...text.count, using: &generator)
-                text.insert(".", at: text.index(text.startIndex, offsetBy: point))
-            case 1:
-                text = "0." + String(repeating: "0", count: Int.random(in: 0...12, using: &generator)) + text
-            default:
-                break
-            }
+            var text = Self.randomDecimal(&generator, maximumDigits: 30)
             if Bool.random(using: &generator) { text += "e\(Int.random(in: -30...30, using: &generator))" }
             let after = [")", " + 1", "j", "*2)", "/(3"].randomElement(using: &generator)!
             let line = text + after + String(repeating: " ", count: Int.random(in: 0...9, using: &generator))
