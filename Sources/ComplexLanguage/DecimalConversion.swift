@@ -106,20 +106,10 @@ package enum DecimalConversion {
         /// literal (digits, point and exponent, no sign), read again only in the rare
         /// case that needs the C library.
         package func value(exponent: Int, text: @autoclosure () -> UnsafeBufferPointer<UInt8>) -> Double {
-            if mantissa == 0 { return 0 }
-            let power = scale + exponent
-            // Clinger's fast path: with at most 15 significant digits and a power of ten
-            // up to 10^22, both factors are exact doubles and one rounding gives the answer.
-            if significant <= 15, power >= -22, power <= 22 {
-                let m = Double(mantissa)
-                return power >= 0 ? m * DecimalConversion.powerOfTen(power) : m / DecimalConversion.powerOfTen(-power)
-            }
-            // Up to 19 digits (the mantissa is exact): Eisel and Lemire's, which settles
-            // all but a rare few; those, and longer texts, go to the C library's strtod.
-            // The shortest round-trip digits of an arbitrary double are 16 or 17, so this
-            // is how the wire's numbers are read (strtod took a tenth of a pipelined
-            // client's time).
-            if significant <= 19, let value = DecimalConversion.eiselLemire(mantissa, power) { return value }
+            // Up to 19 digits the mantissa is exact; longer texts, and the rare few the
+            // fast methods cannot settle, go to the C library's strtod (which took a
+            // tenth of a pipelined client's time when it read every number).
+            if significant <= 19, let value = DecimalConversion.value(mantissa: mantissa, power: scale + exponent) { return value }
             return Double(String(decoding: text(), as: UTF8.self)) ?? .nan
         }
     }
@@ -160,10 +150,13 @@ package enum DecimalConversion {
 
     /// The double nearest `mantissa` × 10^`power`, for a mantissa read exactly (at
     /// most 19 digits); nil in the rare case that needs the C library (then the caller
-    /// reads the text its own way). For readers that gather the digits themselves.
+    /// reads the text its own way).
     package static func value(mantissa: UInt64, power: Int) -> Double? {
         if mantissa == 0 { return 0 }
-        // Clinger's fast path, as `Accumulator.value`: both factors exact, one rounding.
+        // Clinger's fast path: a mantissa up to 2^53 and a power of ten up to 10^22 are
+        // both exact doubles, and one rounding gives the answer. Then Eisel and
+        // Lemire's, which settles all but a rare few: the shortest round-trip digits of
+        // an arbitrary double are 16 or 17, so this is how the wire's numbers are read.
         if mantissa <= 1 << 53, power >= -22, power <= 22 {
             let m = Double(mantissa)
             return power >= 0 ? m * powerOfTen(power) : m / powerOfTen(-power)

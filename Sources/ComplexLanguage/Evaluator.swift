@@ -180,7 +180,8 @@ public struct Evaluator {
     public mutating func evaluate(backend: any Backend, lookup: (String) -> Value?) {
         // A slot for every node, filled once for the window rather than line by line
         // (appending per line cost pipe mode a tenth of its instructions). Literals too
-        // start waiting, and are taken from their node on the first walk.
+        // start waiting, and are taken from their node by `schedule`, or on the first
+        // walk of a line it leaves to the walk.
         values.append(contentsOf: repeatElement(.real(0), count: nodes.count - values.count))
         guard backend.pipelines else {
             for index in lines.indices where lines[index].result == nil {
