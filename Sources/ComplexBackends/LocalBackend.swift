@@ -8,6 +8,8 @@ package final class LocalBackend: Backend, RegisteredBackend {
 
     package var name: String { Self.registryName }
     package var summary: String { "local (in-process)" }
+    /// It keeps no state: each answer is CPython's arithmetic on the operands alone.
+    package var allowsConcurrentCalls: Bool { true }
 
     package init() {}
 

@@ -27,9 +27,11 @@ package struct BenchmarkOptions: Sendable {
     }
     /// Pipe mode: lines evaluated together.
     package var window: Int
+    /// Pipe mode: threads for a backend that `allowsConcurrentCalls` (`local`).
+    package var threads: Int
 
     package init(backends: [String], operations: Int, operation: MathOperation, pipeFile: String?, url: String? = nil,
-                depth: Int? = nil, window: Int = PipeRunner.defaultWindow) {
+                depth: Int? = nil, window: Int = PipeRunner.defaultWindow, threads: Int = PipeRunner.defaultThreads) {
         self.backends = backends
         self.operations = operations
         self.operation = operation
@@ -37,5 +39,6 @@ package struct BenchmarkOptions: Sendable {
         self.url = url
         self.depth = depth
         self.window = window
+        self.threads = threads
     }
 }

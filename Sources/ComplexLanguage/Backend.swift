@@ -3,7 +3,8 @@
 /// The evaluator hands every operation to its backend, so that the cost of a transport
 /// (in-process, Unix socket, HTTP, FFI) shows per operation. It hands over every
 /// operation whose operands are known at once, as a batch: a socket backend puts them
-/// all in flight, an in-process one loops. Backends are used from one thread at a time.
+/// all in flight, an in-process one loops. Backends are used from one thread at a time,
+/// unless they say otherwise (`allowsConcurrentCalls`).
 public protocol Backend: AnyObject {
     /// The registered name, e.g. `local`.
     var name: String { get }
@@ -17,6 +18,13 @@ public protocol Backend: AnyObject {
     /// for it. So a backend that does not pipeline computes in-process, where an
     /// answer dropped is an answer no one sees.
     var pipelines: Bool { get }
+    /// True when `apply` may be called from several threads at once, and what each call
+    /// computes does not depend on which thread makes it or in what order: an in-process
+    /// backend that keeps no state. Pipe mode then evaluates a window's lines of plain
+    /// arithmetic on several threads (`complex-repl --threads`). False by default: a
+    /// backend that holds a connection, or calls a library nobody vouched for, is used
+    /// from one thread.
+    var allowsConcurrentCalls: Bool { get }
     /// Computes `operation` on `a` (and `b` for binary operations).
     func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value
     /// Computes independent operations: `results` is replaced by one answer per call,
@@ -27,6 +35,7 @@ public protocol Backend: AnyObject {
 
 extension Backend {
     public var pipelines: Bool { false }
+    public var allowsConcurrentCalls: Bool { false }
 
     /// One call after another: what an in-process backend does.
     public func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {

@@ -29,7 +29,7 @@ public final class Interpreter {
     /// User functions, by name.
     public private(set) var functions: [String: UserFunction] = [:]
     /// The last expression's value, read as `ans` or `_`.
-    public private(set) var lastResult: Value?
+    public internal(set) var lastResult: Value?
 
     var evaluator = Evaluator()
     /// Lines queued after a definition that was not first in its window: they wait, as

@@ -10,6 +10,11 @@ import ComplexLanguage
 /// input order, each line once. A meta-command ends the window before it (it may
 /// switch the backend or the display), and so does waiting for input, so a program
 /// that feeds one line at a time gets each answer before it sends the next.
+///
+/// With a backend that does not pipeline, a window's lines of plain arithmetic are
+/// evaluated and printed straight through (`Interpreter.evaluatePlainLines`), and any
+/// other line through the interpreter on its own; with one that also
+/// `allowsConcurrentCalls`, the window is cut into parts, one per thread.
 package struct PipeRunner {
     /// Lines longer than this are refused rather than buffered without bound.
     package static let maximumLineLength = 16 << 20
@@ -22,14 +27,39 @@ package struct PipeRunner {
     /// does not make a window of 1024 × 16 MiB.
     static let windowBytesLimit = 1 << 20
 
+    /// Threads unless `--threads` says otherwise: the processors online, up to
+    /// `maximumThreads`.
+    package static var defaultThreads: Int {
+        min(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1), maximumThreads)
+    }
+    /// The most threads a window is cut for: a window of `defaultWindow` lines then
+    /// still gives each at least `minimumLinesPerThread`.
+    package static let maximumThreads = 8
+    /// A window is cut into parts of at least this many lines: waking a thread costs
+    /// about as much as a line or two (measured in `complex-repl bench --pipe`), and
+    /// a part of fewer lines would spend its time waiting for it.
+    static let minimumLinesPerThread = 128
+
+    /// What is wrong with `--threads n`, or nil.
+    package static func threadsProblem(_ threads: Int) -> String? {
+        (1...maximumThreads).contains(threads)
+            ? nil : "--threads wants 1 to \(maximumThreads) threads, e.g. --threads 1 for this thread only"
+    }
+
     let session: Session
     var out = BufferedOutput(fileDescriptor: 1)
     var err = BufferedOutput(fileDescriptor: 2, capacity: 0)
     /// Lines queued together (1: one line at a time).
     let window: Int
-    /// The queued lines' text, for the columns of their errors.
+    /// Threads for a backend that `allowsConcurrentCalls` (1: this one only).
+    let threads: Int
+    /// The threads besides this one, started as windows need them.
+    let workers = PlainLineWorkers()
+    /// The queued lines, one after another; where each ends in it, and its number in
+    /// its file.
     var windowText: [UInt8] = []
-    var windowLines: [(end: Int, number: Int)] = []
+    var windowEnds: [Int] = []
+    var windowNumbers: [Int] = []
     /// The file the queued lines come from: a window is of one file (a name kept per
     /// line cost a retain and a release a line).
     var windowName = ""
@@ -40,10 +70,14 @@ package struct PipeRunner {
     /// - Parameters:
     ///   - output: where results go (stdout by default).
     ///   - window: how many lines are evaluated together.
-    package init(session: Session, output: Int32 = 1, window: Int = PipeRunner.defaultWindow) {
+    ///   - threads: how many threads evaluate a window's lines when the backend
+    ///     `allowsConcurrentCalls` (at most `maximumThreads`).
+    package init(session: Session, output: Int32 = 1, window: Int = PipeRunner.defaultWindow,
+                 threads: Int = PipeRunner.defaultThreads) {
         self.session = session
         self.out = BufferedOutput(fileDescriptor: output)
         self.window = max(window, 1)
+        self.threads = threads
     }
 
     /// Runs the named files in order (`-` is stdin); returns the exit status:
@@ -154,23 +188,40 @@ package struct PipeRunner {
             runMetaCommand(String(decoding: line, as: UTF8.self), name: name, line: number)
             return
         }
-        if windowLines.isEmpty {
+        if windowEnds.isEmpty {
             windowName = name
         } else if name != windowName {
             runWindow()
             windowName = name
         }
-        session.interpreter.enqueue(line)
         windowText.append(contentsOf: line)
-        windowLines.append((windowText.count, number))
-        if windowLines.count >= window || windowText.count >= Self.windowBytesLimit { runWindow() }
+        windowEnds.append(windowText.count)
+        windowNumbers.append(number)
+        if windowEnds.count >= window || windowText.count >= Self.windowBytesLimit { runWindow() }
     }
 
     /// Evaluates the queued lines and prints their results and errors in order.
     mutating func runWindow() {
-        guard !windowLines.isEmpty else { return }
+        guard !windowEnds.isEmpty else { return }
+        if session.interpreter.backend.pipelines {
+            runThroughInterpreter(0..<windowEnds.count)
+        } else {
+            runInParts()
+        }
+        windowText.removeAll(keepingCapacity: true)
+        windowEnds.removeAll(keepingCapacity: true)
+        windowNumbers.removeAll(keepingCapacity: true)
+    }
+
+    /// Runs the window's lines `range` together through the interpreter.
+    mutating func runThroughInterpreter(_ range: Range<Int>) {
         let interpreter = session.interpreter
-        interpreter.runQueued { index, outcome in
+        windowText.withUnsafeBufferPointer { text in
+            for index in range {
+                interpreter.enqueue(UnsafeBufferPointer(rebasing: text[lineStart(index)..<windowEnds[index]]))
+            }
+        }
+        interpreter.runQueued { queued, outcome in
             switch outcome {
             case .success(.value(let value)):
                 self.session.formatter.append(value, to: &self.out.buffer)
@@ -179,15 +230,92 @@ package struct PipeRunner {
             case .success:
                 break
             case .failure(let error):
-                let line = self.windowLines[index]
-                let start = index == 0 ? 0 : self.windowLines[index - 1].end
-                let column = error.column(in: self.windowText[start..<line.end])
-                self.failed = true
-                self.report("\(self.windowName):\(line.number):\(column): error: \(error.message)")
+                self.report(error, line: range.lowerBound + queued)
             }
         }
-        windowText.removeAll(keepingCapacity: true)
-        windowLines.removeAll(keepingCapacity: true)
+    }
+
+    /// Reports the window's line `index` failed, at its column.
+    mutating func report(_ error: Diagnostic, line index: Int) {
+        let column = error.column(in: windowText[lineStart(index)..<windowEnds[index]])
+        failed = true
+        report("\(windowName):\(windowNumbers[index]):\(column): error: \(error.message)")
+    }
+
+    /// Finishes the window's line `index`, at which plain arithmetic stopped: reports
+    /// its error if it failed, or runs it through the interpreter.
+    mutating func finishLine(_ index: Int, failure: Diagnostic?) {
+        if let failure {
+            report(failure, line: index)
+        } else {
+            runThroughInterpreter(index..<index + 1)
+        }
+    }
+
+    func lineStart(_ index: Int) -> Int {
+        index == 0 ? 0 : windowEnds[index - 1]
+    }
+
+    /// For a backend that does not pipeline: the window cut into parts, the first run
+    /// here, the others on `workers`' threads when the backend `allowsConcurrentCalls`,
+    /// and printed in order.
+    mutating func runInParts() {
+        let backend = session.interpreter.backend
+        var parts = backend.allowsConcurrentCalls ? max(min(threads, windowEnds.count / Self.minimumLinesPerThread), 1) : 1
+        if parts > 1 {
+            workers.reserve(parts - 1)
+            parts = min(parts, workers.parts.count + 1)
+        }
+        let bounds = (0...parts).map { windowEnds.count * $0 / parts }
+        for index in 1..<parts {
+            let part = workers.parts[index - 1]
+            let first = lineStart(bounds[index])
+            part.text.removeAll(keepingCapacity: true)
+            part.text.append(contentsOf: windowText[first..<windowEnds[bounds[index + 1] - 1]])
+            part.ends.removeAll(keepingCapacity: true)
+            part.ends.append(contentsOf: windowEnds[bounds[index]..<bounds[index + 1]].lazy.map { $0 - first })
+            part.backend = backend
+            part.formatter = session.formatter
+            workers.begin(part)
+        }
+        runPart(bounds[0]..<bounds[1])
+        for index in 1..<parts {
+            let part = workers.parts[index - 1]
+            workers.finish(part)
+            out.buffer.append(contentsOf: part.output)
+            out.flushIfFull()
+            if let last = part.last { session.interpreter.recordResult(last) }
+            let next = bounds[index] + part.taken
+            if next < bounds[index + 1] {
+                finishLine(next, failure: part.failure)
+                runPart(next + 1..<bounds[index + 1])
+            }
+        }
+    }
+
+    /// Runs lines `range` here: plain arithmetic straight through, any other line
+    /// through the interpreter, on its own.
+    mutating func runPart(_ range: Range<Int>) {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            var bytes: [UInt8] = []
+            swap(&bytes, &out.buffer)
+            let (taken, last, failure) = windowText.withUnsafeBufferPointer { text in
+                windowEnds.withUnsafeBufferPointer { ends in
+                    Interpreter.evaluatePlainLines(
+                        text, from: lineStart(index), ends: UnsafeBufferPointer(rebasing: ends[index..<range.upperBound]),
+                        backend: session.interpreter.backend, formatter: &session.formatter, appendingTo: &bytes)
+                }
+            }
+            swap(&bytes, &out.buffer)
+            out.flushIfFull()
+            if let last { session.interpreter.recordResult(last) }
+            index += taken
+            if index < range.upperBound {
+                finishLine(index, failure: failure)
+                index += 1
+            }
+        }
     }
 
     mutating func runMetaCommand(_ text: String, name: String, line: Int) {

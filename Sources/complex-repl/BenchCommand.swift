@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --pipe: lines evaluated together (complex-repl --window).", valueName: "n"))
     var window: Int = PipeRunner.defaultWindow
 
+    @Option(help: ArgumentHelp("With --pipe: threads for the local backend (complex-repl --threads; default \(PipeRunner.defaultThreads) here).", valueName: "n"))
+    var threads: Int = PipeRunner.defaultThreads
+
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
@@ -49,6 +52,7 @@ struct BenchCommand: ParsableCommand {
         guard ops >= 1 else { throw ValidationError("--ops wants a positive count") }
         guard (depth ?? 1) >= 1 else { throw ValidationError("--depth wants a positive number of operations in flight, e.g. --depth 64") }
         guard window >= 1 else { throw ValidationError("--window wants a positive number of lines, e.g. --window 1024") }
+        if let problem = PipeRunner.threadsProblem(threads) { throw ValidationError(problem) }
         for name in backends.split(separator: ",") {
             do throws(BackendError) {
                 _ = try BackendRegistry.type(named: String(name))
@@ -66,7 +70,8 @@ struct BenchCommand: ParsableCommand {
             pipeFile: pipe,
             url: url,
             depth: depth,
-            window: window)
+            window: window,
+            threads: threads)
         let configuration = BackendConfiguration(
             executableDirectory: ExecutableLocation.directory(),
             environment: ProcessEnvironment.current())

@@ -42,6 +42,9 @@ struct ComplexREPLCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Lines of a file or pipe evaluated together, their operations in flight at once (1: one line at a time).", valueName: "n"))
     var window: Int = PipeRunner.defaultWindow
 
+    @Option(help: ArgumentHelp("Threads that evaluate a file or pipe with the local backend, each a part of every window (default \(PipeRunner.defaultThreads) here: the processors, up to \(PipeRunner.maximumThreads); 1: this thread only).", valueName: "n"))
+    var threads: Int = PipeRunner.defaultThreads
+
     @Flag(help: ArgumentHelp("The original demo's operation flags."))
     var demoOperation: DemoOperation?
 
@@ -64,6 +67,7 @@ struct ComplexREPLCommand: ParsableCommand {
         if window < 1 {
             throw ValidationError("--window wants a positive number of lines, e.g. --window 1024 (1: one line at a time)")
         }
+        if let problem = PipeRunner.threadsProblem(threads) { throw ValidationError(problem) }
         if demoOperation == nil && (arg1 != nil || arg2 != nil) {
             throw ValidationError("--arg1/--arg2 go with one of --add, --sub, --mul, --div")
         }
@@ -92,7 +96,7 @@ struct ComplexREPLCommand: ParsableCommand {
     func start() throws -> Int32 {
         let environment = ProcessEnvironment.current()
         let session = try backendOptions.makeSession(environment: environment)
-        var runner = PipeRunner(session: session, window: window)
+        var runner = PipeRunner(session: session, window: window, threads: threads)
 
         if let demoOperation, let (first, second) = try demoOperands() {
             return runner.runDemoOperation(MathOperation(rawValue: demoOperation.rawValue)!, first, second)

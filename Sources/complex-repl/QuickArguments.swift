@@ -39,7 +39,7 @@ enum QuickArguments {
             case "-e", "--expression":
                 guard let text = value(unconditional: true) else { return nil }
                 expressions.append(text)
-            case "--backend", "--socket", "--url", "--library", "--command", "--arg1", "--arg2", "--window":
+            case "--backend", "--socket", "--url", "--library", "--command", "--arg1", "--arg2", "--window", "--threads":
                 let unconditional = argument == "--arg1" || argument == "--arg2"
                 guard single[argument] == nil, let text = value(unconditional: unconditional) else { return nil }
                 single[argument] = text
@@ -66,6 +66,11 @@ enum QuickArguments {
         if let text = single["--window"] {
             guard let window = Int(text), window >= 1 else { return nil }  // ArgumentParser says why
             command.window = window
+        }
+        command.threads = PipeRunner.defaultThreads
+        if let text = single["--threads"] {
+            guard let threads = Int(text), PipeRunner.threadsProblem(threads) == nil else { return nil }  // ArgumentParser says why
+            command.threads = threads
         }
         command.files = files
         return command

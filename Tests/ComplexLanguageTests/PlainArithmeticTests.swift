@@ -113,3 +113,68 @@ import TestSupport
         #expect(diagnostic.offset == 5)
     }
 }
+
+/// `Interpreter.evaluatePlainLines`, which pipe mode runs on several threads at once:
+/// a run of lines taken straight through prints what the interpreter prints for them,
+/// and the run stops exactly where the interpreter is needed or a line fails.
+@Suite struct PlainLinesTests {
+    @Test func runsOfLinesPrintWhatTheInterpreterPrints() {
+        var generator = SplitMix(seed: 27)
+        func expression(_ depth: Int) -> String {
+            if depth == 0 || generator.next() % 3 == 0 {
+                return ["0", "1e308", "\(generator.next() % 9)j", "(5+0.61j)", String(Double(generator.next() % 1000) / 10 - 50)][Int(generator.next() % 5)]
+            }
+            let op = ["+", "-", "*", "/", "**", " * ", " - "][Int(generator.next() % 7)]
+            return generator.next() % 4 == 0 ? "-(\(expression(depth - 1)))" : "\(expression(depth - 1))\(op)\(expression(depth - 1))"
+        }
+        // Blank lines (taken), failures (the run stops with the error), and lines only the
+        // interpreter runs (the run stops without one).
+        let others = ["", "  \t", "\r", "1/0", "x = 2", "ans + 1", "x * _", "1 +", "# note", "0 ** -1", "sqrt(4)", "f(z) = z", "2 3"]
+        var lines: [String] = []
+        for _ in 0..<4_000 {
+            lines.append(generator.next() % 5 == 0 ? others[Int(generator.next() % UInt64(others.count))] : expression(3))
+        }
+        // What one interpreter, running line after line, prints for each.
+        let interpreter = Interpreter(backend: InProcess())
+        var formatter = ValueFormatter()
+        let expected = lines.map { line -> Result<String, Diagnostic> in
+            Result { () throws(Diagnostic) in
+                guard case .value(let value) = try interpreter.execute(line) else { return "" }
+                return formatter.string(value) + "\n"
+            }
+        }
+        var text: [UInt8] = []
+        var ends: [Int] = []
+        for line in lines {
+            text += Array(line.utf8)
+            ends.append(text.count)
+        }
+        var index = 0, taken = 0, failures = 0, declined = 0
+        while index < lines.count {
+            var out: [UInt8] = []
+            let run = text.withUnsafeBufferPointer { text in
+                ends.withUnsafeBufferPointer { ends in
+                    Interpreter.evaluatePlainLines(
+                        text, from: index == 0 ? 0 : ends[index - 1], ends: UnsafeBufferPointer(rebasing: ends[index...]),
+                        backend: InProcess(), formatter: &formatter, appendingTo: &out)
+                }
+            }
+            let printed = expected[index..<index + run.taken].map { (try? $0.get()) ?? "(failed)" }.joined()
+            #expect(String(decoding: out, as: UTF8.self) == printed, "lines \(index + 1)-\(index + run.taken)")
+            let lastValue = lines[index..<index + run.taken].lastIndex { !$0.allSatisfy { " \t\r".contains($0) } }
+            #expect((run.last != nil) == (lastValue != nil))
+            taken += run.taken
+            index += run.taken
+            guard index < lines.count else { break }
+            if let failure = run.failure {
+                failures += 1
+                #expect(expected[index] == .failure(failure), "line \(index + 1): \(lines[index])")
+            } else {
+                declined += 1
+                #expect(others.contains(lines[index]) && !["", "  \t", "\r"].contains(lines[index]), "line \(index + 1): \(lines[index])")
+            }
+            index += 1
+        }
+        #expect(taken > 3_000 && failures > 50 && declined > 300, "\(taken) taken, \(failures) failed, \(declined) declined")
+    }
+}

@@ -112,4 +112,87 @@ import TestSupport
         #expect(run.stderr.contains("<stdin>:3:") && run.stderr.contains("nested too deeply"))
         #expect(run.stdout == "500000\n")
     }
+
+    /// A file evaluated by several threads (`--threads`, the local backend) prints, byte
+    /// for byte, what one thread prints line after line: results, errors with their
+    /// places, and what lines with names, `ans` and meta-commands read and change.
+    @Test func threadsPrintWhatOneThreadPrints() throws {
+        var generator = SplitMix(seed: 6)
+        func expression(_ depth: Int) -> String {
+            if depth == 0 || generator.next() % 3 == 0 {
+                return ["0.5", "1e308", "2.5j", "(5+0.61j)", String(Double(generator.next() % 1000) / 10 - 50)][Int(generator.next() % 5)]
+            }
+            let op = ["+", "-", "*", "/", "**"][Int(generator.next() % 5)]
+            return "(\(expression(depth - 1)) \(op) \(expression(depth - 1)))"
+        }
+        let others = ["", "1/0", "x = 1+2j", "x * ans", "_ - 1", "(1 +", "# note", "sqrt(-1)", ":precision 5", ":rect", "f(z) = z*x", "f(2)"]
+        var program = ""
+        for _ in 0..<6_000 {
+            program += (generator.next() % 12 == 0 ? others[Int(generator.next() % UInt64(others.count))] : expression(4)) + "\n"
+        }
+        // And plain lines with many that read the last result, often the first a thread
+        // leaves to this one.
+        var readers = ""
+        for _ in 0..<3_000 {
+            readers += ["(1+2j)*3", "2.5 ** 2", "-7j / 2", "_ - 1", "ans * 2"][Int(generator.next() % 5)] + "\n"
+        }
+        let directory = try TemporaryDirectory()
+        for (name, text) in [("program", program), ("readers", readers)] {
+            let file = directory.path + "/\(name).txt"
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let one = try ProcessRunner.run(repl, ["--threads", "1", "--window", "1", file])
+            #expect(one.stdout.split(separator: "\n").count > 2_900)
+            for arguments in [["--threads", "2"], ["--threads", "8"], ["--threads", "3", "--window", "300"]] {
+                let several = try ProcessRunner.run(repl, arguments + [file])
+                #expect(several.stdout == one.stdout, "\(arguments) on \(name)")
+                #expect(several.stderr == one.stderr, "\(arguments) on \(name)")
+                #expect(several.status == one.status)
+            }
+        }
+        let wrong = try ProcessRunner.run(repl, ["--threads", "9", "-e", "1"])
+        #expect(wrong.stderr.contains("--threads wants 1 to 8 threads, e.g. --threads 1") && wrong.status != 0)
+    }
+
+    /// docs/RELIABILITY.md: pipe mode starts a thread only when a window has a part for
+    /// it (at least 128 lines each), never more than `--threads` in all, and reuses them.
+    @Test func threadsStartAsWindowsNeedThemUpToTheLimit() throws {
+        let directory = try TemporaryDirectory()
+        for (threads, expected) in [(1, 1), (3, 3), (8, 8)] {
+            var input: [Int32] = [0, 0], output: [Int32] = [0, 0]
+            #expect(pipe(&input) == 0 && pipe(&output) == 0)
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+            posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+            for fd in input + output { posix_spawn_file_actions_addclose(&actions, fd) }
+            let pid = try ProcessRunner.spawn(repl, ["--threads", String(threads)], actions: &actions,
+                                              environment: ProcessRunner.isolatedEnvironment(in: directory.path))
+            close(input[0])
+            close(output[1])
+            /// Writes `lines` copies of `line` at once (at most PIPE_BUF bytes, so they
+            /// arrive as one read and one window) and reads their answers; the threads.
+            func window(_ line: String, _ lines: Int, answer: String) -> Int {
+                let text = String(repeating: line + "\n", count: lines)
+                _ = text.withCString { write(input[1], $0, strlen($0)) }
+                var got = 0
+                var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                while got < (answer.utf8.count + 1) * lines {
+                    let n = read(output[0], &buffer, buffer.count)
+                    guard n > 0 else { break }
+                    got += n
+                }
+                return (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? 0
+            }
+            #expect(window("1+1", 1, answer: "2") == 1)  // one line: no part for another thread
+            #expect(window("2*2", 300, answer: "4") == min(threads, 2), "--threads \(threads), 300 lines")
+            #expect(window("1+1", 1024, answer: "2") == expected, "--threads \(threads), 1024 lines")
+            #expect(window("3-3", 1024, answer: "0") == expected, "--threads \(threads), threads reused")
+            close(input[1])
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            close(output[0])
+            #expect(status == 0)
+        }
+    }
 }
