@@ -48,7 +48,7 @@ package struct BenchmarkReport {
     package func text() -> String {
         var lines: [String] = []
         if let file = options.pipeFile {
-            lines.append("complex-repl bench: pipe mode over \(file), \(options.window) lines per window, up to \(options.effectiveDepth) operations in flight")
+            lines.append("complex-repl bench: pipe mode over \(file), \(options.window) lines per window, up to \(options.effectiveDepth) operations in flight\(options.threads > 1 ? "; local on 1 thread, then on \(options.threads) (local ×\(options.threads))" : "")")
             var rows = [["backend", "lines/s", "ops/s", "cpu/op µs", "× CPython"]]
             if let python = pythonLinesPerSecond {
                 rows.append(["CPython", Self.grouped(python), "-", "-", "1"])
@@ -160,7 +160,7 @@ package struct BenchmarkReport {
             }
             return "{" + fields.joined(separator: ",") + "}"
         }
-        var mode = options.pipeFile.map { "\"pipe\":\"\($0)\",\"window\":\(options.window)" } ?? "\"operation\":\"\(options.operation.rawValue)\""
+        var mode = options.pipeFile.map { "\"pipe\":\"\($0)\",\"window\":\(options.window),\"threads\":\(options.threads)" } ?? "\"operation\":\"\(options.operation.rawValue)\""
         if let python = pythonLinesPerSecond { mode += ",\"python_lines_per_s\":\(python)" }
         return "{\"operations\":\(options.operations),\(mode),\"depth\":\(options.effectiveDepth),\"backends\":[" + entries.joined(separator: ",") + "]}"
     }

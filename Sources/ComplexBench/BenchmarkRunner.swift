@@ -55,7 +55,12 @@ package final class BenchmarkRunner {
                 throw .backend(name, error.description)
             }
             if let file = options.pipeFile {
-                results.append(try measurePipe(backend, file: file))
+                // A backend that computes on several threads is measured on one too: what
+                // a line costs, beside CPython's one thread, and then what threads add.
+                if backend.allowsConcurrentCalls && options.threads > 1 {
+                    results.append(try measurePipe(backend, file: file, threads: 1))
+                }
+                results.append(try measurePipe(backend, file: file, threads: backend.allowsConcurrentCalls ? options.threads : 1))
             } else {
                 results.append(try measure(backend))
             }
@@ -146,7 +151,9 @@ package final class BenchmarkRunner {
         return BackendMeasurement.Throughput(operationsPerSecond: count / (elapsed / 1e9), cpuPerOperation: cpu / count)
     }
 
-    func measurePipe(_ backend: any Backend, file: String) throws(BenchmarkError) -> BackendMeasurement {
+    /// Pipe mode over `file`; a backend measured on more than one thread is named
+    /// with their number (`local ×2`).
+    func measurePipe(_ backend: any Backend, file: String, threads: Int) throws(BenchmarkError) -> BackendMeasurement {
         guard let lines = Self.countLines(file) else { throw .setup("cannot read \(file)") }
         let sink = open("/dev/null", O_WRONLY)
         defer { close(sink) }
@@ -156,16 +163,16 @@ package final class BenchmarkRunner {
         // a third of its lines per second, and kept it on one thread.
         let counting = TimingBackend(backend)
         var countingRunner = PipeRunner(session: Session(backend: counting, configuration: configuration), output: sink,
-                                        window: options.window, threads: options.threads)
+                                        window: options.window, threads: threads)
         report(backend.name, "pipe", 0, 1)
         _ = countingRunner.run(files: [file])
         let session = Session(backend: backend, configuration: configuration)
-        var runner = PipeRunner(session: session, output: sink, window: options.window, threads: options.threads)
+        var runner = PipeRunner(session: session, output: sink, window: options.window, threads: threads)
         var throughput = try Self.timed(counting.operations) { () throws(BenchmarkError) in
             _ = runner.run(files: [file])
         }
         throughput.linesPerSecond = Double(lines) * throughput.operationsPerSecond / Double(max(counting.operations, 1))
-        return BackendMeasurement(backend: backend.name, latency: nil, throughput: throughput)
+        return BackendMeasurement(backend: threads > 1 ? "\(backend.name) ×\(threads)" : backend.name, latency: nil, throughput: throughput)
     }
 
     static func countLines(_ path: String) -> Int? {

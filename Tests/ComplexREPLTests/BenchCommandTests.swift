@@ -55,10 +55,12 @@ import TestSupport
         #expect(pipe.stdout.contains("\"lines_per_s\":"), "\(pipe.stdout)\(pipe.stderr)")
         // CPython's loop over the same file, in the same run: each backend's ratio to it.
         #expect(pipe.stdout.contains("\"python_lines_per_s\":"), "\(pipe.stdout)")
-        let table = try ProcessRunner.run(repl, ["bench", "--backends", "local", "--pipe", exprs])
+        let table = try ProcessRunner.run(repl, ["bench", "--backends", "local", "--pipe", exprs, "--threads", "2"])
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("CPython ") && $0.hasSuffix(" 1") }, "\(table.stdout)")
-        #expect(lines.contains { $0.hasPrefix("local ") && $0.hasSuffix("×") }, "\(table.stdout)")
+        // `local` on one thread, then on the two --threads asks for.
+        #expect(lines.contains { $0.hasPrefix("local ") && !$0.hasPrefix("local ×") && $0.hasSuffix("×") }, "\(table.stdout)")
+        #expect(lines.contains { $0.hasPrefix("local ×2 ") && $0.hasSuffix("×") }, "\(table.stdout)")
         let bad = try ProcessRunner.run(repl, ["bench", "--backends", "local,nowhere"])
         #expect(bad.status != 0 && bad.stderr.contains("unknown backend 'nowhere'"))
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct QuickArgumentsTests {
     static func summary(_ c: ComplexREPLCommand) -> [String] {
         [c.expression.joined(separator: "\u{1}"), c.backendOptions.backend, c.backendOptions.socket ?? "∅", c.backendOptions.url ?? "∅", c.backendOptions.library ?? "∅",
-         c.demoOperation?.rawValue ?? "∅", c.arg1 ?? "∅", c.arg2 ?? "∅", c.files.joined(separator: "\u{1}"), String(c.window)]
+         c.demoOperation?.rawValue ?? "∅", c.arg1 ?? "∅", c.arg2 ?? "∅", c.files.joined(separator: "\u{1}"), String(c.window), String(c.threads)]
     }
 
     @Test(arguments: [
@@ -24,6 +24,8 @@ import Testing
         ["a.txt", "-", "b.txt"],
         ["--window", "1", "a.txt"],
         ["--window=512", "--backend", "ipc"],
+        ["--threads", "1", "a.txt"],
+        ["--threads=8", "--window", "300"],
     ])
     func agreesWithArgumentParser(_ arguments: [String]) throws {
         let quick = try #require(QuickArguments.command(from: arguments))
@@ -35,7 +37,7 @@ import Testing
         ["--help"], ["-h"], ["--version"], ["-e"], ["--backend"], ["--backend", "-e"],
         ["--backend", "ipc", "--backend", "http"], ["--add", "--sub"], ["--", "-x"], ["--bogus"],
         ["--generate-completion-script", "bash"], ["-x.txt"], ["--add=1"],
-        ["--window", "0"], ["--window", "many"],
+        ["--window", "0"], ["--window", "many"], ["--threads", "0"], ["--threads", "9"], ["--threads", "two"],
     ])
     func declinesWhatItDoesNotKnow(_ arguments: [String]) {
         #expect(QuickArguments.command(from: arguments) == nil)
