@@ -30,8 +30,9 @@ package struct PipeRunner {
     /// Threads unless `--threads` says otherwise: the processors online, up to
     /// `maximumThreads`.
     package static var defaultThreads: Int {
-        min(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1), maximumThreads)
+        min(processorsOnline, maximumThreads)
     }
+    static var processorsOnline: Int { max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1) }
     /// The most threads a window is cut for (a window of 2,048 lines has a part for
     /// each).
     package static let maximumThreads = 8
@@ -55,7 +56,7 @@ package struct PipeRunner {
     /// Threads for a backend that `allowsConcurrentCalls` (1: this one only).
     let threads: Int
     /// The threads besides this one, started as windows need them.
-    let workers = PlainLineWorkers()
+    let workers: PlainLineWorkers
     /// The queued lines, one after another; where each ends in it, and its number in
     /// its file.
     var windowText: [UInt8] = []
@@ -79,6 +80,7 @@ package struct PipeRunner {
         self.out = BufferedOutput(fileDescriptor: output)
         self.window = max(window, 1)
         self.threads = threads
+        self.workers = PlainLineWorkers(threads: threads)
     }
 
     /// Runs the named files in order (`-` is stdin); returns the exit status:

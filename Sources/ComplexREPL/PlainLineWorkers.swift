@@ -30,8 +30,11 @@ final class PlainLineWorkers {
         var stopping = false
         let start = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
         let done = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
+        /// How long the thread polls for its next part before it sleeps.
+        let polls: Int
 
-        init() {
+        init(polls: Int) {
+            self.polls = polls
             sem_init(start, 0, 0)
             sem_init(done, 0, 0)
         }
@@ -46,7 +49,7 @@ final class PlainLineWorkers {
         /// The thread's loop: one part per post of `start`.
         func serve() {
             while true {
-                PlainLineWorkers.wait(start)
+                PlainLineWorkers.wait(start, polls: polls)
                 if stopping { return }
                 output.removeAll(keepingCapacity: true)
                 (taken, last, failure) = text.withUnsafeBufferPointer { text in
@@ -63,12 +66,21 @@ final class PlainLineWorkers {
     /// The parts, one per thread that started.
     private(set) var parts: [Part] = []
     private var threads: [pthread_t] = []
+    /// Polls of a semaphore before sleeping on it: `pollsBeforeSleeping` while every
+    /// thread can have a processor of its own, else none (a thread that polls then
+    /// takes a processor from one that works).
+    let polls: Int
+
+    /// Threads for a runner that uses up to `threads`, this one included.
+    init(threads: Int) {
+        polls = threads <= PipeRunner.processorsOnline ? Self.pollsBeforeSleeping : 0
+    }
 
     /// Starts threads until there are `count`, or fewer if the system refuses more (the
     /// runner then takes more of each window itself).
     func reserve(_ count: Int) {
         while parts.count < count {
-            let part = Part()
+            let part = Part(polls: polls)
             guard let thread = Self.startThread(part) else { return }
             parts.append(part)
             threads.append(thread)
@@ -90,17 +102,19 @@ final class PlainLineWorkers {
 
     /// Waits until `part`'s thread has taken what it can of its lines.
     func finish(_ part: Part) {
-        Self.wait(part.done)
+        Self.wait(part.done, polls: polls)
     }
 
-    /// Polls `semaphore` a while before sleeping on it: the other side is usually a
-    /// part's time away, and waking a sleeping thread took longer than that on the
-    /// 2-core VM.
-    static func wait(_ semaphore: UnsafeMutablePointer<sem_t>) {
-        for _ in 0..<spins where sem_trywait(semaphore) == 0 { return }
+    /// Polls `semaphore` up to `polls` times before sleeping on it: the other side is
+    /// usually a part's time away, and with a sleep and a wake-up every window two
+    /// threads were 1.2× one, and polling, 1.3–1.7× (`scripts/bench-pipe`, three runs).
+    static func wait(_ semaphore: UnsafeMutablePointer<sem_t>, polls: Int) {
+        for _ in 0..<polls where sem_trywait(semaphore) == 0 { return }
         while sem_wait(semaphore) != 0 {}  // EINTR
     }
-    static let spins = 20_000
+    /// About 60 µs on the VM (3 ns a poll); 100,000 made no difference in 16
+    /// alternating runs.
+    static let pollsBeforeSleeping = 20_000
 
     /// A thread with every signal blocked, so that signals reach the main thread.
     static func startThread(_ part: Part) -> pthread_t? {
