@@ -48,7 +48,8 @@ package struct BenchmarkReport {
     package func text() -> String {
         var lines: [String] = []
         if let file = options.pipeFile {
-            lines.append("complex-repl bench: pipe mode over \(file), \(options.window) lines per window, up to \(options.effectiveDepth) operations in flight\(options.threads > 1 ? "; local on 1 thread, then on \(options.threads) (local ×\(options.threads))" : "")")
+            let threads = options.threads > 1 ? "; local on 1 thread, then on \(options.threads) (local ×\(options.threads))" : ""
+            lines.append("complex-repl bench: pipe mode over \(file), \(options.window) lines per window, up to \(options.effectiveDepth) operations in flight\(threads)")
             var rows = [["backend", "lines/s", "ops/s", "cpu/op µs", "× CPython"]]
             if let python = pythonLinesPerSecond {
                 rows.append(["CPython", Self.grouped(python), "-", "-", "1"])

@@ -1,17 +1,18 @@
 extension Interpreter {
     /// Evaluates lines of plain arithmetic (`PlainArithmetic`: numbers, operators and
-    /// parentheses) from the first (which starts at `start` in `text`; each ends at its
-    /// `ends` offset, where the next starts), appending each value as `formatter` prints it and a
-    /// newline to `out`, and stops at the first line that is not plain arithmetic or
-    /// fails. A blank line prints nothing and is taken. Returns how many lines were
-    /// taken, the last value, and the error of the line it stopped at if that line
-    /// failed (its operations are done: the caller reports it and goes on after it).
+    /// parentheses) from the first, which starts at `start` in `text` (each ends at its
+    /// offset in `ends`, where the next starts), appending each value as `formatter`
+    /// prints it and a newline to `out`, and stops at the first line that is not plain
+    /// arithmetic or fails. A blank line prints nothing and is taken. Returns how many
+    /// lines were taken, the last value, and the error of the line it stopped at if
+    /// that line failed (its operations are done: the caller reports it and goes on
+    /// after it).
     ///
     /// No interpreter is needed: such a line reads nothing an earlier line sets and sets
     /// nothing but the last result. The caller runs the line it stopped at through its
-    /// interpreter, after `recordResult(_:)` of the last value, unless it failed.
-    /// So the parts of a window can be taken this way on several threads at once, when
-    /// the backend `allowsConcurrentCalls`. The backend must not pipeline: a line found
+    /// interpreter, after `recordResult(_:)` of the last value, unless it failed. So the
+    /// parts of a window can be taken this way on several threads at once, when the
+    /// backend `allowsConcurrentCalls`. The backend must not pipeline: a line found
     /// malformed further on drops what was computed for it (`Backend.pipelines`).
     package static func evaluatePlainLines(
         _ text: UnsafeBufferPointer<UInt8>, from start: Int = 0, ends: UnsafeBufferPointer<Int>, backend: any Backend,

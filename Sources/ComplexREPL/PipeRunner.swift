@@ -301,6 +301,8 @@ package struct PipeRunner {
     mutating func runPart(_ range: Range<Int>) {
         var index = range.lowerBound
         while index < range.upperBound {
+            // The output is moved out for the call: the closures read this runner's
+            // window, and writing its buffer in place would overlap that access.
             var bytes: [UInt8] = []
             swap(&bytes, &out.buffer)
             let (taken, last, failure) = windowText.withUnsafeBufferPointer { text in
