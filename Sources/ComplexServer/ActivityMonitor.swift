@@ -120,11 +120,11 @@ final class ActivityMonitor: Sendable {
     /// the connection that matters least when the server is full; nil (and not counted)
     /// when no connection may be evicted for it.
     func admit(_ transport: Transport, now: UInt64, close: @escaping @Sendable () -> Void) -> Admission? {
-        let (admission, evicted, open) = state.withLock { state -> (Admission?, (@Sendable () -> Void)?, Int) in
+        let (admission, evicted) = state.withLock { state -> (Admission?, (@Sendable () -> Void)?) in
             var evicted: (@Sendable () -> Void)?
             if state.placesTaken >= maximumConnections {
                 guard let victim = Self.victim(in: state.entries, for: transport), spareThreads.reserve() else {
-                    return (nil, nil, state.placesTaken)
+                    return (nil, nil)
                 }
                 state.entries[victim]!.evicted = true
                 state.evictionsPending += 1
@@ -133,7 +133,11 @@ final class ActivityMonitor: Sendable {
             let admission = Admission(monitor: self, number: state.nextNumber, transport: transport, now: now)
             state.nextNumber += 1
             state.entries[admission.number] = Entry(admission: admission, close: close)
-            return (admission, evicted, state.placesTaken)
+            // Recorded under the lock, so that the gauge's last value is the last count: a
+            // record made after it was once overtaken by a close's and left the gauge one
+            // too high until the next connection.
+            metrics?.openConnections.record(state.placesTaken)
+            return (admission, evicted)
         }
         if let evicted {
             evicted()
@@ -143,7 +147,6 @@ final class ActivityMonitor: Sendable {
             metrics?.refusedConnections.increment()
             return nil
         }
-        metrics?.openConnections.record(open)
         return admission
     }
 
@@ -161,15 +164,14 @@ final class ActivityMonitor: Sendable {
     }
 
     func connectionClosed(_ number: UInt64) {
-        let open = state.withLock {
+        state.withLock {
             if $0.entries.removeValue(forKey: number)?.evicted == true {
                 $0.evictionsPending -= 1
                 spareThreads.release()
             }
             if $0.entries.isEmpty { $0.idleSince = .now }
-            return $0.placesTaken
+            metrics?.openConnections.record($0.placesTaken)  // under the lock, as in `admit`
         }
-        metrics?.openConnections.record(open)
     }
 
     /// Closes every open connection: the server is stopping.

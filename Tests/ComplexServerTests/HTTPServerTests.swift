@@ -164,10 +164,7 @@ import TestSupport
         let http = try HTTPTestClient(port: port)
         for _ in 0..<5 { _ = try http.request("POST", "/neg", body: #"{"a":1}"#) }
         for _ in 0..<3 { _ = try http.request("POST", "/div", body: #"{"a":1,"b":0}"#) }
-        let metrics = try http.request("GET", "/metrics")
-        #expect(metrics.status == 200 && metrics.headers["content-type"] == "text/plain; version=0.0.4")
         let text = directory.path + "/metrics.txt"
-        try metrics.body.write(toFile: text, atomically: true, encoding: .utf8)
         let parse = #"""
         import json, sys
         from prometheus_client.parser import text_string_to_metric_families
@@ -177,9 +174,24 @@ import TestSupport
                 samples[s.name + json.dumps(s.labels, sort_keys=True)] = s.value
         print(json.dumps(samples))
         """#
-        let parsed = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", parse, text])
-        #expect(parsed.status == 0, "\(parsed.stderr)")
-        let samples = try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Double] ?? [:]
+        /// The samples of one GET /metrics, as Python's parser reads them.
+        func scrape() throws -> [String: Double] {
+            let metrics = try http.request("GET", "/metrics")
+            #expect(metrics.status == 200 && metrics.headers["content-type"] == "text/plain; version=0.0.4")
+            try metrics.body.write(toFile: text, atomically: true, encoding: .utf8)
+            let parsed = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", parse, text])
+            #expect(parsed.status == 0, "\(parsed.stderr)")
+            return try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Double] ?? [:]
+        }
+        // Open connections is a gauge its connections' threads keep: the test's readiness
+        // probe is counted until its thread has seen it close, which under the suite's
+        // load can come after the first scrape. The counters are final at once.
+        var samples = try scrape()
+        let deadline = Date().addingTimeInterval(5)
+        while samples["complex_server_open_connections{}"] != 2 && Date() < deadline {
+            usleep(20_000)
+            samples = try scrape()
+        }
         func value(_ name: String, _ labels: String) -> Double? { samples[name + labels] }
         #expect(value("complex_server_requests_total", #"{"operation": "add", "transport": "socket"}"#) == 7)
         #expect(value("complex_server_requests_total", #"{"operation": "neg", "transport": "http"}"#) == 5)
