@@ -134,8 +134,8 @@ final class ActivityMonitor: Sendable {
             state.nextNumber += 1
             state.entries[admission.number] = Entry(admission: admission, close: close)
             // Recorded under the lock, so that the gauge's last value is the last count: a
-            // record made after it was once overtaken by a close's and left the gauge one
-            // too high until the next connection.
+            // record made after the lock could land after a later close's and leave the
+            // gauge one too high until the next connection.
             metrics?.openConnections.record(state.placesTaken)
             return (admission, evicted)
         }
