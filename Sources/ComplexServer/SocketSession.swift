@@ -191,7 +191,9 @@ package struct SocketSession: ConnectionSession {
         }
         Glibc.close(descriptor)
         offered = nil
-        let served = SharedMemoryChannel(region: region, limit: channels.limit, metrics: channels.metrics, threads: channels.threads, hangUp: hangUp)
+        let served = SharedMemoryChannel(
+            region: region, limit: channels.limit, streamPolls: channels.streamPolls, metrics: channels.metrics,
+            threads: channels.threads, hangUp: hangUp)
         guard served.start() else {
             hangUp()
             return

@@ -212,4 +212,60 @@ import Testing
         #expect(wakes <= SharedMemoryChannel.maximumEmptyWakes + 1)
         #expect(region.load(SharedMemoryLayout.closedOffset) == 1)
     }
+
+    /// A client that streams (its last request came soon after the one before) has its
+    /// pauses polled through for `streamPollNanoseconds`, by at most `streamPolls`'
+    /// threads at once; otherwise the thread sleeps after `pollNanoseconds`. The time
+    /// until the thread says it sleeps cannot be shorter than what it polls: a lower
+    /// bound that holds however slow the machine; the short polls are the quickest of
+    /// five, below the long poll's length.
+    @Test func aStreamingClientsPausesArePolledThroughWithinTheAllowance() throws {
+        let (region, descriptor) = try SharedMemoryRegion.create()
+        defer { close(descriptor) }
+        let places = PlaceLimit(maximum: 1)
+        let channel = SharedMemoryChannel(region: region, limit: PlaceLimit(maximum: 1), streamPolls: places, metrics: nil) {}
+        /// Waits for a request with `streaming` as the channel's thread does; returns how
+        /// long it polled before it said it sleeps (at least), and what it says of the
+        /// client after the request that ends the wait.
+        func wait(streaming: Bool) -> (polled: UInt64, streaming: Bool) {
+            let served = region.load(SharedMemoryLayout.requestHeadOffset)
+            let finished = Atomic<Int>(0)  // 1: not streaming, 2: streaming
+            let start = SharedMemoryRegion.monotonicNanoseconds()
+            Thread.detachNewThread {
+                var isStreaming = streaming
+                var tally = ServerMetrics.Transport.Tally()
+                _ = channel.nextHead(after: served, streaming: &isStreaming, tally: &tally)
+                finished.store(isStreaming ? 2 : 1, ordering: .releasing)
+            }
+            let deadline = Date().addingTimeInterval(5)
+            while region.load(SharedMemoryLayout.serverSleepingOffset) == 0 && Date() < deadline { usleep(10) }
+            let polled = SharedMemoryRegion.monotonicNanoseconds() - start
+            region.storeFenced(SharedMemoryLayout.requestHeadOffset, served &+ 1)
+            region.storeFenced(SharedMemoryLayout.serverSleepingOffset, 0)
+            region.wake(SharedMemoryLayout.serverSleepingOffset)
+            while finished.load(ordering: .acquiring) == 0 && Date() < deadline { usleep(10) }
+            #expect(finished.load(ordering: .acquiring) != 0, "the wait did not end")
+            return (polled, finished.load(ordering: .acquiring) == 2)
+        }
+        // Streaming, with a place free: it polls the long poll through, and a wait that
+        // long says the client no longer streams.
+        let long = wait(streaming: true)
+        #expect(long.polled >= SharedMemoryChannel.streamPollNanoseconds)
+        #expect(!long.streaming)
+        #expect(places.count == 0)
+        // Not streaming, or streaming with every place taken: the short poll only.
+        let quiet = (0..<5).map { _ in wait(streaming: false).polled }.min()!
+        #expect(quiet < SharedMemoryChannel.streamPollNanoseconds)
+        #expect(places.reserve())
+        let crowded = (0..<5).map { _ in wait(streaming: true).polled }.min()!
+        places.release()
+        #expect(crowded < SharedMemoryChannel.streamPollNanoseconds)
+        // A request already there is taken at once: the client streams.
+        let served = region.load(SharedMemoryLayout.requestHeadOffset)
+        region.storeFenced(SharedMemoryLayout.requestHeadOffset, served &+ 1)
+        var streaming = false
+        var tally = ServerMetrics.Transport.Tally()
+        #expect(channel.nextHead(after: served, streaming: &streaming, tally: &tally) == served &+ 1)
+        #expect(streaming)
+    }
 }
