@@ -38,4 +38,8 @@ package final class IPCBackend: Backend, RegisteredBackend {
     package func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {
         connection.call(calls, into: &results)
     }
+
+    package func apply(count: Int, call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void) {
+        connection.exchange(count: count, call: call, answer: answer)
+    }
 }

@@ -62,7 +62,7 @@ package final class ServerConnection<Framing: WireFraming> {
 
     /// Sends calls `0..<count` and hands `answer` each one's result, in order, exactly
     /// once, with `ClientPolicy`'s rule for a connection that goes away.
-    func exchange(
+    package func exchange(
         count: Int, call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void
     ) {
         var connection: BlockingStream!

@@ -53,18 +53,22 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
 
     package func apply(_ operation: MathOperation, _ a: Value, _ b: Value?) throws(OperationError) -> Value {
         var answer: Result<Value, OperationError>?
-        exchange(count: 1, call: { _ in OperationCall(operation, a, b) }, answer: { answer = $0 })
+        exchange(count: 1, call: { _ in OperationCall(operation, a, b) }, answer: { _, result in answer = result })
         return try answer!.get()  // `exchange` answers every call exactly once
     }
 
     package func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {
         results.removeAll(keepingCapacity: true)
-        exchange(count: calls.count, call: { calls[$0] }, answer: { results.append($0) })
+        exchange(count: calls.count, call: { calls[$0] }, answer: { _, result in results.append(result) })
+    }
+
+    package func apply(count: Int, call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void) {
+        exchange(count: count, call: call, answer: answer)
     }
 
     /// Sends calls `0..<count` and hands `answer` each one's result, in order, exactly
     /// once, with `ClientPolicy`'s rule for a channel that goes away (as a connection).
-    func exchange(count: Int, call: (Int) -> OperationCall, answer: (Result<Value, OperationError>) -> Void) {
+    func exchange(count: Int, call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void) {
         var channel: SharedMemoryRegion!
         ClientPolicy.exchange(
             count: count, backend: Self.registryName, peer: peer,
@@ -72,13 +76,13 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
             connect: { () throws(OperationError) in channel = try connected() },
             serve: { (done: inout Int) throws(ClientPolicy.Lost) in try serve(count: count, on: channel, done: &done, call: call, answer: answer) },
             disconnect: disconnect,
-            answer: { _, result in answer(result) })
+            answer: answer)
     }
 
     /// Publishes requests and reads replies on `region` until every call is answered.
     func serve(
         count: Int, on region: SharedMemoryRegion, done: inout Int,
-        call: (Int) -> OperationCall, answer: (Result<Value, OperationError>) -> Void
+        call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void
     ) throws(ClientPolicy.Lost) {
         var next = done
         if region.load(SharedMemoryLayout.closedOffset) != 0 {
@@ -102,7 +106,7 @@ package final class SharedMemoryBackend: Backend, RegisteredBackend {
                 throw ClientPolicy.Lost(reason: "the server's reply count \(head) is past its requests", peerClosed: false)
             }
             while answered != head {
-                answer(SharedMemorySlot.readReply(from: region.replySlot(answered)))
+                answer(done, SharedMemorySlot.readReply(from: region.replySlot(answered)))
                 answered &+= 1
                 done += 1
             }

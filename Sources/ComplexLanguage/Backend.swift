@@ -31,11 +31,25 @@ public protocol Backend: AnyObject {
     /// in the calls' order. A backend that loses its server answers each call it could
     /// not complete with `.backendFailure`.
     func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>])
+    /// Computes `count` independent operations as `apply(_:into:)` does, without the
+    /// arrays: `call(i)` is the i-th, and `answer(i, result)` is called once for each,
+    /// in order. The evaluator hands a round of plain lines over this way, reading the
+    /// operands from where it keeps them and putting each answer in place; the default
+    /// gathers the calls into an array for `apply(_:into:)`.
+    func apply(count: Int, call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void)
 }
 
 extension Backend {
     public var pipelines: Bool { false }
     public var allowsConcurrentCalls: Bool { false }
+
+    public func apply(count: Int, call: (Int) -> OperationCall, answer: (Int, Result<Value, OperationError>) -> Void) {
+        var results: [Result<Value, OperationError>] = []
+        apply((0..<count).map(call), into: &results)
+        for index in 0..<count {
+            answer(index, index < results.count ? results[index] : .failure(.backendFailure("\(name): no answer for this operation")))
+        }
+    }
 
     /// One call after another: what an in-process backend does.
     public func apply(_ calls: [OperationCall], into results: inout [Result<Value, OperationError>]) {

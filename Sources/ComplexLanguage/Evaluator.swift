@@ -191,19 +191,27 @@ public struct Evaluator {
         }
         states.append(contentsOf: repeatElement(.waiting, count: nodes.count - states.count))
         let lastRound = schedule()
+        // While every open line is scheduled and none has failed, a round is its
+        // scheduled calls exactly, handed over without the batch arrays.
+        var onlyScheduled = !lines.contains { $0.result == nil && !$0.isScheduled }
         var round = 1
         var firstOpen = 0
         while true {
             while firstOpen < lines.count && lines[firstOpen].result != nil { firstOpen += 1 }
             if firstOpen == lines.count { return }
-            calls.removeAll(keepingCapacity: true)
-            callNodes.removeAll(keepingCapacity: true)
-            callLines.removeAll(keepingCapacity: true)
             // The round's scheduled calls, merged in line order with the walk's: the
             // batch is the one the walk alone would make.
             var next = round <= lastRound ? roundStarts[round] : 0
             let end = round <= lastRound ? roundStarts[round + 1] : 0
             round += 1
+            if onlyScheduled && end - next > 1 {
+                onlyScheduled = Self.exchange(
+                    byRound, next..<end, backend: backend, nodes: nodes, values: &values, states: &states, lines: &lines)
+                continue
+            }
+            calls.removeAll(keepingCapacity: true)
+            callNodes.removeAll(keepingCapacity: true)
+            callLines.removeAll(keepingCapacity: true)
             for index in firstOpen..<lines.count where lines[index].result == nil && !lines[index].isScheduled {
                 sendScheduled(from: &next, to: end, before: index)
                 advance(line: index, lookup: lookup)
@@ -340,6 +348,36 @@ public struct Evaluator {
         }
     }
 
+    /// Hands the scheduled calls `byRound[range]`, all of lines still scheduled, to the
+    /// backend as one batch, and puts each answer in place as `take` does; false when
+    /// one failed (its line goes to the walk, and later rounds with it).
+    static func exchange(
+        _ byRound: [ScheduledCall], _ range: Range<Int>, backend: any Backend, nodes: [SyntaxTree.Node], values: inout [Value],
+        states: inout [NodeState], lines: inout [Line]
+    ) -> Bool {
+        var allAnswered = true
+        byRound.withUnsafeBufferPointer { byRound in
+            values.withUnsafeMutableBufferPointer { values in
+                states.withUnsafeMutableBufferPointer { states in
+                    lines.withUnsafeMutableBufferPointer { lines in
+                        let calls = UnsafeBufferPointer(rebasing: byRound[range])
+                        backend.apply(count: calls.count, call: { index in
+                            let call = calls[index]
+                            states[Int(call.node)] = .inFlight
+                            return OperationCall(call.operation, values[Int(call.lhs)], call.rhs < 0 ? nil : values[Int(call.rhs)])
+                        }, answer: { index, answer in
+                            if !take(answer, node: Int(calls[index].node), line: Int(calls[index].line), nodes: nodes,
+                                     values: values, states: states, lines: lines) {
+                                allAnswered = false
+                            }
+                        })
+                    }
+                }
+            }
+        }
+        return allAnswered
+    }
+
     /// Puts a round's answers in place: a scheduled line finishes with its last one,
     /// and a failure hands its line to the walk. (On the arrays' memory, as `schedule`.)
     static func take(
@@ -352,24 +390,37 @@ public struct Evaluator {
                     for (index, node) in callNodes.enumerated() {
                         let answer = index < results.count
                             ? results[index] : .failure(.backendFailure("\(backend.name): no answer for this operation"))
-                        let line = callLines[index]
-                        switch answer {
-                        case .success(let value):
-                            values[node] = value
-                            states[node] = .done
-                            if lines[line].isScheduled {
-                                lines[line].unanswered -= 1
-                                if lines[line].unanswered == 0 { lines[line].result = .success(values[lines[line].root]) }
-                            }
-                        case .failure(let error):
-                            states[node] = .failed
-                            lines[line].isScheduled = false
-                            guard case .operation(_, _, _, let offset) = nodes[node] else { continue }
-                            lines[line].fail(node: node, Diagnostic(error.message, at: offset))
-                        }
+                        take(answer, node: node, line: callLines[index], nodes: nodes, values: values, states: states, lines: lines)
                     }
                 }
             }
+        }
+    }
+
+    /// Puts the answer for `node` of `line` in place: a scheduled line finishes with its
+    /// last one, and a failure hands its line to the walk; false for a failure.
+    @discardableResult
+    static func take(
+        _ answer: Result<Value, OperationError>, node: Int, line: Int, nodes: [SyntaxTree.Node],
+        values: UnsafeMutableBufferPointer<Value>, states: UnsafeMutableBufferPointer<NodeState>,
+        lines: UnsafeMutableBufferPointer<Line>
+    ) -> Bool {
+        switch answer {
+        case .success(let value):
+            values[node] = value
+            states[node] = .done
+            if lines[line].isScheduled {
+                lines[line].unanswered -= 1
+                if lines[line].unanswered == 0 { lines[line].result = .success(values[lines[line].root]) }
+            }
+            return true
+        case .failure(let error):
+            states[node] = .failed
+            lines[line].isScheduled = false
+            if case .operation(_, _, _, let offset) = nodes[node] {
+                lines[line].fail(node: node, Diagnostic(error.message, at: offset))
+            }
+            return false
         }
     }
 

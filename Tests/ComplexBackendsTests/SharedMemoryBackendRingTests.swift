@@ -46,6 +46,13 @@ import TestSupport
             let expected = Result { () throws(OperationError) in try call.operation.perform(call.a, call.b) }
             #expect(result == expected, "\(call)")
         }
+        // The same without arrays: each answer once, in order, with its index.
+        var answered: [Int] = []
+        backend.apply(count: calls.count, call: { calls[$0] }, answer: { index, result in
+            answered.append(index)
+            #expect(result == results[index], "\(calls[index])")
+        })
+        #expect(answered == Array(calls.indices))
         #expect(try backend.apply(.sqrt, .real(-4), nil) == .complex(ComplexNumber(0, 2)))
         stop.finish()
         try await running.value

@@ -62,6 +62,22 @@ final class Batching: Backend {
         #expect(backend.batches == [[.add]])
     }
 
+    /// A scheduled line whose operation fails sends nothing more: its later rounds'
+    /// operations are left out of the batches, while the other lines' go on.
+    @Test func aFailedScheduledLineSendsNoMore() {
+        let backend = Batching()
+        backend.lost = [.log]
+        let interpreter = Interpreter(backend: backend)
+        for line in ["sqrt(4) * 2 + 1", "log(4) * 3 + 5", "exp(0) * 4 + 2"] {
+            var copy = line
+            copy.withUTF8 { interpreter.enqueue($0) }
+        }
+        var outcomes: [Result<Interpreter.Outcome, Diagnostic>] = []
+        interpreter.runQueued { _, outcome in outcomes.append(outcome) }
+        #expect(outcomes == [.success(.value(.real(5))), .failure(Diagnostic("lost", at: 0)), .success(.value(.real(6)))])
+        #expect(backend.batches == [[.sqrt, .log, .exp], [.mul, .mul], [.add, .add]])
+    }
+
     /// A line of literals and operations only is scheduled, not walked: it finishes
     /// when every operation of it is answered, not when its root is. An argument that
     /// a function ignores is still computed, and its error is the line's, as one line
