@@ -257,17 +257,27 @@ public struct Evaluator {
         let lastRound = Int(Self.schedule(
             lines: &lines, nodes: nodes, values: &values, states: &states, rounds: &rounds, into: &scheduledCalls))
         // Sorted by round, keeping node order within one (a counting sort).
+        // (On the arrays' memory, as the pass: a write per call to an array held here
+        // cost a uniqueness check each.)
         roundStarts.removeAll(keepingCapacity: true)
         roundStarts.append(contentsOf: repeatElement(0, count: lastRound + 2))
-        for call in scheduledCalls { roundStarts[Int(call.round) + 1] += 1 }
-        for round in 1..<roundStarts.count { roundStarts[round] += roundStarts[round - 1] }
+        scheduledCalls.withUnsafeBufferPointer { scheduled in
+            roundStarts.withUnsafeMutableBufferPointer { starts in
+                for call in scheduled { starts[Int(call.round) + 1] += 1 }
+                for round in 1..<starts.count { starts[round] += starts[round - 1] }
+            }
+        }
         byRound.removeAll(keepingCapacity: true)
         byRound.append(contentsOf: scheduledCalls)  // every place is written below
         var next = roundStarts
-        byRound.withUnsafeMutableBufferPointer { byRound in
-            for call in scheduledCalls {
-                byRound[next[Int(call.round)]] = call
-                next[Int(call.round)] += 1
+        scheduledCalls.withUnsafeBufferPointer { scheduled in
+            next.withUnsafeMutableBufferPointer { next in
+                byRound.withUnsafeMutableBufferPointer { byRound in
+                    for call in scheduled {
+                        byRound[next[Int(call.round)]] = call
+                        next[Int(call.round)] += 1
+                    }
+                }
             }
         }
         return lastRound
@@ -284,7 +294,7 @@ public struct Evaluator {
         nodes.withUnsafeBufferPointer { nodes in
             values.withUnsafeMutableBufferPointer { values in
                 states.withUnsafeMutableBufferPointer { states in
-                    rounds.withUnsafeMutableBufferPointer { rounds in
+                    rounds.withUnsafeMutableBufferPointer { rounds in lines.withUnsafeMutableBufferPointer { lines in
                         lines: for index in lines.indices where lines[index].result == nil {
                             let first = calls.count
                             for node in lines[index].nodes {
@@ -309,7 +319,7 @@ public struct Evaluator {
                             lines[index].unanswered = calls.count - first
                             if calls.count == first { lines[index].result = .success(values[lines[index].root]) }
                         }
-                    }
+                    } }
                 }
             }
         }
