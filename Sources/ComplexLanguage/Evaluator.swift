@@ -294,32 +294,34 @@ public struct Evaluator {
         nodes.withUnsafeBufferPointer { nodes in
             values.withUnsafeMutableBufferPointer { values in
                 states.withUnsafeMutableBufferPointer { states in
-                    rounds.withUnsafeMutableBufferPointer { rounds in lines.withUnsafeMutableBufferPointer { lines in
-                        lines: for index in lines.indices where lines[index].result == nil {
-                            let first = calls.count
-                            for node in lines[index].nodes {
-                                switch nodes[node] {
-                                case .literal(let value):
-                                    values[node] = value
-                                    states[node] = .done
-                                    rounds[node] = 0
-                                case .operation(let op, let lhs, let rhs, _):
-                                    let round = max(rounds[lhs], rhs.map { rounds[$0] } ?? 0) + 1
-                                    rounds[node] = round
-                                    lastRound = max(lastRound, round)
-                                    calls.append(ScheduledCall(
-                                        node: Int32(node), line: Int32(index), lhs: Int32(lhs), rhs: rhs.map { Int32($0) } ?? -1,
-                                        round: round, operation: op))
-                                default:
-                                    calls.removeSubrange(first...)
-                                    continue lines
+                    rounds.withUnsafeMutableBufferPointer { rounds in
+                        lines.withUnsafeMutableBufferPointer { lines in
+                            lines: for index in lines.indices where lines[index].result == nil {
+                                let first = calls.count
+                                for node in lines[index].nodes {
+                                    switch nodes[node] {
+                                    case .literal(let value):
+                                        values[node] = value
+                                        states[node] = .done
+                                        rounds[node] = 0
+                                    case .operation(let op, let lhs, let rhs, _):
+                                        let round = max(rounds[lhs], rhs.map { rounds[$0] } ?? 0) + 1
+                                        rounds[node] = round
+                                        lastRound = max(lastRound, round)
+                                        calls.append(ScheduledCall(
+                                            node: Int32(node), line: Int32(index), lhs: Int32(lhs), rhs: rhs.map { Int32($0) } ?? -1,
+                                            round: round, operation: op))
+                                    default:
+                                        calls.removeSubrange(first...)
+                                        continue lines
+                                    }
                                 }
+                                lines[index].isScheduled = true
+                                lines[index].unanswered = calls.count - first
+                                if calls.count == first { lines[index].result = .success(values[lines[index].root]) }
                             }
-                            lines[index].isScheduled = true
-                            lines[index].unanswered = calls.count - first
-                            if calls.count == first { lines[index].result = .success(values[lines[index].root]) }
                         }
-                    } }
+                    }
                 }
             }
         }

@@ -20,8 +20,8 @@ package final class SharedMemoryChannel: Sendable {
     /// for a request was shorter than this. Pipe mode's client pauses for about a
     /// millisecond between windows (it reads, prints, parses), and a thread that slept
     /// through each pause made it wait for a wake-up each time: 500 futex calls over
-    /// 200,000 lines, against 20 when it polls through (0.265 s against 0.284 s, median
-    /// of 12 alternating runs). A client that goes quiet costs the thread this long once.
+    /// 200,000 lines, against 20 when it polls through (0.234 s against 0.257 s, medians
+    /// of 16 alternating runs). A client that goes quiet costs the thread this long once.
     static let streamPollNanoseconds: UInt64 = 2_000_000
     /// How many threads may poll that long at once, server-wide: each takes a processor
     /// while it does, so clients that send a request every millisecond or two cannot
