@@ -47,8 +47,14 @@ extension Backend {
         var results: [Result<Value, OperationError>] = []
         apply((0..<count).map(call), into: &results)
         for index in 0..<count {
-            answer(index, index < results.count ? results[index] : .failure(.backendFailure("\(name): no answer for this operation")))
+            answer(index, result(index, of: results))
         }
+    }
+
+    /// Call `index`'s answer in what the batch `apply` gave: a backend that answered
+    /// fewer calls than it was given fails the rest.
+    package func result(_ index: Int, of results: [Result<Value, OperationError>]) -> Result<Value, OperationError> {
+        index < results.count ? results[index] : .failure(.backendFailure("\(name): no answer for this operation"))
     }
 
     /// One call after another: what an in-process backend does.

@@ -400,9 +400,9 @@ public struct Evaluator {
             states.withUnsafeMutableBufferPointer { states in
                 lines.withUnsafeMutableBufferPointer { lines in
                     for (index, node) in callNodes.enumerated() {
-                        let answer = index < results.count
-                            ? results[index] : .failure(.backendFailure("\(backend.name): no answer for this operation"))
-                        take(answer, node: node, line: callLines[index], nodes: nodes, values: values, states: states, lines: lines)
+                        take(
+                            backend.result(index, of: results), node: node, line: callLines[index], nodes: nodes, values: values,
+                            states: states, lines: lines)
                     }
                 }
             }

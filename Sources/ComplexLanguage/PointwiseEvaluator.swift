@@ -60,9 +60,7 @@ public struct PointwiseEvaluator {
                 operationCount += calls.count
                 backend.apply(calls, into: &results)
                 for (index, point) in callPoints.enumerated() {
-                    let answer = index < results.count
-                        ? results[index] : .failure(.backendFailure("\(backend.name): no answer for this operation"))
-                    switch answer {
+                    switch backend.result(index, of: results) {
                     case .success(let value):
                         values[node * count + point] = value
                     case .failure(let error):

@@ -152,6 +152,12 @@ package final class SharedMemoryChannel: Sendable {
     /// the server only after it has published a request, so at most one wake in a row
     /// can find nothing (the server saw the request before the wake came).
     func nextHead(after served: UInt32, streaming: inout Bool, tally: inout ServerMetrics.Transport.Tally) -> UInt32? {
+        // A request already there: no wait, and no clock read on a busy stream's path.
+        let waiting = region.load(SharedMemoryLayout.requestHeadOffset)
+        if waiting != served && !isClosed {
+            streaming = true
+            return waiting
+        }
         let start = SharedMemoryRegion.monotonicNanoseconds()
         let head = nextHead(after: served, pollingLong: streaming, tally: &tally)
         streaming = SharedMemoryRegion.monotonicNanoseconds() - start < Self.streamPollNanoseconds
