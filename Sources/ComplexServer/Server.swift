@@ -6,15 +6,18 @@ import Logging
 /// shared-memory channels set up on it), over HTTP/1.1 and over gRPC, as configured
 /// (docs/PROTOCOL.md).
 ///
-/// Every connection is served on a thread of its own (`Connection`), which sleeps in
-/// `read` and answers what each read brings; a shm channel on the channel's thread
-/// (`SharedMemoryChannel`); gRPC on grpc-swift's event loops (`GRPCListener`).
+/// Every connection is served on a thread of its own (`Connection`), which polls its
+/// socket for a moment, then sleeps in `read`, and answers what each read brings; a shm
+/// channel on the channel's thread (`SharedMemoryChannel`); gRPC on grpc-swift's event
+/// loops (`GRPCListener`).
 package final class Server: Sendable {
     package let configuration: ServerConfiguration
     let logger: Logger
     let activity: ActivityMonitor
     let metrics = ServerMetrics()
     let channelLimit: PlaceLimit
+    /// Places for connections' threads to poll their sockets before they sleep.
+    let socketPolls = PlaceLimit(maximum: ServerThread.pollers)
     /// Every connection's and channel's thread, so that `run` returns after them.
     let threads = ThreadGroup()
     /// How long `run` waits, once every connection is closed, for their threads to end.
@@ -105,8 +108,9 @@ package final class Server: Sendable {
         // no spare thread left, a refusal is sent without the drain.
         let draining = activity.spareThreads
         let threads = self.threads
+        let polls = socketPolls
         try listener.start { descriptor in
-            let connection = Connection(descriptor: descriptor, timeouts: timeouts, metrics: metrics)
+            let connection = Connection(descriptor: descriptor, timeouts: timeouts, metrics: metrics, polls: polls)
             let admission = activity.admit(transport, now: Connection.now(), close: { connection.hangUp() })
             if admission == nil && !draining.reserve() {
                 // A flood of connections while the server is full: refused here and

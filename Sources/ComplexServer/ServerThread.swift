@@ -10,6 +10,17 @@ enum ServerThread {
     /// Stack for each thread: the request path's frames are small, and the socket
     /// server runs one thread per connection (up to `--max-connections`).
     static let stackBytes = 512 * 1024
+    /// How long a thread polls for its client's next request before it sleeps: a
+    /// connection's for its socket's next bytes, a shm channel's for its request ring.
+    /// The next request of a client that calls in a loop or pipelines arrives within
+    /// microseconds, and one at a prompt seconds later; a thread that slept between
+    /// them made its client wait for a wake-up each time, several µs on a VM, which
+    /// was most of a round trip over the socket.
+    static let pollNanoseconds: UInt64 = 50_000
+    /// How many threads may poll at once, server-wide, for each kind of poll: each
+    /// takes a processor while it does, so however many clients keep them polling, at
+    /// most half the machine's processors (at least one) do; the others sleep at once.
+    static var pollers: Int { max(sysconf(Int32(_SC_NPROCESSORS_ONLN)) / 2, 1) }
 
     final class Body {
         let run: () -> Void

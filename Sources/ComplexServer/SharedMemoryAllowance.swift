@@ -4,7 +4,7 @@ struct SharedMemoryAllowance: Sendable {
     let limit: PlaceLimit
     /// The channels' threads that may poll through a streaming client's pauses at once
     /// (`SharedMemoryChannel.streamPollNanoseconds`), server-wide.
-    var streamPolls = PlaceLimit(maximum: SharedMemoryChannel.streamPollers)
+    var streamPolls = PlaceLimit(maximum: ServerThread.pollers)
     let metrics: ServerMetrics.Transport?
     /// Where the channels' threads are counted, so the server waits for them.
     var threads = ThreadGroup()

@@ -13,21 +13,15 @@ import Synchronization
 /// Each request slot is copied before it is checked. The region is this client's own,
 /// so whatever a client writes there can only garble its own answers.
 package final class SharedMemoryChannel: Sendable {
-    /// How long the thread polls before it sleeps. The next request of a client that
-    /// calls in a loop arrives within a microsecond, and one at a prompt seconds later.
-    static let pollNanoseconds: UInt64 = 50_000
     /// How long, in all, the thread polls when the client streams: when its last wait
     /// for a request was shorter than this. Pipe mode's client pauses for about a
     /// millisecond between windows (it reads, prints, parses), and a thread that slept
     /// through each pause made it wait for a wake-up each time: 500 futex calls over
     /// 200,000 lines, against 20 when it polls through (0.234 s against 0.257 s, medians
     /// of 16 alternating runs). A client that goes quiet costs the thread this long once.
+    /// At most `ServerThread.pollers` threads poll that long at once; the others poll
+    /// `ServerThread.pollNanoseconds`, then sleep.
     static let streamPollNanoseconds: UInt64 = 2_000_000
-    /// How many threads may poll that long at once, server-wide: each takes a processor
-    /// while it does, so clients that send a request every millisecond or two cannot
-    /// keep more than half the machine's processors (at least one) polling for them.
-    /// The others poll `pollNanoseconds`, then sleep.
-    static var streamPollers: Int { max(sysconf(Int32(_SC_NPROCESSORS_ONLN)) / 2, 1) }
     /// Wakes in a row that find no request, at most, before the channel is closed.
     static let maximumEmptyWakes = 100
 
@@ -141,7 +135,7 @@ package final class SharedMemoryChannel: Sendable {
     }
 
     /// The client's request count once it differs from `served`: polled for
-    /// `pollNanoseconds`, or `streamPollNanoseconds` while the client is `streaming`
+    /// `ServerThread.pollNanoseconds`, or `streamPollNanoseconds` while the client is `streaming`
     /// and a place to poll that long is free, then slept for; nil once the channel is
     /// closed. `streaming` says, on return, whether this wait was shorter than
     /// `streamPollNanoseconds`.
@@ -169,13 +163,13 @@ package final class SharedMemoryChannel: Sendable {
         var pollFirst = true
         while !isClosed {
             if pollFirst {
-                if let head = region.poll(SharedMemoryLayout.requestHeadOffset, whileEqualTo: served, nanoseconds: Self.pollNanoseconds) {
+                if let head = region.poll(SharedMemoryLayout.requestHeadOffset, whileEqualTo: served, nanoseconds: ServerThread.pollNanoseconds) {
                     return head
                 }
                 if pollingLong, streamPolls.reserve() {
                     let head = region.poll(
                         SharedMemoryLayout.requestHeadOffset, whileEqualTo: served,
-                        nanoseconds: Self.streamPollNanoseconds - Self.pollNanoseconds)
+                        nanoseconds: Self.streamPollNanoseconds - ServerThread.pollNanoseconds)
                     streamPolls.release()
                     if let head { return head }
                 }

@@ -215,7 +215,7 @@ import Testing
 
     /// A client that streams (its last request came soon after the one before) has its
     /// pauses polled through for `streamPollNanoseconds`, by at most `streamPolls`'
-    /// threads at once; otherwise the thread sleeps after `pollNanoseconds`. The time
+    /// threads at once; otherwise the thread sleeps after `ServerThread.pollNanoseconds`. The time
     /// until the thread says it sleeps cannot be shorter than what it polls: a lower
     /// bound that holds however slow the machine; the short polls are the quickest of
     /// five, below the long poll's length.
