@@ -66,6 +66,8 @@ public struct Evaluator {
 
     var lines: [Line] = []
     var nodes: [SyntaxTree.Node] = []
+    /// Each node's value once it is done; slots past the window's nodes, and those of
+    /// nodes not yet done, hold what an earlier window left (see `evaluate`).
     var values: [Value] = []
     var states: [NodeState] = []
     /// True once a line of the window waits for `evaluate`: the lines after it must too,
@@ -92,7 +94,6 @@ public struct Evaluator {
     public mutating func reset() {
         lines.removeAll(keepingCapacity: true)
         nodes.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
         states.removeAll(keepingCapacity: true)
         rounds.removeAll(keepingCapacity: true)
         hasUnfinishedLine = false
@@ -140,15 +141,17 @@ public struct Evaluator {
 
     /// Starts the line whose nodes were appended from `base`.
     mutating func added(from base: Int, root: Int, statement: SyntaxTree.Statement) {
-        var line = Line(nodes: base..<nodes.count, root: root, statement: statement, cursor: base)
+        let result: Result<Value, Diagnostic>?
         switch statement {
         case .empty, .definition:
-            line.result = .success(.real(0))  // finished; its statement says what it sets
+            result = .success(.real(0))  // finished; its statement says what it sets
         case .expression, .assignment:
-            if line.nodes.isEmpty { line.result = .failure(Diagnostic("nothing to evaluate", at: 0)) }
+            result = base == nodes.count ? .failure(Diagnostic("nothing to evaluate", at: 0)) : nil
         }
-        if line.result == nil { hasUnfinishedLine = true }
-        lines.append(line)
+        if result == nil { hasUnfinishedLine = true }
+        // Made in the append, not in a variable first: a line copied into the array and
+        // then destroyed cost 80 instructions a line of pipe mode.
+        lines.append(Line(nodes: base..<nodes.count, root: root, statement: statement, cursor: base, result: result))
     }
 
     /// Adds a line that failed before evaluation (it could not be parsed): it sets nothing.
@@ -178,11 +181,14 @@ public struct Evaluator {
     /// - Parameter lookup: a variable's value before the window (`ans` and `_` for the
     ///   last result), or nil when it has none.
     public mutating func evaluate(backend: any Backend, lookup: (String) -> Value?) {
-        // A slot for every node, filled once for the window rather than line by line
-        // (appending per line cost pipe mode a tenth of its instructions). Literals too
-        // start waiting, and are taken from their node by `schedule`, or on the first
-        // walk of a line it leaves to the walk.
-        values.append(contentsOf: repeatElement(.real(0), count: nodes.count - values.count))
+        // A slot for every node, made once for the window rather than line by line
+        // (appending per line cost pipe mode a tenth of its instructions), and kept
+        // from window to window (`reset` leaves them: refilling them cost 110
+        // instructions a line). What a slot holds before its node is done is never
+        // read: a node's state says when it is, and literals too start waiting, taken
+        // from their node by `schedule`, or on the first walk of a line it leaves to
+        // the walk.
+        if values.count < nodes.count { values.append(contentsOf: repeatElement(.real(0), count: nodes.count - values.count)) }
         guard backend.pipelines else {
             for index in lines.indices where lines[index].result == nil {
                 evaluateInPlace(line: index, backend: backend, lookup: lookup)
@@ -193,7 +199,11 @@ public struct Evaluator {
         let lastRound = schedule()
         // While every open line is scheduled and none has failed, a round is its
         // scheduled calls exactly, handed over without the batch arrays.
-        var onlyScheduled = !lines.contains { $0.result == nil && !$0.isScheduled }
+        var onlyScheduled = true
+        for index in lines.indices where lines[index].result == nil && !lines[index].isScheduled {
+            onlyScheduled = false
+            break
+        }
         var round = 1
         var firstOpen = 0
         while true {
