@@ -66,6 +66,8 @@ public struct Evaluator {
 
     var lines: [Line] = []
     var nodes: [SyntaxTree.Node] = []
+    /// The names and messages the nodes refer to.
+    var strings: [String] = []
     /// Each node's value once it is done; slots past the window's nodes, and those of
     /// nodes not yet done, hold what an earlier window left (see `evaluate`).
     var values: [Value] = []
@@ -80,7 +82,8 @@ public struct Evaluator {
     /// Each node's round (`schedule`'s scratch: a literal's is 0).
     var rounds: [Int32] = []
     /// The scheduled operations in node order, then sorted by round into `byRound`,
-    /// whose round `r` is `byRound[roundStarts[r]..<roundStarts[r + 1]]`.
+    /// whose round `r` is `byRound[roundStarts[r]..<roundStarts[r + 1]]` (its places
+    /// past the last round's end are an earlier window's).
     var scheduledCalls: [ScheduledCall] = []
     var byRound: [ScheduledCall] = []
     var roundStarts: [Int] = []
@@ -94,6 +97,7 @@ public struct Evaluator {
     public mutating func reset() {
         lines.removeAll(keepingCapacity: true)
         nodes.removeAll(keepingCapacity: true)
+        strings.removeAll(keepingCapacity: true)
         states.removeAll(keepingCapacity: true)
         rounds.removeAll(keepingCapacity: true)
         hasUnfinishedLine = false
@@ -117,7 +121,7 @@ public struct Evaluator {
         }
         let base = nodes.count
         do throws(Diagnostic) {
-            let (statement, root, definition) = try Parser.parse(line, functions: functions, appendingTo: &nodes)
+            let (statement, root, definition) = try Parser.parse(line, functions: functions, appendingTo: &nodes, strings: &strings)
             added(from: base, root: root, statement: statement)
             return definition
         } catch {
@@ -128,12 +132,18 @@ public struct Evaluator {
 
     /// Adds a parsed line to the window.
     public mutating func add(_ tree: SyntaxTree) {
-        let base = nodes.count
+        let base = nodes.count, stringBase = strings.count
+        strings.append(contentsOf: tree.strings)
         for node in tree.nodes {
-            if case .operation(let op, let lhs, let rhs, let offset) = node {
+            switch node {
+            case .operation(let op, let lhs, let rhs, let offset):
                 nodes.append(.operation(op, lhs: base + lhs, rhs: rhs.map { base + $0 }, offset: offset))
-            } else {
-                nodes.append(node)
+            case .name(let name, let offset):
+                nodes.append(.name(stringBase + name, offset: offset))
+            case .failure(let message, let offset):
+                nodes.append(.failure(stringBase + message, offset: offset))
+            case .literal, .parameter, .lookup, .call:
+                nodes.append(node)  // the last three fail as unexpanded, whatever they name
             }
         }
         added(from: base, root: base + tree.root, statement: tree.statement)
@@ -277,8 +287,10 @@ public struct Evaluator {
                 for round in 1..<starts.count { starts[round] += starts[round - 1] }
             }
         }
-        byRound.removeAll(keepingCapacity: true)
-        byRound.append(contentsOf: scheduledCalls)  // every place is written below
+        // Places for every call, kept from window to window: only those below the
+        // last round's end are read, and each of them is written here first (copying
+        // the calls in to make the places cost 100 instructions a line).
+        if byRound.count < scheduledCalls.count { byRound.append(contentsOf: scheduledCalls[byRound.count...]) }
         var next = roundStarts
         scheduledCalls.withUnsafeBufferPointer { scheduled in
             next.withUnsafeMutableBufferPointer { next in
@@ -456,7 +468,8 @@ public struct Evaluator {
             switch nodes[node] {
             case .literal(let value):
                 values[node] = value
-            case .name(let name, let offset):
+            case .name(let text, let offset):
+                let name = strings[text]
                 guard case .value(let value) = resolve(name, before: index, lookup: lookup) else {
                     lines[index].result = .failure(Self.undefined(name, at: offset))
                     return
@@ -470,7 +483,7 @@ public struct Evaluator {
                     return
                 }
             case .failure(let message, let offset):
-                lines[index].result = .failure(Diagnostic(message, at: offset))
+                lines[index].result = .failure(Diagnostic(strings[message], at: offset))
                 return
             case .parameter, .lookup, .call:
                 lines[index].result = .failure(Self.unexpanded)
@@ -506,7 +519,8 @@ public struct Evaluator {
                     values[node] = value
                     states[node] = .done
                     if allDone { cursor = node + 1 }
-                case .name(let name, let offset):
+                case .name(let text, let offset):
+                    let name = strings[text]
                     switch resolve(name, before: index, lookup: lookup) {
                     case .value(let value):
                         values[node] = value
@@ -528,7 +542,7 @@ public struct Evaluator {
                     allDone = false
                 case .failure(let message, let offset):
                     states[node] = .failed
-                    lines[index].fail(node: node, Diagnostic(message, at: offset))
+                    lines[index].fail(node: node, Diagnostic(strings[message], at: offset))
                 case .parameter, .lookup, .call:
                     states[node] = .failed
                     lines[index].fail(node: node, Self.unexpanded)

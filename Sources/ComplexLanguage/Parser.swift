@@ -46,25 +46,34 @@ public struct Parser {
     /// Parses `line` into `tree`, reusing its storage.
     public static func parse(_ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction] = [:], into tree: inout SyntaxTree) throws(Diagnostic) {
         tree.nodes.removeAll(keepingCapacity: true)
+        tree.strings.removeAll(keepingCapacity: true)
         tree.statement = .empty
-        (tree.statement, tree.root, tree.definition) = try parse(line, functions: functions, appendingTo: &tree.nodes)
+        (tree.statement, tree.root, tree.definition) = try parse(line, functions: functions, appendingTo: &tree.nodes, strings: &tree.strings)
     }
 
-    /// Parses `line` and appends its nodes to `nodes`, whose earlier nodes are other
-    /// lines' (operands index the whole array); returns what the line asks for, the
-    /// node of its value, and the function it defines. On an error nothing is appended.
+    /// Parses `line` and appends its nodes to `nodes` and the names and messages they
+    /// refer to to `strings`, whose earlier entries are other lines' (operands and
+    /// names index the whole arrays); returns what the line asks for, the node of its
+    /// value, and the function it defines. On an error nothing is appended.
     package static func parse(
-        _ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction]?, appendingTo nodes: inout [SyntaxTree.Node]
+        _ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction]?, appendingTo nodes: inout [SyntaxTree.Node],
+        strings: inout [String]
     ) throws(Diagnostic) -> (SyntaxTree.Statement, root: Int, definition: UserFunction?) {
-        let base = nodes.count
+        let base = nodes.count, stringBase = strings.count
         var parser = Parser(line, tree: SyntaxTree(), functions: functions)
         parser.base = base
-        swap(&parser.tree.nodes, &nodes)  // the parser holds the only reference: no copy on append
-        defer { swap(&parser.tree.nodes, &nodes) }
+        // The parser holds the only references: no copy on append.
+        swap(&parser.tree.nodes, &nodes)
+        swap(&parser.tree.strings, &strings)
+        defer {
+            swap(&parser.tree.nodes, &nodes)
+            swap(&parser.tree.strings, &strings)
+        }
         do {
             try parser.parseStatement()
         } catch {
             parser.tree.nodes.removeSubrange(base...)
+            parser.tree.strings.removeSubrange(stringBase...)
             throw error
         }
         return (parser.tree.statement, parser.tree.root, parser.tree.definition)
@@ -113,9 +122,16 @@ public struct Parser {
         return tree.nodes.count - 1
     }
 
+    /// Appends the node `make` makes of `string`'s index in the tree's `strings`.
+    mutating func append(_ string: String, _ make: (Int) -> SyntaxTree.Node) -> Int {
+        if let deadNode { return deadNode }
+        tree.strings.append(string)
+        return append(make(tree.strings.count - 1))
+    }
+
     /// Appends a node that fails when reached; nothing after it is appended.
     mutating func appendFailure(_ message: String, at offset: Int) -> Int {
-        let node = append(.failure(message, offset: offset))
+        let node = append(message) { .failure($0, offset: offset) }
         deadNode = node
         return node
     }
@@ -225,11 +241,11 @@ public struct Parser {
         body.lexer = lexer
         body.token = token
         body.parameters = names
-        let root = try body.parseExpression()
+        body.tree.root = try body.parseExpression()
         try body.expectEnd()
         let source = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameToken.start..<body.previousEnd]), as: UTF8.self)
         tree.statement = .definition
-        tree.definition = UserFunction(name: name, parameters: names, body: body.tree.nodes, root: root, source: source)
+        tree.definition = UserFunction(name: name, parameters: names, body: body.tree, source: source)
     }
 
     mutating func expectEnd() throws(Diagnostic) {
@@ -326,7 +342,7 @@ public struct Parser {
             if MathOperation.function(named: name) != nil || functions?[name] != nil {
                 throw Diagnostic("'\(name)' is a function: call it as \(name)(x)", at: t.start)
             }
-            return append(.name(name, offset: t.start))
+            return append(name) { .name($0, offset: t.start) }
         case .leftParen:
             try advance()
             let inner = try parseExpression()
@@ -386,7 +402,7 @@ public struct Parser {
         if parameters == nil && function == nil {
             throw Diagnostic("unknown function '\(name)' (define one: \(name)(z) = z**2 + 1; built in: \(MathOperation.functionNames.joined(separator: " ")); there is no implicit multiplication: write \(name)*(...))", at: offset)
         }
-        if parameters != nil { _ = append(.lookup(name, offset: offset)) }
+        if parameters != nil { _ = append(name) { .lookup($0, offset: offset) } }
         try advance()  // '('
         var arguments: [Int] = []
         var argumentStarts: [Int] = []
@@ -403,7 +419,10 @@ public struct Parser {
         let close = token
         try advance()  // ')'
         guard let function, parameters == nil else {
-            return append(.call(name, arguments: arguments, offset: offset))
+            let first = tree.arguments.count
+            tree.arguments.append(contentsOf: arguments)
+            let range = first..<tree.arguments.count
+            return append(name) { .call($0, arguments: range, offset: offset) }
         }
         if arguments.count != function.parameters.count {
             let at = arguments.count > function.parameters.count ? argumentStarts[function.parameters.count] : close.start
@@ -419,8 +438,9 @@ public struct Parser {
         if depth > UserFunction.maximumCallDepth {
             return appendFailure("maximum recursion depth exceeded (over \(UserFunction.maximumCallDepth) nested calls, in \(function.name))", at: site)
         }
-        var map = [Int](repeating: 0, count: function.body.count)
-        for (index, node) in function.body.enumerated() {
+        let body = function.body
+        var map = [Int](repeating: 0, count: body.nodes.count)
+        for (index, node) in body.nodes.enumerated() {
             if let deadNode { return deadNode }
             if tree.nodes.count - base > UserFunction.maximumExpandedNodes {
                 return appendFailure("expression too large: calling \(function.name) takes over \(UserFunction.maximumExpandedNodes) operations", at: site)
@@ -428,32 +448,34 @@ public struct Parser {
             switch node {
             case .literal:
                 map[index] = append(node)
-            case .name(let name, _):
+            case .name(let text, _):
+                let name = body.strings[text]
                 if functions?[name] != nil {
                     map[index] = appendFailure("'\(name)' is a function: call it as \(name)(x) (in \(function.name))", at: site)
                 } else {
-                    map[index] = append(.name(name, offset: site))
+                    map[index] = append(name) { .name($0, offset: site) }
                 }
             case .parameter(let position):
                 map[index] = arguments[position]
             case .operation(let op, let lhs, let rhs, _):
                 map[index] = append(.operation(op, lhs: map[lhs], rhs: rhs.map { map[$0] }, offset: site))
             case .failure(let message, _):
-                map[index] = appendFailure(message, at: site)
-            case .lookup(let name, _):
+                map[index] = appendFailure(body.strings[message], at: site)
+            case .lookup(let text, _):
+                let name = body.strings[text]
                 if functions?[name] == nil {
                     map[index] = appendFailure("unknown function '\(name)', called in \(function.name) (define it: \(name)(z) = …)", at: site)
                 }
             case .call(let name, let callArguments, _):
-                let callee = functions![name]!  // its `.lookup` came first
+                let callee = functions![body.strings[name]]!  // its `.lookup` came first
                 if callArguments.count != callee.parameters.count {
                     map[index] = appendFailure("\(callee.arityMessage(given: callArguments.count)) (in \(function.name))", at: site)
                 } else {
-                    map[index] = expand(callee, arguments: callArguments.map { map[$0] }, site: site, depth: depth + 1)
+                    map[index] = expand(callee, arguments: body.arguments[callArguments].map { map[$0] }, site: site, depth: depth + 1)
                 }
             }
         }
-        return map[function.root]
+        return map[body.root]
     }
 }
 
@@ -471,15 +493,15 @@ extension Parser {
             if body.token.kind == .end {
                 throw Diagnostic("expected an expression in \(parameter), e.g. \(parameter)**2 + 1", at: 0)
             }
-            let root = try body.parseExpression()
+            body.tree.root = try body.parseExpression()
             try body.expectEnd()
-            let function = UserFunction(name: "the expression", parameters: [parameter], body: body.tree.nodes, root: root, source: text)
+            let function = UserFunction(name: "the expression", parameters: [parameter], body: body.tree, source: text)
             var line = Parser(bytes, tree: SyntaxTree(), functions: functions)
             line.tree.nodes = [.literal(.real(0))]
             line.tree.root = line.expand(function, arguments: [0], site: 0, depth: 0)
             line.tree.statement = .expression
             if let dead = line.deadNode, case .failure(let message, let offset) = line.tree.nodes[dead] {
-                throw Diagnostic(message, at: offset)
+                throw Diagnostic(line.tree.strings[message], at: offset)
             }
             return line.tree
         }

@@ -43,7 +43,7 @@ public struct PointwiseEvaluator {
                     values.append(contentsOf: repeatElement(value, count: count))
                 }
             case .name(let name, _):
-                if let value = lookup(name) {
+                if let value = lookup(tree.strings[name]) {
                     values.append(contentsOf: repeatElement(value, count: count))
                 } else {
                     failAll(at: node, count: count)

@@ -3,25 +3,32 @@
 /// A call of a user function is expanded where it stands: its arguments' nodes, then
 /// its body's, with the parameters read from the arguments.
 public struct SyntaxTree: Sendable {
-    /// One node of the tree. Operands refer to earlier nodes by index.
+    /// One node of the tree. Operands refer to earlier nodes by index; names and
+    /// messages are the tree's `strings`, by index too, so that a node is plain bits,
+    /// copied and dropped with no reference counting (pipe mode makes and drops
+    /// millions: dropping a window's nodes one by one, for their `String`s, had cost a
+    /// twentieth of the `shm` client's instructions).
     public enum Node: Sendable, Equatable {
         /// A number or constant, already folded to its value.
         case literal(Value)
-        /// A variable, `ans` or `_`, looked up at evaluation time.
-        case name(String, offset: Int)
+        /// A variable, `ans` or `_` (`strings[name]`), looked up at evaluation time.
+        case name(Int, offset: Int)
         /// An operation on one or two earlier nodes; `offset` locates its operator.
         case operation(MathOperation, lhs: Int, rhs: Int?, offset: Int)
-        /// Fails when evaluation reaches it: a call that cannot be made (an unknown
-        /// function, the wrong number of arguments, recursion without end), found as
-        /// the call was expanded. Nothing after it in the line is evaluated.
-        case failure(String, offset: Int)
+        /// Fails with `strings[message]` when evaluation reaches it: a call that cannot
+        /// be made (an unknown function, the wrong number of arguments, recursion
+        /// without end), found as the call was expanded. Nothing after it in the line
+        /// is evaluated.
+        case failure(Int, offset: Int)
         /// In a user function's body only: its parameter at this position.
         case parameter(Int)
         /// In a user function's body only: the user function that a call further on
-        /// names is looked up here, before its arguments, as Python looks up a callee.
-        case lookup(String, offset: Int)
-        /// In a user function's body only: a call of a user function on earlier nodes.
-        case call(String, arguments: [Int], offset: Int)
+        /// names (`strings[name]`) is looked up here, before its arguments, as Python
+        /// looks up a callee.
+        case lookup(Int, offset: Int)
+        /// In a user function's body only: a call of the user function `strings[name]`
+        /// on the nodes `arguments[arguments]`.
+        case call(Int, arguments: Range<Int>, offset: Int)
     }
 
     /// What the line asks for.
@@ -39,6 +46,10 @@ public struct SyntaxTree: Sendable {
     }
 
     public internal(set) var nodes: [Node] = []
+    /// The names and messages the nodes refer to.
+    public internal(set) var strings: [String] = []
+    /// The argument nodes of the `.call`s, which refer to ranges of it.
+    public internal(set) var arguments: [Int] = []
     public internal(set) var statement: Statement = .empty
     /// The node whose value the line gives (meaningful for expressions and assignments).
     public internal(set) var root: Int = 0

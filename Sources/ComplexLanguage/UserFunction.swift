@@ -12,19 +12,17 @@ public final class UserFunction: Sendable, Equatable {
     public let name: String
     /// Its parameters' names, in order.
     public let parameters: [String]
-    /// The body's nodes, in evaluation order. Besides the nodes of a line it holds
-    /// `.parameter`, and `.lookup` and `.call` for the user functions it calls.
-    let body: [SyntaxTree.Node]
-    /// The node that is the body's value.
-    let root: Int
+    /// The body: its nodes in evaluation order (besides the nodes of a line it holds
+    /// `.parameter`, and `.lookup` and `.call` for the user functions it calls), the
+    /// names they refer to, and the node that is its value (`root`).
+    let body: SyntaxTree
     /// The definition as typed, for `:vars`.
     public let source: String
 
-    init(name: String, parameters: [String], body: [SyntaxTree.Node], root: Int, source: String) {
+    init(name: String, parameters: [String], body: SyntaxTree, source: String) {
         self.name = name
         self.parameters = parameters
         self.body = body
-        self.root = root
         self.source = source
     }
 
@@ -38,7 +36,8 @@ public final class UserFunction: Sendable, Equatable {
     public static let maximumExpandedNodes = 1 << 20
 
     public static func == (a: UserFunction, b: UserFunction) -> Bool {
-        a === b || (a.name == b.name && a.parameters == b.parameters && a.body == b.body && a.root == b.root && a.source == b.source)
+        a === b || (a.name == b.name && a.parameters == b.parameters && a.body.nodes == b.body.nodes && a.body.strings == b.body.strings
+            && a.body.arguments == b.body.arguments && a.body.root == b.body.root && a.source == b.source)
     }
 
     /// `f() takes 1 argument, 2 given`, as Python words it.

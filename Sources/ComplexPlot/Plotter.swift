@@ -25,7 +25,8 @@ package struct Plotter {
         } catch {
             throw .badExpression("\(error.message) (in '\(expression)', column \(error.column(in: Array(expression.utf8))))")
         }
-        for case .name(let name, _) in template.nodes where lookup(name) == nil {
+        for case .name(let text, _) in template.nodes where lookup(template.strings[text]) == nil {
+            let name = template.strings[text]
             throw .badExpression("name '\(name)' is not defined in '\(expression)': the expression is in z; assign \(name) first (\(name) = 1+2j)")
         }
         self.backend = backend

@@ -7,14 +7,15 @@ func render(_ tree: SyntaxTree) -> String {
     for node in tree.nodes {
         switch node {
         case .literal(let value): text.append(ValueFormatter().stringCopy(value))
-        case .name(let name, _): text.append(name)
+        case .name(let name, _): text.append(tree.strings[name])
         case .operation(let op, let lhs, let rhs, _):
             if let rhs { text.append("(\(op.rawValue) \(text[lhs]) \(text[rhs]))") }
             else { text.append("(\(op.rawValue) \(text[lhs]))") }
-        case .failure(let message, _): text.append("(fail \(message))")
+        case .failure(let message, _): text.append("(fail \(tree.strings[message]))")
         case .parameter(let index): text.append("$\(index)")
-        case .lookup(let name, _): text.append("(lookup \(name))")
-        case .call(let name, let arguments, _): text.append("(\(name) \(arguments.map { text[$0] }.joined(separator: " ")))")
+        case .lookup(let name, _): text.append("(lookup \(tree.strings[name]))")
+        case .call(let name, let arguments, _):
+            text.append("(\(tree.strings[name]) \(tree.arguments[arguments].map { text[$0] }.joined(separator: " ")))")
         }
     }
     return text.isEmpty ? "" : text[tree.root]
@@ -28,6 +29,17 @@ extension ValueFormatter {
 }
 
 @Suite struct ParserTests {
+    /// A node is plain bits, its names and messages kept in the tree's `strings`: a
+    /// window's nodes are copied and dropped with no reference counting.
+    @Test func aNodeIsPlainBits() throws {
+        #expect(_isPOD(SyntaxTree.Node.self))
+        let tree = try Parser.parse("f(z) = g(z, w) + w", functions: [:])
+        let body = try #require(tree.definition?.body)
+        #expect(render(body) == "(add (g $0 w) w)")
+        #expect(body.strings == ["g", "w", "g", "w"])
+        #expect(body.arguments.count == 2)
+    }
+
     func parseError(_ text: String) -> Diagnostic? {
         do throws(Diagnostic) { _ = try Parser.parse(text); return nil } catch { return error }
     }

@@ -2,8 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `complex-repl bench` runs end to end and cleans up after itself.
-@Suite struct BenchCommandTests {
+/// `complex-repl bench` runs end to end and cleans up after itself. One test at a time:
+/// every run makes a /tmp/complex-bench- directory, and one test's run showed up in the
+/// other's look for what was left behind.
+@Suite(.serialized) struct BenchCommandTests {
     let repl = ProcessRunner.product("complex-repl")
 
     /// complex-server processes started by a benchmark (their socket is under /tmp/complex-bench-).
