@@ -79,11 +79,13 @@ public struct Evaluator {
     var callNodes: [Int] = []
     var callLines: [Int] = []
     var results: [Result<Value, OperationError>] = []
-    /// Each node's round (`schedule`'s scratch: a literal's is 0).
+    /// Each node's round (`schedule`'s scratch: a literal's is 0; kept from window to
+    /// window, as the pass writes a line's before it reads them).
     var rounds: [Int32] = []
-    /// The scheduled operations in node order, then sorted by round into `byRound`,
-    /// whose round `r` is `byRound[roundStarts[r]..<roundStarts[r + 1]]` (its places
-    /// past the last round's end are an earlier window's).
+    /// The scheduled operations in node order (at its start: it has a place for every
+    /// node), then sorted by round into `byRound`, whose round `r` is
+    /// `byRound[roundStarts[r]..<roundStarts[r + 1]]` (its places past the last round's
+    /// end are an earlier window's).
     var scheduledCalls: [ScheduledCall] = []
     var byRound: [ScheduledCall] = []
     var roundStarts: [Int] = []
@@ -99,7 +101,6 @@ public struct Evaluator {
         nodes.removeAll(keepingCapacity: true)
         strings.removeAll(keepingCapacity: true)
         states.removeAll(keepingCapacity: true)
-        rounds.removeAll(keepingCapacity: true)
         hasUnfinishedLine = false
     }
 
@@ -272,10 +273,17 @@ public struct Evaluator {
     /// all of its operations are answered, not at its root: an argument a user function
     /// ignores is still computed, and may fail the line, as one line at a time would.
     mutating func schedule() -> Int {
-        rounds.append(contentsOf: repeatElement(0, count: nodes.count - rounds.count))
-        scheduledCalls.removeAll(keepingCapacity: true)
-        let lastRound = Int(Self.schedule(
-            lines: &lines, nodes: nodes, values: &values, states: &states, rounds: &rounds, into: &scheduledCalls))
+        if rounds.count < nodes.count { rounds.append(contentsOf: repeatElement(0, count: nodes.count - rounds.count)) }
+        // Places for as many calls as there are nodes, kept from window to window, as
+        // `byRound`'s: the pass writes each call through the buffer, where an append
+        // cost a uniqueness and a capacity check a call.
+        if scheduledCalls.count < nodes.count {
+            scheduledCalls.append(contentsOf: repeatElement(
+                ScheduledCall(node: 0, line: 0, lhs: 0, rhs: -1, round: 0, operation: .add), count: nodes.count - scheduledCalls.count))
+        }
+        let (last, count) = Self.schedule(
+            lines: &lines, nodes: nodes, values: &values, states: &states, rounds: &rounds, into: &scheduledCalls)
+        let lastRound = Int(last)
         // Sorted by round, keeping node order within one (a counting sort).
         // (On the arrays' memory, as the pass: a write per call to an array held here
         // cost a uniqueness check each.)
@@ -283,19 +291,19 @@ public struct Evaluator {
         roundStarts.append(contentsOf: repeatElement(0, count: lastRound + 2))
         scheduledCalls.withUnsafeBufferPointer { scheduled in
             roundStarts.withUnsafeMutableBufferPointer { starts in
-                for call in scheduled { starts[Int(call.round) + 1] += 1 }
+                for call in scheduled[..<count] { starts[Int(call.round) + 1] += 1 }
                 for round in 1..<starts.count { starts[round] += starts[round - 1] }
             }
         }
         // Places for every call, kept from window to window: only those below the
         // last round's end are read, and each of them is written here first (copying
         // the calls in to make the places cost 100 instructions a line).
-        if byRound.count < scheduledCalls.count { byRound.append(contentsOf: scheduledCalls[byRound.count...]) }
+        if byRound.count < count { byRound.append(contentsOf: scheduledCalls[byRound.count..<count]) }
         var next = roundStarts
         scheduledCalls.withUnsafeBufferPointer { scheduled in
             next.withUnsafeMutableBufferPointer { next in
                 byRound.withUnsafeMutableBufferPointer { byRound in
-                    for call in scheduled {
+                    for call in scheduled[..<count] {
                         byRound[next[Int(call.round)]] = call
                         next[Int(call.round)] += 1
                     }
@@ -307,47 +315,52 @@ public struct Evaluator {
 
     /// `schedule`'s pass over the open lines' nodes, on the arrays' memory: a write to
     /// an array that is a property costs a uniqueness check each, and the pass writes
-    /// three a node.
+    /// three a node. Writes the calls at the start of `calls`, which has a place for
+    /// every node; returns the last round and how many calls it wrote.
     static func schedule(
         lines: inout [Line], nodes: [SyntaxTree.Node], values: inout [Value], states: inout [NodeState], rounds: inout [Int32],
         into calls: inout [ScheduledCall]
-    ) -> Int32 {
+    ) -> (lastRound: Int32, count: Int) {
         var lastRound: Int32 = 0
+        var count = 0
         nodes.withUnsafeBufferPointer { nodes in
             values.withUnsafeMutableBufferPointer { values in
                 states.withUnsafeMutableBufferPointer { states in
                     rounds.withUnsafeMutableBufferPointer { rounds in
                         lines.withUnsafeMutableBufferPointer { lines in
-                            lines: for index in lines.indices where lines[index].result == nil {
-                                let first = calls.count
-                                for node in lines[index].nodes {
-                                    switch nodes[node] {
-                                    case .literal(let value):
-                                        values[node] = value
-                                        states[node] = .done
-                                        rounds[node] = 0
-                                    case .operation(let op, let lhs, let rhs, _):
-                                        let round = max(rounds[lhs], rhs.map { rounds[$0] } ?? 0) + 1
-                                        rounds[node] = round
-                                        lastRound = max(lastRound, round)
-                                        calls.append(ScheduledCall(
-                                            node: Int32(node), line: Int32(index), lhs: Int32(lhs), rhs: rhs.map { Int32($0) } ?? -1,
-                                            round: round, operation: op))
-                                    default:
-                                        calls.removeSubrange(first...)
-                                        continue lines
+                            calls.withUnsafeMutableBufferPointer { calls in
+                                lines: for index in lines.indices where lines[index].result == nil {
+                                    let first = count
+                                    for node in lines[index].nodes {
+                                        switch nodes[node] {
+                                        case .literal(let value):
+                                            values[node] = value
+                                            states[node] = .done
+                                            rounds[node] = 0
+                                        case .operation(let op, let lhs, let rhs, _):
+                                            let round = max(rounds[lhs], rhs.map { rounds[$0] } ?? 0) + 1
+                                            rounds[node] = round
+                                            lastRound = max(lastRound, round)
+                                            calls[count] = ScheduledCall(
+                                                node: Int32(node), line: Int32(index), lhs: Int32(lhs), rhs: rhs.map { Int32($0) } ?? -1,
+                                                round: round, operation: op)
+                                            count += 1
+                                        default:
+                                            count = first
+                                            continue lines
+                                        }
                                     }
+                                    lines[index].isScheduled = true
+                                    lines[index].unanswered = count - first
+                                    if count == first { lines[index].result = .success(values[lines[index].root]) }
                                 }
-                                lines[index].isScheduled = true
-                                lines[index].unanswered = calls.count - first
-                                if calls.count == first { lines[index].result = .success(values[lines[index].root]) }
                             }
                         }
                     }
                 }
             }
         }
-        return lastRound
+        return (lastRound, count)
     }
 
     /// Queues the calls `byRound[next..<end]` of the scheduled lines before line
