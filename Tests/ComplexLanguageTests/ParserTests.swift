@@ -60,6 +60,8 @@ extension ValueFormatter {
         ("-sqrt(4)**2", "(neg (pow (sqrt 4) 2))"),
         ("pi", "3.141592653589793"),
         ("a * (b + c) / d", "(div (mul a (add b c)) d)"),
+        ("1 - 2 * 3 + 4 / 5 * 6 - 7", "(sub (add (sub 1 (mul 2 3)) (mul (div 4 5) 6)) 7)"),
+        ("2 * 3 ** 2 * -1 - -4 ** 2 / 2", "(sub (mul (mul 2 (pow 3 2)) (neg 1)) (div (neg (pow 4 2)) 2))"),
     ])
     func precedenceAndAssociativity(_ text: String, _ expected: String) throws {
         let tree = try Parser.parse(text)
