@@ -58,6 +58,9 @@ public struct Evaluator {
         var rhs: Int32
         var round: Int32
         var operation: MathOperation
+
+        /// What the kept places hold before a window writes them.
+        static let filler = ScheduledCall(node: 0, line: 0, lhs: 0, rhs: -1, round: 0, operation: .add)
     }
 
     enum NodeState: UInt8 {
@@ -161,7 +164,7 @@ public struct Evaluator {
         }
         if result == nil { hasUnfinishedLine = true }
         // Made in the append, not in a variable first: a line copied into the array and
-        // then destroyed cost 80 instructions a line of pipe mode.
+        // then destroyed cost `shm`'s pipe mode 136 instructions a line.
         lines.append(Line(nodes: base..<nodes.count, root: root, statement: statement, cursor: base, result: result))
     }
 
@@ -199,7 +202,7 @@ public struct Evaluator {
         // read: a node's state says when it is, and literals too start waiting, taken
         // from their node by `schedule`, or on the first walk of a line it leaves to
         // the walk.
-        if values.count < nodes.count { values.append(contentsOf: repeatElement(.real(0), count: nodes.count - values.count)) }
+        values.grow(to: nodes.count, with: .real(0))
         guard backend.pipelines else {
             for index in lines.indices where lines[index].result == nil {
                 evaluateInPlace(line: index, backend: backend, lookup: lookup)
@@ -210,11 +213,7 @@ public struct Evaluator {
         let lastRound = schedule()
         // While every open line is scheduled and none has failed, a round is its
         // scheduled calls exactly, handed over without the batch arrays.
-        var onlyScheduled = true
-        for index in lines.indices where lines[index].result == nil && !lines[index].isScheduled {
-            onlyScheduled = false
-            break
-        }
+        var onlyScheduled = !lines.contains { $0.result == nil && !$0.isScheduled }
         var round = 1
         var firstOpen = 0
         while true {
@@ -273,14 +272,11 @@ public struct Evaluator {
     /// all of its operations are answered, not at its root: an argument a user function
     /// ignores is still computed, and may fail the line, as one line at a time would.
     mutating func schedule() -> Int {
-        if rounds.count < nodes.count { rounds.append(contentsOf: repeatElement(0, count: nodes.count - rounds.count)) }
+        rounds.grow(to: nodes.count, with: 0)
         // Places for as many calls as there are nodes, kept from window to window, as
         // `byRound`'s: the pass writes each call through the buffer, where an append
         // cost a uniqueness and a capacity check a call.
-        if scheduledCalls.count < nodes.count {
-            scheduledCalls.append(contentsOf: repeatElement(
-                ScheduledCall(node: 0, line: 0, lhs: 0, rhs: -1, round: 0, operation: .add), count: nodes.count - scheduledCalls.count))
-        }
+        scheduledCalls.grow(to: nodes.count, with: ScheduledCall.filler)
         let (last, count) = Self.schedule(
             lines: &lines, nodes: nodes, values: &values, states: &states, rounds: &rounds, into: &scheduledCalls)
         let lastRound = Int(last)
@@ -296,9 +292,8 @@ public struct Evaluator {
             }
         }
         // Places for every call, kept from window to window: only those below the
-        // last round's end are read, and each of them is written here first (copying
-        // the calls in to make the places cost 100 instructions a line).
-        if byRound.count < count { byRound.append(contentsOf: scheduledCalls[byRound.count..<count]) }
+        // last round's end are read, and each of them is written here first.
+        byRound.grow(to: count, with: ScheduledCall.filler)
         var next = roundStarts
         scheduledCalls.withUnsafeBufferPointer { scheduled in
             next.withUnsafeMutableBufferPointer { next in
@@ -619,5 +614,15 @@ public struct Evaluator {
         add(tree)
         evaluate(backend: backend, lookup: lookup)
         return try lines[0].result!.get()
+    }
+}
+
+fileprivate extension Array {
+    /// Appends `filler` until the array holds `count` elements; never shrinks it. The
+    /// evaluator's scratch arrays are grown so, and kept from window to window, where
+    /// emptying and refilling them every window cost pipe mode about 100 instructions a
+    /// line each: their places are written before they are read.
+    mutating func grow(to count: Int, with filler: Element) {
+        if self.count < count { append(contentsOf: repeatElement(filler, count: count - self.count)) }
     }
 }
