@@ -14,7 +14,7 @@ public protocol Backend: AnyObject {
     /// socket backend): the evaluator then hands them over in batches. Otherwise it
     /// calls `apply` for each operation as soon as its operands are known, and, for a
     /// line of plain arithmetic, as soon as the line is read that far
-    /// (`PlainArithmetic`): a line found malformed further on drops what was computed
+    /// (`PlainComputation`): a line found malformed further on drops what was computed
     /// for it. So a backend that does not pipeline computes in-process, where an
     /// answer dropped is an answer no one sees.
     var pipelines: Bool { get }

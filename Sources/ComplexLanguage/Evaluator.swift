@@ -14,9 +14,10 @@
 /// evaluated in one pass, in order. The scratch storage is kept from window to window.
 ///
 /// A line of literals and operations only, as most of pipe mode's are, is not walked:
-/// each of its operations goes in the round its depth says (`schedule`), which comes
-/// to the same batches as the walk, found in one pass over its nodes where the walk
-/// looks at every node again each round.
+/// each of its operations goes in the round its depth says, which comes to the same
+/// batches as the walk, found once, as the line is added, where the walk looks at every
+/// node again each round. A line of plain arithmetic is scheduled as it is read
+/// (`ScheduleRecorder`), any other after it is parsed (`schedule(line:)`).
 public struct Evaluator {
     /// A line of the window: its nodes, and how far evaluation has got.
     struct Line {
@@ -50,7 +51,7 @@ public struct Evaluator {
 
     /// An operation of a scheduled line: one round after the later of its operands
     /// (a literal is there from the start), as the walk would send it.
-    struct ScheduledCall {
+    struct ScheduledCall: Equatable {
         var node: Int32
         var line: Int32
         var lhs: Int32
@@ -82,14 +83,21 @@ public struct Evaluator {
     var callNodes: [Int] = []
     var callLines: [Int] = []
     var results: [Result<Value, OperationError>] = []
-    /// Each node's round (`schedule`'s scratch: a literal's is 0; kept from window to
-    /// window, as the pass writes a line's before it reads them).
+    /// Each node's round (`schedule(line:)`'s scratch: a literal's is 0; kept from
+    /// window to window, as the pass writes a line's before it reads them).
     var rounds: [Int32] = []
-    /// The scheduled operations in node order (at its start: it has a place for every
-    /// node), then sorted by round into `byRound`, whose round `r` is
+    /// The scheduled operations in node order, `scheduledCalls[..<scheduledCount]`
+    /// (the places after are kept from window to window, and written before they are
+    /// read), then sorted by round into `byRound`, whose round `r` is
     /// `byRound[roundStarts[r]..<roundStarts[r + 1]]` (its places past the last round's
     /// end are an earlier window's).
     var scheduledCalls: [ScheduledCall] = []
+    var scheduledCount = 0
+    /// The latest round of the scheduled calls.
+    var lastRound: Int32 = 0
+    /// `record`'s scratch: the nodes of the line it reads (kept from line to line, and
+    /// written before they are read).
+    var recordedNodes: [SyntaxTree.Node] = []
     var byRound: [ScheduledCall] = []
     var roundStarts: [Int] = []
 
@@ -105,6 +113,8 @@ public struct Evaluator {
         strings.removeAll(keepingCapacity: true)
         states.removeAll(keepingCapacity: true)
         hasUnfinishedLine = false
+        scheduledCount = 0
+        lastRound = 0
     }
 
     /// Parses a line of UTF-8 bytes (without its newline) into the window, its calls
@@ -113,13 +123,17 @@ public struct Evaluator {
     ///
     /// With `backend` given, and when it computes in-process (`pipelines` false) and
     /// every earlier line of the window is finished, a line of plain arithmetic is
-    /// evaluated at once as it is read (`PlainArithmetic`), in the order the window
-    /// would have evaluated it.
+    /// evaluated at once as it is read (`PlainComputation`), in the order the window
+    /// would have evaluated it. Otherwise the line is scheduled for `evaluate`'s rounds
+    /// as it is added.
     @discardableResult
     public mutating func add(
         _ line: UnsafeBufferPointer<UInt8>, functions: [String: UserFunction]? = nil, evaluatingWith backend: (any Backend)? = nil
     ) -> UserFunction? {
-        if let backend, !hasUnfinishedLine, !backend.pipelines, let result = PlainArithmetic.evaluate(line, backend: backend) {
+        let schedules = backend?.pipelines ?? true
+        if schedules {
+            if record(line) { return nil }
+        } else if let backend, !hasUnfinishedLine, let result = PlainComputation.evaluate(line, backend: backend) {
             lines.append(Line(nodes: nodes.count..<nodes.count, root: 0, statement: .expression, cursor: nodes.count, result: result))
             return nil
         }
@@ -127,11 +141,59 @@ public struct Evaluator {
         do throws(Diagnostic) {
             let (statement, root, definition) = try Parser.parse(line, functions: functions, appendingTo: &nodes, strings: &strings)
             added(from: base, root: root, statement: statement)
+            if schedules { schedule(line: lines.count - 1) }
             return definition
         } catch {
             add(failure: error)
         }
         return nil
+    }
+
+    /// Adds `line`, scheduled, when it is plain arithmetic (`PlainArithmetic`): its
+    /// nodes, its numbers' values and its calls written as it is read; false, with
+    /// nothing added, for any other line.
+    mutating func record(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let base = nodes.count
+        // A node, and a call, take a byte of the line at least.
+        values.grow(to: base + line.count, with: .real(0))
+        scheduledCalls.grow(to: scheduledCount + line.count, with: ScheduledCall.filler)
+        recordedNodes.grow(to: line.count, with: .literal(.real(0)))
+        guard let recorded = Self.record(
+            line, as: lines.count, from: base, nodes: &recordedNodes, values: &values, calls: &scheduledCalls, from: scheduledCount)
+        else { return false }
+        recordedNodes.withUnsafeBufferPointer { nodes.append(contentsOf: $0[..<recorded.nodes]) }
+        let unanswered = recorded.calls - scheduledCount
+        scheduledCount = recorded.calls
+        lastRound = max(lastRound, recorded.lastRound)
+        // A line of one number is finished; its value is in its slot.
+        let result: Result<Value, Diagnostic>? = unanswered == 0 ? .success(values[recorded.root]) : nil
+        if result == nil { hasUnfinishedLine = true }
+        lines.append(Line(
+            nodes: base..<nodes.count, root: recorded.root, statement: .expression, cursor: base, result: result, isScheduled: true,
+            unanswered: unanswered))
+        return true
+    }
+
+    /// `record`'s reading, on the arrays' memory: a write to an array that is a
+    /// property costs a uniqueness check each. Writes the line's nodes from the start
+    /// of `nodes`, numbered from `base`; returns the line's root node, how many nodes
+    /// it has, where its calls end in `calls`, and their last round; nil when the line
+    /// is not plain arithmetic.
+    static func record(
+        _ line: UnsafeBufferPointer<UInt8>, as index: Int, from base: Int, nodes: inout [SyntaxTree.Node], values: inout [Value],
+        calls: inout [ScheduledCall], from first: Int
+    ) -> (root: Int, nodes: Int, calls: Int, lastRound: Int32)? {
+        nodes.withUnsafeMutableBufferPointer { nodes in
+            values.withUnsafeMutableBufferPointer { values in
+                calls.withUnsafeMutableBufferPointer { calls in
+                    var recorder = ScheduleRecorder(
+                        nodes: nodes.baseAddress!, base: base, values: values.baseAddress!, calls: calls.baseAddress!, count: first,
+                        line: Int32(index))
+                    guard let root = PlainArithmetic.read(line, into: &recorder) else { return nil }
+                    return (root.node, recorder.nodeCount, recorder.count, recorder.lastRound)
+                }
+            }
+        }
     }
 
     /// Adds a parsed line to the window.
@@ -151,6 +213,7 @@ public struct Evaluator {
             }
         }
         added(from: base, root: base + tree.root, statement: tree.statement)
+        schedule(line: lines.count - 1)
     }
 
     /// Starts the line whose nodes were appended from `base`.
@@ -210,7 +273,7 @@ public struct Evaluator {
             return
         }
         states.append(contentsOf: repeatElement(.waiting, count: nodes.count - states.count))
-        let lastRound = schedule()
+        let lastRound = sortScheduledCalls()
         // While every open line is scheduled and none has failed, a round is its
         // scheduled calls exactly, handed over without the batch arrays.
         var onlyScheduled = !lines.contains { $0.result == nil && !$0.isScheduled }
@@ -261,8 +324,8 @@ public struct Evaluator {
         }
     }
 
-    /// Schedules the open lines made only of literals and operations, and puts their
-    /// literals in place; returns the last round. Every other line is left to the walk.
+    /// Schedules line `index` when it is open and made only of literals and operations,
+    /// putting its literals in place; any other line is left to the walk.
     ///
     /// An operation goes in the round after the later of its operands, which is when
     /// the walk would send it: it sends what is ready, and every operation of a round
@@ -271,18 +334,65 @@ public struct Evaluator {
     /// unfinished scheduled line always has something in flight. A line finishes when
     /// all of its operations are answered, not at its root: an argument a user function
     /// ignores is still computed, and may fail the line, as one line at a time would.
-    mutating func schedule() -> Int {
+    mutating func schedule(line index: Int) {
+        guard lines[index].result == nil else { return }
+        values.grow(to: nodes.count, with: .real(0))
         rounds.grow(to: nodes.count, with: 0)
-        // Places for as many calls as there are nodes, kept from window to window, as
-        // `byRound`'s: the pass writes each call through the buffer, where an append
-        // cost a uniqueness and a capacity check a call.
-        scheduledCalls.grow(to: nodes.count, with: ScheduledCall.filler)
-        let (last, count) = Self.schedule(
-            lines: &lines, nodes: nodes, values: &values, states: &states, rounds: &rounds, into: &scheduledCalls)
-        let lastRound = Int(last)
-        // Sorted by round, keeping node order within one (a counting sort).
-        // (On the arrays' memory, as the pass: a write per call to an array held here
-        // cost a uniqueness check each.)
+        scheduledCalls.grow(to: scheduledCount + lines[index].nodes.count, with: ScheduledCall.filler)
+        guard let (last, count) = Self.schedule(
+            line: index, lines[index].nodes, nodes: nodes, values: &values, rounds: &rounds, into: &scheduledCalls, from: scheduledCount) else { return }
+        lines[index].isScheduled = true
+        lines[index].unanswered = count - scheduledCount
+        if count == scheduledCount { lines[index].result = .success(values[lines[index].root]) }
+        scheduledCount = count
+        lastRound = max(lastRound, last)
+    }
+
+    /// `schedule(line:)`'s pass over the line's nodes, on the arrays' memory: a write to
+    /// an array that is a property costs a uniqueness check each, and the pass writes
+    /// three a node. Writes the calls from `calls[first]`; returns their last round and
+    /// where they end, or nil for a line it leaves to the walk.
+    static func schedule(
+        line index: Int, _ range: Range<Int>, nodes: [SyntaxTree.Node], values: inout [Value], rounds: inout [Int32],
+        into calls: inout [ScheduledCall], from first: Int
+    ) -> (lastRound: Int32, count: Int)? {
+        var lastRound: Int32 = 0
+        var count = first
+        let scheduled = nodes.withUnsafeBufferPointer { nodes in
+            values.withUnsafeMutableBufferPointer { values in
+                rounds.withUnsafeMutableBufferPointer { rounds in
+                    calls.withUnsafeMutableBufferPointer { calls in
+                        for node in range {
+                            switch nodes[node] {
+                            case .literal(let value):
+                                values[node] = value
+                                rounds[node] = 0
+                            case .operation(let op, let lhs, let rhs, _):
+                                let round = max(rounds[lhs], rhs.map { rounds[$0] } ?? 0) + 1
+                                rounds[node] = round
+                                lastRound = max(lastRound, round)
+                                calls[count] = ScheduledCall(
+                                    node: Int32(node), line: Int32(index), lhs: Int32(lhs), rhs: rhs.map { Int32($0) } ?? -1,
+                                    round: round, operation: op)
+                                count += 1
+                            default:
+                                return false
+                            }
+                        }
+                        return true
+                    }
+                }
+            }
+        }
+        return scheduled ? (lastRound, count) : nil
+    }
+
+    /// Sorts the scheduled calls by round into `byRound`, keeping node order within
+    /// one (a counting sort); returns the last round.
+    mutating func sortScheduledCalls() -> Int {
+        let lastRound = Int(lastRound), count = scheduledCount
+        // (On the arrays' memory: a write per call to an array held here cost a
+        // uniqueness check each.)
         roundStarts.removeAll(keepingCapacity: true)
         roundStarts.append(contentsOf: repeatElement(0, count: lastRound + 2))
         scheduledCalls.withUnsafeBufferPointer { scheduled in
@@ -306,56 +416,6 @@ public struct Evaluator {
             }
         }
         return lastRound
-    }
-
-    /// `schedule`'s pass over the open lines' nodes, on the arrays' memory: a write to
-    /// an array that is a property costs a uniqueness check each, and the pass writes
-    /// three a node. Writes the calls at the start of `calls`, which has a place for
-    /// every node; returns the last round and how many calls it wrote.
-    static func schedule(
-        lines: inout [Line], nodes: [SyntaxTree.Node], values: inout [Value], states: inout [NodeState], rounds: inout [Int32],
-        into calls: inout [ScheduledCall]
-    ) -> (lastRound: Int32, count: Int) {
-        var lastRound: Int32 = 0
-        var count = 0
-        nodes.withUnsafeBufferPointer { nodes in
-            values.withUnsafeMutableBufferPointer { values in
-                states.withUnsafeMutableBufferPointer { states in
-                    rounds.withUnsafeMutableBufferPointer { rounds in
-                        lines.withUnsafeMutableBufferPointer { lines in
-                            calls.withUnsafeMutableBufferPointer { calls in
-                                lines: for index in lines.indices where lines[index].result == nil {
-                                    let first = count
-                                    for node in lines[index].nodes {
-                                        switch nodes[node] {
-                                        case .literal(let value):
-                                            values[node] = value
-                                            states[node] = .done
-                                            rounds[node] = 0
-                                        case .operation(let op, let lhs, let rhs, _):
-                                            let round = max(rounds[lhs], rhs.map { rounds[$0] } ?? 0) + 1
-                                            rounds[node] = round
-                                            lastRound = max(lastRound, round)
-                                            calls[count] = ScheduledCall(
-                                                node: Int32(node), line: Int32(index), lhs: Int32(lhs), rhs: rhs.map { Int32($0) } ?? -1,
-                                                round: round, operation: op)
-                                            count += 1
-                                        default:
-                                            count = first
-                                            continue lines
-                                        }
-                                    }
-                                    lines[index].isScheduled = true
-                                    lines[index].unanswered = count - first
-                                    if count == first { lines[index].result = .success(values[lines[index].root]) }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return (lastRound, count)
     }
 
     /// Queues the calls `byRound[next..<end]` of the scheduled lines before line

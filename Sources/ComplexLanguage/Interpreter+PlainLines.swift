@@ -1,5 +1,5 @@
 extension Interpreter {
-    /// Evaluates lines of plain arithmetic (`PlainArithmetic`: numbers, operators and
+    /// Evaluates lines of plain arithmetic (`PlainComputation`: numbers, operators and
     /// parentheses) from the first, which starts at `start` in `text` (each ends at its
     /// offset in `ends`, where the next starts), appending each value as `formatter`
     /// prints it and a newline to `out`, and stops at the first line that is not plain
@@ -22,7 +22,7 @@ extension Interpreter {
         var start = start
         for (index, end) in ends.enumerated() {
             let line = UnsafeBufferPointer(rebasing: text[start..<end])
-            switch PlainArithmetic.evaluate(line, backend: backend) {
+            switch PlainComputation.evaluate(line, backend: backend) {
             case .success(let value)?:
                 formatter.append(value, to: &out)
                 out.append(0x0A)

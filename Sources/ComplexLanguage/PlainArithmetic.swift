@@ -1,189 +1,151 @@
 /// A line of plain arithmetic — numbers, `+ - * / ** ^`, signs and parentheses —
-/// evaluated as it is parsed, for a backend that computes in-process (`pipelines`
-/// false): no tree, no window bookkeeping. Pipe mode's lines are mostly of this kind,
-/// and building the tree and walking it were a third of `local`'s instructions.
+/// read in one loop with two stacks (operator precedence), each number and operation
+/// handed to a `PlainArithmeticTarget` as it is met: operands first, left to right, the
+/// postfix order of the line's tree, which is the order in which `Parser` appends its
+/// nodes and the evaluator computes them. The tree is `Parser`'s: `**` binds tighter
+/// than a sign on its left and takes a signed exponent (`-2**-2` is `-(2**(-2))`), and
+/// is right-associative; `*` and `/`, then `+` and `-`, are left-associative.
 ///
-/// The answers are the general path's exactly (`Parser`, then `Evaluator`): the backend
-/// computes the same operations in the same order, as the parser appends their nodes
-/// (operands first, left to right), and a line's error is its first failing operation,
-/// after which nothing more is computed. A line with a name is declined before any
-/// operation; one this reader finds it cannot take whole further on — a syntax error,
-/// nesting past `Parser.maximumDepth` — gives nil and takes the general path, which
-/// reports it, and what was computed for it before is dropped (`Backend.pipelines`
-/// says why no one sees that).
-package struct PlainArithmetic {
-    /// The line; its numbers are read by `lexer` (their grammar is the lexer's, in one
-    /// place), everything else here, byte by byte: a token made and handed back for
-    /// every operator and parenthesis was a third of `local`'s instructions per line.
-    let bytes: UnsafeBufferPointer<UInt8>
-    var lexer: Lexer
-    /// The current token: what it is, where it starts, and a number's value.
-    var kind = Kind.end
-    var start = 0
-    var number = 0.0
-    let backend: any Backend
-    /// The line's first failing operation; nothing is computed after it.
-    var failure: Diagnostic?
-    var depth = 0
-
-    /// The tokens of plain arithmetic.
-    enum Kind {
-        case number, imaginary, plus, minus, star, slash, power, leftParen, rightParen, end
+/// Two targets: `PlainComputation` computes each operation at once, for a backend
+/// that computes in-process (`pipelines` false), and `ScheduleRecorder` writes the
+/// line's nodes and its scheduled calls straight into an `Evaluator`'s window, for one
+/// that pipelines. Pipe mode's lines are mostly of this kind: building the tree and
+/// walking it were a third of `local`'s instructions, and the tokens, the tree and the
+/// scheduling pass after it half of the `shm` client's; a function a grammar rule, as
+/// `Parser` reads, cost this reader 90 instructions a token in calls and returns.
+///
+/// A line this reader cannot take whole — a name, a syntax error, deep nesting — gives
+/// nil and takes the general path (`Parser`), which reports it; what the target was
+/// handed for it is the target's to drop. So that nothing the parser would refuse for
+/// its depth is taken here, a line with `Parser.maximumDepth` signs, `(` and `**` in all,
+/// nested or not, is left to the parser, which counts their nesting.
+package enum PlainArithmetic<Target: PlainArithmeticTarget> {
+    /// An operator waiting for its right operand, or a `(` for its `)`.
+    struct Pending {
+        /// `nil` for a `(`.
+        var operation: MathOperation?
+        /// Binds tighter the higher: `+ -` 1, `* /` 2, a sign 3, `**` 4.
+        var precedence: Int
+        /// Where its operator is in the line.
+        var offset: Int
     }
 
-    /// The line's value or its first operation's error; nil when the line is not plain
-    /// arithmetic from end to end (then no operation has been sent).
-    package static func evaluate(_ line: UnsafeBufferPointer<UInt8>, backend: any Backend) -> Result<Value, Diagnostic>? {
-        guard hasNoNames(line) else { return nil }
-        var reader = PlainArithmetic(bytes: line, backend: backend)
-        guard reader.advance(), reader.kind != .end, let value = reader.expression(), reader.kind == .end else {
-            return nil
+    /// Reads `line` whole, handing its numbers and operations to `target`; the operand
+    /// of the line's value, or nil when the line is not plain arithmetic from end to end.
+    package static func read(_ line: UnsafeBufferPointer<UInt8>, into target: inout Target) -> Target.Operand? {
+        withUnsafeTemporaryAllocation(of: Target.Operand.self, capacity: stackCapacity) { operands in
+            withUnsafeTemporaryAllocation(of: Pending.self, capacity: stackCapacity) { pending in
+                read(line, into: &target, operands: operands.baseAddress!, pending: pending.baseAddress!)
+            }
         }
-        if let failure = reader.failure { return .failure(failure) }
-        return .success(value)
     }
 
-    /// False when a letter stands where only a name can (a letter is a number's only
-    /// after a digit or a point: `1e5`, `2j`, `.5J`): such a line is declined before
-    /// anything is computed, so `sqrt(4) + x` costs no operation twice. (A comment's
-    /// letters decline its line too: the general path takes it.)
-    static func hasNoNames(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        var previous: UInt8 = 0x20
-        for byte in line {
-            // Digits, spaces, operators, parentheses and the point are all below 'A'.
-            if byte >= UInt8(ascii: "A") {
-                let lower = byte | 0x20
-                if lower &- UInt8(ascii: "a") < 26 || byte == UInt8(ascii: "_") {
-                    guard lower == UInt8(ascii: "e") || lower == UInt8(ascii: "j") || lower == UInt8(ascii: "i"),
-                          previous &- UInt8(ascii: "0") < 10 || previous == UInt8(ascii: ".") else { return false }
+    /// How many operands, and operators, may wait at once: more, and the line is left to
+    /// the parser. Small, so that both stacks are on the machine's stack (a kilobyte at
+    /// most each, or `withUnsafeTemporaryAllocation` mallocs), and far more than lines
+    /// nest (an operator waits for each level of nesting to its right).
+    static var stackCapacity: Int { 32 }
+
+    static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, into target: inout Target, operands: UnsafeMutablePointer<Target.Operand>,
+        pending: UnsafeMutablePointer<Pending>
+    ) -> Target.Operand? {
+        var operandCount = 0, pendingCount = 0
+        /// Signs, `(` and `**` so far: at least the depth `Parser` would count.
+        var nesting = 0
+        var position = 0
+
+        /// Hands `target` the pending operations that bind tighter than one of
+        /// `precedence` (as tight, for the left-associative levels), down to a `(`.
+        func reduce(above precedence: Int) {
+            while pendingCount > 0 {
+                let top = pending[pendingCount - 1]
+                guard let operation = top.operation, top.precedence > precedence || (top.precedence == precedence && precedence < 3)
+                else { return }
+                pendingCount -= 1
+                if operation == .neg {
+                    operands[operandCount - 1] = target.operation(.neg, operands[operandCount - 1], nil, at: top.offset)
+                } else {
+                    operandCount -= 1
+                    operands[operandCount - 1] = target.operation(
+                        operation, operands[operandCount - 1], operands[operandCount], at: top.offset)
                 }
             }
-            previous = byte
         }
-        return true
-    }
 
-    init(bytes: UnsafeBufferPointer<UInt8>, backend: any Backend) {
-        self.bytes = bytes
-        self.lexer = Lexer(bytes)
-        self.backend = backend
-    }
-
-    /// Reads the next token as `Lexer.next` reads it; false where the lexer would find
-    /// an error, or a token plain arithmetic has no place for (a name, `,`, `=`): the
-    /// line is declined.
-    mutating func advance() -> Bool {
-        var position = lexer.position
-        while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x09 || bytes[position] == 0x0D {
-            position += 1
-        }
-        start = position
-        guard position < bytes.count else {
-            kind = .end
-            return true
-        }
-        lexer.position = position + 1
-        switch bytes[position] {
-        case UInt8(ascii: "+"): kind = .plus
-        case UInt8(ascii: "-"): kind = .minus
-        case UInt8(ascii: "/"): kind = .slash
-        case UInt8(ascii: "^"): kind = .power
-        case UInt8(ascii: "("): kind = .leftParen
-        case UInt8(ascii: ")"): kind = .rightParen
-        case UInt8(ascii: "*"):
-            if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "*") {
-                lexer.position = position + 2
-                kind = .power
-            } else {
-                kind = .star
+        while true {
+            // An operand: the signs and `(` before a number, then the number.
+            operand: while true {
+                while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x09 || bytes[position] == 0x0D {
+                    position += 1
+                }
+                guard position < bytes.count, nesting < Parser.maximumDepth, pendingCount < stackCapacity, operandCount < stackCapacity
+                else { return nil }
+                switch bytes[position] {
+                case UInt8(ascii: "-"):
+                    pending[pendingCount] = Pending(operation: .neg, precedence: 3, offset: position)
+                    pendingCount += 1
+                case UInt8(ascii: "+"):
+                    break  // the identity, as in `Parser`: no node
+                case UInt8(ascii: "("):
+                    pending[pendingCount] = Pending(operation: nil, precedence: 0, offset: position)
+                    pendingCount += 1
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."):
+                    // The number's grammar is the lexer's, in one place.
+                    var lexer = Lexer(bytes)
+                    lexer.position = position
+                    guard let token = try? lexer.number() else { return nil }
+                    position = lexer.position
+                    operands[operandCount] = target.literal(
+                        token.kind == .imaginary ? .complex(ComplexNumber(0, token.number)) : .real(token.number))
+                    operandCount += 1
+                    break operand
+                default:
+                    return nil
+                }
+                nesting += 1
+                position += 1
             }
-        case UInt8(ascii: "#"):
-            lexer.position = bytes.count
-            kind = .end
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."):
-            lexer.position = position
-            do throws(Diagnostic) {
-                let token = try lexer.number()
-                kind = token.kind == .imaginary ? .imaginary : .number
-                number = token.number
-            } catch {
-                return false
+            // An operator, a `)`, or the end.
+            while true {
+                while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x09 || bytes[position] == 0x0D {
+                    position += 1
+                }
+                guard position < bytes.count, bytes[position] != UInt8(ascii: "#") else {
+                    reduce(above: 0)
+                    return pendingCount == 0 ? operands[0] : nil  // else an unclosed `(`
+                }
+                let offset = position
+                let operation: MathOperation, precedence: Int
+                switch bytes[position] {
+                case UInt8(ascii: ")"):
+                    reduce(above: 0)
+                    guard pendingCount > 0 else { return nil }  // unmatched
+                    pendingCount -= 1
+                    position += 1
+                    continue
+                case UInt8(ascii: "+"): (operation, precedence) = (.add, 1)
+                case UInt8(ascii: "-"): (operation, precedence) = (.sub, 1)
+                case UInt8(ascii: "/"): (operation, precedence) = (.div, 2)
+                case UInt8(ascii: "^"): (operation, precedence) = (.pow, 4)
+                case UInt8(ascii: "*"):
+                    if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "*") {
+                        (operation, precedence) = (.pow, 4)
+                        position += 1
+                    } else {
+                        (operation, precedence) = (.mul, 2)
+                    }
+                default:
+                    return nil  // a number or a name after an operand, `,`, `=`, …
+                }
+                reduce(above: precedence)
+                guard pendingCount < stackCapacity else { return nil }
+                pending[pendingCount] = Pending(operation: operation, precedence: precedence, offset: offset)
+                pendingCount += 1
+                if precedence == 4 { nesting += 1 }
+                position += 1
+                break
             }
-        default:
-            return false
-        }
-        return true
-    }
-
-    /// The backend's answer, or, after the line's first failure, nothing computed.
-    mutating func apply(_ operation: MathOperation, _ a: Value, _ b: Value?, at offset: Int) -> Value {
-        guard failure == nil else { return a }
-        do throws(OperationError) {
-            return try backend.apply(operation, a, b)
-        } catch {
-            failure = Diagnostic(error.message, at: offset)
-            return a
-        }
-    }
-
-    mutating func expression() -> Value? {
-        guard var lhs = term() else { return nil }
-        while kind == .plus || kind == .minus {
-            let operation: MathOperation = kind == .plus ? .add : .sub
-            let offset = start
-            guard advance(), let rhs = term() else { return nil }
-            lhs = apply(operation, lhs, rhs, at: offset)
-        }
-        return lhs
-    }
-
-    mutating func term() -> Value? {
-        guard var lhs = factor() else { return nil }
-        while kind == .star || kind == .slash {
-            let operation: MathOperation = kind == .star ? .mul : .div
-            let offset = start
-            guard advance(), let rhs = factor() else { return nil }
-            lhs = apply(operation, lhs, rhs, at: offset)
-        }
-        return lhs
-    }
-
-    mutating func factor() -> Value? {
-        depth += 1
-        defer { depth -= 1 }
-        guard depth <= Parser.maximumDepth else { return nil }
-        switch kind {
-        case .plus:
-            guard advance() else { return nil }
-            return factor()  // the identity, as in `Parser`
-        case .minus:
-            let offset = start
-            guard advance(), let operand = factor() else { return nil }
-            return apply(.neg, operand, nil, at: offset)
-        default:
-            guard let base = primary() else { return nil }
-            guard kind == .power else { return base }
-            let offset = start
-            guard advance(), let exponent = factor() else { return nil }
-            return apply(.pow, base, exponent, at: offset)
-        }
-    }
-
-    mutating func primary() -> Value? {
-        switch kind {
-        case .number:
-            let value = number
-            guard advance() else { return nil }
-            return .real(value)
-        case .imaginary:
-            let value = number
-            guard advance() else { return nil }
-            return .complex(ComplexNumber(0, value))
-        case .leftParen:
-            guard advance(), let inner = expression(), kind == .rightParen, advance() else { return nil }
-            return inner
-        default:
-            return nil
         }
     }
 }

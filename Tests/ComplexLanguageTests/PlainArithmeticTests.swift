@@ -6,12 +6,16 @@ import TestSupport
 /// tree, walked by the evaluator): on random lines, malformed lines and lines with
 /// errors, the same value or the same error, and the same operations in the same order.
 @Suite struct PlainArithmeticTests {
-    /// The general path's outcome, and what the backend was handed.
+    /// The general path's outcome (the parser's tree, walked), and what the backend was
+    /// handed.
     func general(_ line: String) -> (Result<Value, Diagnostic>, [MathOperation]) {
         let backend = InProcess()
         var evaluator = Evaluator()
-        var text = line
-        text.withUTF8 { _ = evaluator.add($0) }
+        do throws(Diagnostic) {
+            evaluator.add(try Parser.parse(line))
+        } catch {
+            evaluator.add(failure: error)
+        }
         evaluator.evaluate(backend: backend) { _ in nil }
         return (evaluator.result(of: 0), backend.log)
     }
@@ -20,7 +24,7 @@ import TestSupport
     func plain(_ line: String) -> (Result<Value, Diagnostic>?, [MathOperation]) {
         let backend = InProcess()
         var text = line
-        let result = text.withUTF8 { PlainArithmetic.evaluate($0, backend: backend) }
+        let result = text.withUTF8 { PlainComputation.evaluate($0, backend: backend) }
         return (result, backend.log)
     }
 
@@ -93,9 +97,32 @@ import TestSupport
         // Each goes to the general path, which reports it: nil here, never an answer.
         for line in ["", "   ", "1 +", "(1+2", "1+2)", "2 3", "1 = 2", "1 / 0 +", "1/0 + (", "1e", ".", "2j3", "1 ** ** 2",
                      "1 + 2e", String(repeating: "(", count: 600) + "1" + String(repeating: ")", count: 600),
-                     String(repeating: "-", count: 600) + "1", "1 + \u{1}", "1 + é"] {
+                     String(repeating: "-", count: 600) + "1", "1 + \u{1}", "1 + é", "()", "1 + ()", "(1))", "1 (2)", "(1)(2)", "-",
+                     "1 *", "1 ^", "**2", "1, 2", ")1(", "1 + 2 # sum"] {
             let (got, _) = plain(line)
             #expect(got == nil, "\(line)")
+        }
+    }
+
+    /// The tree is the parser's: signs, `**` and its signed exponent, associativity.
+    @Test func precedenceIsTheParsers() {
+        for line in ["-2**2", "2**-1", "-2**-2**2", "2*-3", "2**3**2", "1-2-3", "8/2/2", "2^-1*3", "-(1)**2", "+-+2**+2", "2**-3*4",
+                     "1 - -1", "(1+2j)**2**-1 / -(3-4j)", "1 + 2 #"] {
+            #expect(check(line), "\(line) not taken")
+        }
+    }
+
+    /// A line nested deeper than the reader's stacks, or with `Parser.maximumDepth`
+    /// signs, `(` and `**`, is the parser's to answer: declined here, answered there.
+    @Test func deepLinesAreTheParsers() {
+        let nested = String(repeating: "(", count: 40) + "1+2" + String(repeating: ")", count: 40)
+        let signs = Array(repeating: "-1", count: Parser.maximumDepth).joined(separator: "+")
+        for line in [nested, signs, "2**" + String(repeating: "-", count: 40) + "1"] {
+            #expect(plain(line).0 == nil, "\(line.prefix(20))…")
+            guard case (.success, _) = general(line) else {
+                Issue.record("\(line.prefix(20))…: the general path fails")
+                continue
+            }
         }
     }
 
