@@ -68,6 +68,10 @@ package struct Lexer {
     /// `digits [. digits] [e [+-] digits] [j|J|i|I]`, or starting with `.`.
     mutating func number() throws(Diagnostic) -> Token {
         let start = position
+        if let common = Self.commonNumber(bytes, at: start) {
+            position = common.end
+            return Token(common.imaginary ? .imaginary : .number, start, common.end, number: common.value)
+        }
         var digits = DecimalConversion.Accumulator()
         position = digits.integerDigits(bytes, from: position)
         var sawDigit = position > start
@@ -115,6 +119,60 @@ package struct Lexer {
                 at: start)
         }
         return Token(kind, start, position, number: value)
+    }
+
+    /// The number at `start` when it has the common shape — at most 19 digits, with or
+    /// without a point, an exponent of at most 3 digits, an imaginary suffix — and is
+    /// followed by what may follow a number; nil for any other, which `number` reads in
+    /// full (and reports if it is malformed). Pipe mode's literals are read here, in one
+    /// pass without the general reader's bookkeeping (which cost 110 instructions a
+    /// literal besides the digits). The value is the general reader's: the same
+    /// mantissa and power of ten to the same conversion.
+    @inline(__always)
+    static func commonNumber(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (value: Double, imaginary: Bool, end: Int)? {
+        var position = start
+        var mantissa: UInt64 = 0
+        while position < bytes.count, bytes[position] &- 0x30 < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30)
+            position += 1
+        }
+        var digits = position - start
+        var power = 0
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            let fraction = position
+            while position < bytes.count, bytes[position] &- 0x30 < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30)
+                position += 1
+            }
+            digits += position - fraction
+            power = fraction - position
+        }
+        // (Leading zeros count here: a number with them and 19 digits more is the
+        // general reader's.)
+        guard digits > 0, digits <= 19 else { return nil }
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            var at = position + 1
+            let negative = at < bytes.count && bytes[at] == UInt8(ascii: "-")
+            if at < bytes.count, negative || bytes[at] == UInt8(ascii: "+") { at += 1 }
+            let first = at
+            var exponent = 0
+            while at < bytes.count, bytes[at] &- 0x30 < 10, at - first < 3 {
+                exponent = exponent &* 10 &+ Int(bytes[at] &- 0x30)
+                at += 1
+            }
+            guard at > first, at == bytes.count || bytes[at] &- 0x30 >= 10 else { return nil }
+            power += negative ? -exponent : exponent
+            position = at
+        }
+        guard let value = DecimalConversion.value(mantissa: mantissa, power: power) else { return nil }
+        var imaginary = false
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "j") || bytes[position] | 0x20 == UInt8(ascii: "i") {
+            imaginary = true
+            position += 1
+        }
+        if position < bytes.count, isIdentifierContinue(bytes[position]) || bytes[position] == UInt8(ascii: ".") { return nil }
+        return (value, imaginary, position)
     }
 
     static func describeUnexpected(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> String {

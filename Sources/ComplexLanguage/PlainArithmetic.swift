@@ -91,13 +91,18 @@ package enum PlainArithmetic<Target: PlainArithmeticTarget> {
                     pending[pendingCount] = Pending(operation: nil, precedence: 0, offset: position)
                     pendingCount += 1
                 case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."):
-                    // The number's grammar is the lexer's, in one place.
-                    var lexer = Lexer(bytes)
-                    lexer.position = position
-                    guard let token = try? lexer.number() else { return nil }
-                    position = lexer.position
-                    operands[operandCount] = target.literal(
-                        token.kind == .imaginary ? .complex(ComplexNumber(0, token.number)) : .real(token.number))
+                    // The number's grammar is the lexer's, in one place: its common shapes
+                    // in one pass, any other in full.
+                    let number: Double, imaginary: Bool
+                    if let common = Lexer.commonNumber(bytes, at: position) {
+                        (number, imaginary, position) = common
+                    } else {
+                        var lexer = Lexer(bytes)
+                        lexer.position = position
+                        guard let token = try? lexer.number() else { return nil }
+                        (number, imaginary, position) = (token.number, token.kind == .imaginary, lexer.position)
+                    }
+                    operands[operandCount] = target.literal(imaginary ? .complex(ComplexNumber(0, number)) : .real(number))
                     operandCount += 1
                     break operand
                 default:
