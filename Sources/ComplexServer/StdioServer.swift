@@ -2,7 +2,8 @@ import Glibc
 
 /// Serves one client on the process's own stdin and stdout (`complex-server --stdio`),
 /// in the socket's protocol (docs/PROTOCOL.md, "stdio"): the `stdio` backend's default
-/// child. It reads as a socket connection does, a read at a time, answers a slice of
+/// child. It reads as a socket connection does, a read at a time (polling before it
+/// sleeps, `receive`), answers a slice of
 /// requests at a time and writes their replies (`SocketSession`, the same session the
 /// socket listener runs), and exits when its input ends. It has no deadlines of its
 /// own: its parent owns it, and ends it by closing its input.
@@ -18,7 +19,7 @@ package enum StdioServer {
         var replies: [UInt8] = []
         replies.reserveCapacity(4096)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            let count = receive(input, into: &buffer).count
             if count < 0 {
                 if errno == EINTR { continue }
                 return 1
@@ -46,6 +47,28 @@ package enum StdioServer {
             } while offset < count || paused
             _ = session.takeAnswered()
         }
+    }
+
+    /// Reads what `input` has (at least a byte; 0 at its end, -1 on an error), looking
+    /// for bytes without waiting (`poll` with no timeout, `sched_yield` between looks)
+    /// for up to `ServerThread.pollNanoseconds` before the read sleeps, as a socket
+    /// connection's thread does: a client that sends its next request within that time
+    /// finds the child awake, and pays no wake-up. (The socket server's place limit has
+    /// no part here: a child serves one client, and polls after each of its requests
+    /// only.) Not O_NONBLOCK: stdin may be a description other processes share, a
+    /// terminal's. Returns also how long it polled.
+    static func receive(_ input: Int32, into buffer: inout [UInt8]) -> (count: Int, polledNanoseconds: UInt64) {
+        let start = Connection.now()
+        var polled: UInt64 = 0
+        while true {
+            var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+            // Bytes, the end, an error or a signal: the read says which.
+            if poll(&descriptor, 1, 0) != 0 { break }
+            polled = Connection.now() &- start
+            if polled >= ServerThread.pollNanoseconds { break }
+            sched_yield()
+        }
+        return (buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }, polled)
     }
 
     /// Writes all of `bytes`; false once the reader has gone.
