@@ -30,17 +30,31 @@ func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     return 0
 }
 
-/// A line of plain arithmetic read as it is evaluated must get the general path's
-/// answer (the parser's tree, walked by the evaluator), bit for bit, or its error.
+/// A line of plain arithmetic read as it is evaluated, and one read into a window's
+/// nodes as it is scheduled (`Evaluator.add` without a backend), must get the general
+/// path's answer (the parser's tree, walked by the evaluator), bit for bit, or its error.
 func checkPlainArithmetic(_ line: UnsafeBufferPointer<UInt8>) {
-    guard let plain = PlainArithmetic.evaluate(line, backend: LocalBackend()) else { return }
-    var evaluator = Evaluator()
-    evaluator.add(line)
-    evaluator.evaluate(backend: LocalBackend()) { _ in nil }
-    let general = evaluator.result(of: 0)
-    switch (plain, general) {
-    case (.success(let x), .success(let y)) where x.isIdentical(to: y): return
-    case (.failure(let x), .failure(let y)) where x == y: return
-    default: preconditionFailure("plain arithmetic gave \(plain), the general path \(general), for \(String(decoding: line, as: UTF8.self))")
+    var parsed = Evaluator()
+    var tree = SyntaxTree()
+    do throws(Diagnostic) {
+        try Parser.parse(line, into: &tree)
+        parsed.add(tree)
+    } catch {
+        parsed.add(failure: error)
+    }
+    parsed.evaluate(backend: LocalBackend()) { _ in nil }
+    let general = parsed.result(of: 0)
+    var recorded = Evaluator()
+    recorded.add(line)
+    recorded.evaluate(backend: LocalBackend()) { _ in nil }
+    let candidates = [PlainComputation.evaluate(line, backend: LocalBackend()), recorded.result(of: 0)]
+    for candidate in candidates {
+        switch (candidate, general) {
+        case (nil, _): continue
+        case (.success(let x)?, .success(let y)) where x.isIdentical(to: y): continue
+        case (.failure(let x)?, .failure(let y)) where x == y: continue
+        default:
+            preconditionFailure("plain arithmetic gave \(String(describing: candidate)), the general path \(general), for \(String(decoding: line, as: UTF8.self))")
+        }
     }
 }
