@@ -153,6 +153,11 @@ public struct Evaluator {
     /// nodes, its numbers' values and its calls written as it is read; false, with
     /// nothing added, for any other line.
     mutating func record(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        // A line that starts with a name (a call, an assignment, a definition) is not
+        // plain arithmetic: not tried, where trying cost such a line 250 instructions.
+        var first = 0
+        while first < line.count, line[first] == 0x20 || line[first] == 0x09 { first += 1 }
+        if first < line.count, Lexer.isIdentifierStart(line[first]) { return false }
         let base = nodes.count
         // A node, and a call, take a byte of the line at least.
         values.grow(to: base + line.count, with: .real(0))
