@@ -95,23 +95,30 @@ package enum SharedMemorySlot {
         }
     }
 
-    /// The result a reply slot holds; a slot that is not the protocol's is a backend failure.
+    /// The result a reply slot holds; a slot that is not the protocol's is a backend
+    /// failure. (A value is read with no more than its status byte looked at: decoding
+    /// the status first, for every reply, was half of this.)
     package static func readReply(from slot: UnsafeRawPointer) -> Result<Value, OperationError> {
         let word = slot.loadUnaligned(as: UInt64.self)
-        let re = slot.loadUnaligned(fromByteOffset: 8, as: Double.self)
-        let im = slot.loadUnaligned(fromByteOffset: 16, as: Double.self)
+        switch word & 0xFF {
+        case UInt64(Status.real.rawValue): return .success(.real(slot.loadUnaligned(fromByteOffset: 8, as: Double.self)))
+        case UInt64(Status.complex.rawValue):
+            return .success(.complex(ComplexNumber(
+                slot.loadUnaligned(fromByteOffset: 8, as: Double.self), slot.loadUnaligned(fromByteOffset: 16, as: Double.self))))
+        default: return .failure(readFailure(from: slot))
+        }
+    }
+
+    /// The failure a reply slot that holds no value holds.
+    static func readFailure(from slot: UnsafeRawPointer) -> OperationError {
+        let word = slot.loadUnaligned(as: UInt64.self)
         guard let status = Status(rawValue: UInt8(word & 0xFF)) else {
-            return .failure(.backendFailure("shm: a reply with status \(word & 0xFF), which is not the protocol's"))
+            return .backendFailure("shm: a reply with status \(word & 0xFF), which is not the protocol's")
         }
         let length = min(Int(word >> 8 & 0xFF), maximumMessageLength)
-        let message = { String(decoding: UnsafeRawBufferPointer(start: slot + 24, count: length), as: UTF8.self) }
-        switch status {
-        case .real: return .success(.real(re))
-        case .complex: return .success(.complex(ComplexNumber(re, im)))
-        default:
-            let kind = FailureTable.kind(sharedMemoryStatus: status) ?? .badArguments  // every failure status has a row
-            return .failure(OperationError(kind, message: message()))
-        }
+        let message = String(decoding: UnsafeRawBufferPointer(start: slot + 24, count: length), as: UTF8.self)
+        let kind = FailureTable.kind(sharedMemoryStatus: status) ?? .badArguments  // every failure status has a row
+        return OperationError(kind, message: message)
     }
 
     /// The status a failure travels as. A backend failure is the client's own and never
