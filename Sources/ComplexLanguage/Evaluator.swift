@@ -345,7 +345,9 @@ public struct Evaluator {
         rounds.grow(to: nodes.count, with: 0)
         scheduledCalls.grow(to: scheduledCount + lines[index].nodes.count, with: ScheduledCall.filler)
         guard let (last, count) = Self.schedule(
-            line: index, lines[index].nodes, nodes: nodes, values: &values, rounds: &rounds, into: &scheduledCalls, from: scheduledCount) else { return }
+            line: index, lines[index].nodes, nodes: nodes, values: &values, rounds: &rounds, into: &scheduledCalls,
+            from: scheduledCount)
+        else { return }
         lines[index].isScheduled = true
         lines[index].unanswered = count - scheduledCount
         if count == scheduledCount { lines[index].result = .success(values[lines[index].root]) }
