@@ -188,7 +188,8 @@ final class Connection: Sendable {
     /// set. With one of `polls`' places free, the socket is polled first (a read that
     /// does not wait, the processor yielded between tries) for up to
     /// `ServerThread.pollNanoseconds`; then, or with no place free, a `read` sleeps for
-    /// the bytes, within the socket's receive timeout. Also returns how long it polled.
+    /// the bytes, within the socket's receive timeout. Also returns how long it polled
+    /// before the try that read (0 when the first did).
     ///
     /// A pipelining client's next requests, or a looping one's next request, arrive
     /// within microseconds of the replies, and a thread that slept in between was woken
@@ -204,7 +205,7 @@ final class Connection: Sendable {
             repeat {
                 let count = input.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
                 if count >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                    return (count, now() &- start)
+                    return (count, polled)
                 }
                 sched_yield()
                 polled = now() &- start

@@ -56,7 +56,8 @@ package enum StdioServer {
     /// finds the child awake, and pays no wake-up. (The socket server's place limit has
     /// no part here: a child serves one client, and polls after each of its requests
     /// only.) Not O_NONBLOCK: stdin may be a description other processes share, a
-    /// terminal's. Returns also how long it polled.
+    /// terminal's. Returns also how long it polled before the look that found input
+    /// (0 when the first did).
     static func receive(_ input: Int32, into buffer: inout [UInt8]) -> (count: Int, polledNanoseconds: UInt64) {
         let start = Connection.now()
         var polled: UInt64 = 0
