@@ -155,8 +155,7 @@ public struct Evaluator {
     mutating func record(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         // A line that starts with a name (a call, an assignment, a definition) is not
         // plain arithmetic: not tried, where trying cost such a line 250 instructions.
-        var first = 0
-        while first < line.count, line[first] == 0x20 || line[first] == 0x09 { first += 1 }
+        let first = Lexer.firstNonBlank(line)
         if first < line.count, Lexer.isIdentifierStart(line[first]) { return false }
         let base = nodes.count
         // A node, and a call, take a byte of the line at least.

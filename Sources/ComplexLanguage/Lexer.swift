@@ -54,6 +54,14 @@ package struct Lexer {
         return Token(kind, position - 1, position)
     }
 
+    /// Where the first byte of `line` that is not a blank (space, tab, CR) is.
+    @inline(__always)
+    static func firstNonBlank(_ line: UnsafeBufferPointer<UInt8>) -> Int {
+        var first = 0
+        while first < line.count, line[first] == 0x20 || line[first] == 0x09 || line[first] == 0x0D { first += 1 }
+        return first
+    }
+
     @inline(__always)
     static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
 

@@ -92,8 +92,7 @@ public struct Parser {
     /// in place before the lines after it are parsed. Looks at tokens only.
     public static func definesFunction(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         // Most lines start with a number or '(': no lexing, no scan for '='.
-        var first = 0
-        while first < line.count, line[first] == 0x20 || line[first] == 0x09 { first += 1 }
+        let first = Lexer.firstNonBlank(line)
         guard first < line.count, Lexer.isIdentifierStart(line[first]),
               memchr(line.baseAddress! + first, Int32(UInt8(ascii: "=")), line.count - first) != nil else { return false }
         var parser = Parser(line, tree: SyntaxTree(), functions: nil)

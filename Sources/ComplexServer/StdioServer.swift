@@ -3,10 +3,10 @@ import Glibc
 /// Serves one client on the process's own stdin and stdout (`complex-server --stdio`),
 /// in the socket's protocol (docs/PROTOCOL.md, "stdio"): the `stdio` backend's default
 /// child. It reads as a socket connection does, a read at a time (polling before it
-/// sleeps, `receive`), answers a slice of
-/// requests at a time and writes their replies (`SocketSession`, the same session the
-/// socket listener runs), and exits when its input ends. It has no deadlines of its
-/// own: its parent owns it, and ends it by closing its input.
+/// sleeps, `receive`), answers a slice of requests at a time and writes their replies
+/// (`SocketSession`, the same session the socket listener runs), and exits when its
+/// input ends. It has no deadlines of its own: its parent owns it, and ends it by
+/// closing its input.
 package enum StdioServer {
     /// Serves until the end of `input` (or until `output` is closed); the exit status.
     package static func serve(maximumLineLength: Int, input: Int32 = 0, output: Int32 = 1) -> Int32 {

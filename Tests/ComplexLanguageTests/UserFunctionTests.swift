@@ -22,6 +22,23 @@ import Testing
         return nil
     }
 
+    /// A definition waits for the lines queued before it, however it is indented (the
+    /// lexer's blanks: a carriage return too), so a window gives what one line at a time
+    /// gives: here, that `x` is already a variable.
+    @Test func anIndentedDefinitionWaitsForTheLinesBeforeIt() {
+        let lines = ["x = 1", "\r x(z) = 1", "\tx(2)"]
+        let (_, oneAtATime) = run(lines)
+        let interpreter = Interpreter(backend: InProcess())
+        for line in lines {
+            var copy = line
+            copy.withUTF8 { interpreter.enqueue($0) }
+        }
+        var windowed: [Result<Interpreter.Outcome, Diagnostic>] = []
+        interpreter.runQueued { _, outcome in windowed.append(outcome) }
+        #expect(error(oneAtATime[1])?.message.hasPrefix("cannot define 'x' as a function: it is a variable") == true)
+        #expect(windowed == oneAtATime)
+    }
+
     @Test func aCallIsAnOrdinaryCall() {
         let (_, outcomes) = run([
             "f(z) = z**2 + 1", "f(1+2j)", "g(z, w) = z*w - conj(w)", "g(f(2), 3j)", "2*f(ans)", "k() = 2j", "k() * k()",
